@@ -1,0 +1,177 @@
+"""The ``chuangshu`` command line.
+
+Help texts follow ``--lang`` when it is given on the command line, otherwise the
+locale; messages (results, errors) follow ``--lang``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__, resources
+from .errors import ChuangshuError
+from .i18n import LANGS, default_lang, pick
+
+
+def _argv_lang() -> str:
+    argv = sys.argv[1:]
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in LANGS:
+            return argv[i + 1]
+        if arg.startswith("--lang=") and arg[7:] in LANGS:
+            return arg[7:]
+    return default_lang()
+
+
+_HELP_LANG = _argv_lang()
+
+
+def T(en: str, zh: str) -> str:
+    """A help text in the language of this invocation."""
+    return pick(_HELP_LANG, en, zh)
+
+
+def _localize_help_option(opt):
+    if opt is not None:
+        opt.help = T("Show this message and exit.", "显示本帮助并退出。")
+    return opt
+
+
+class _Command(click.Command):
+    def get_help_option(self, ctx):
+        return _localize_help_option(super().get_help_option(ctx))
+
+
+class _Cli(click.Group):
+    """Turns project errors into one line on stderr and exit code 2, no traceback."""
+
+    command_class = _Command
+
+    def get_help_option(self, ctx):
+        return _localize_help_option(super().get_help_option(ctx))
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ChuangshuError as err:
+            lang = (ctx.obj or {}).get("lang", _HELP_LANG)
+            click.echo(err.message(lang), err=True)
+            ctx.exit(err.exit_code)
+
+
+@click.group(cls=_Cli, help=T(
+    "chuangshu: a knowledge graph of gradual community familiarization (递进式创熟). "
+    "Validate case data, reason about stages and export linked data.",
+    "创熟（chuangshu）：城市社区“递进式创熟”知识图谱工具。校验案例数据、推断创熟阶段、导出关联数据。",
+))
+@click.version_option(__version__, "--version", prog_name="chuangshu", message="%(prog)s %(version)s",
+                      help=T("Show the version and exit.", "显示版本并退出。"))
+@click.option("--lang", type=click.Choice(LANGS), default=None,
+              help=T("Language of messages (default: from the locale, else en).",
+                     "输出信息的语言（默认取自系统区域设置，否则为 en）。"))
+@click.pass_context
+def cli(ctx: click.Context, lang: str | None) -> None:
+    ctx.ensure_object(dict)
+    ctx.obj["lang"] = lang or default_lang()
+
+
+def _lang(ctx: click.Context) -> str:
+    return ctx.obj["lang"]
+
+
+_PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+
+
+@cli.command(help=T(
+    "Summarize what the graph holds: the ontology plus the bundled case data, or the given RDF files.",
+    "汇总图谱内容：本体加内置案例数据，或所给的 RDF 文件。",
+))
+@_PATHS
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help=T("Output format.", "输出格式。"))
+@click.pass_context
+def summary(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
+    from .load import load_graph
+    from .summary import summarize
+
+    lang = _lang(ctx)
+    graph = load_graph(paths or None)
+    info = summarize(graph)
+    if fmt == "json":
+        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+        return
+    click.echo(pick(lang, "chuangshu knowledge graph", "创熟知识图谱"))
+    rows = [
+        (pick(lang, "triples", "三元组"), info["triples"]),
+        (pick(lang, "ontology classes", "本体类"), info["classes"]),
+        (pick(lang, "ontology properties", "本体属性"), info["properties"]),
+        (pick(lang, "ontology individuals", "本体个体"), info["individuals"]),
+    ]
+    for name, count in info["instances"].items():
+        rows.append((pick(lang, f"instances of cs:{name}", f"cs:{name} 实例"), count))
+    width = max(len(r[0]) for r in rows)
+    for name, value in rows:
+        click.echo(f"  {name.ljust(width)}  {value}")
+
+
+@cli.command("check-ontology", help=T(
+    "Check the ontology with HermiT: consistent, no unsatisfiable class. Needs Java.",
+    "用 HermiT 检查本体：一致且无不可满足类。需要 Java。",
+))
+@click.pass_context
+def check_ontology(ctx: click.Context) -> None:
+    from .load import load_ontology
+    from .reason import check_consistency
+
+    lang = _lang(ctx)
+    report = check_consistency(load_ontology())
+    if not report.consistent:
+        click.echo(pick(lang, "the ontology is inconsistent", "本体不一致"), err=True)
+        ctx.exit(1)
+    if report.unsatisfiable:
+        for iri in report.unsatisfiable:
+            click.echo(pick(lang, f"unsatisfiable class: {iri}", f"不可满足的类：{iri}"), err=True)
+        ctx.exit(1)
+    click.echo(pick(lang, "HermiT: consistent, no unsatisfiable class",
+                    "HermiT：一致，无不可满足类"))
+
+
+@cli.command(help=T(
+    "Check, or rewrite, Turtle files in the canonical serialization (default: every .ttl in the repository's ontology, shapes, data and queries).",
+    "检查或改写 Turtle 文件为规范序列化（默认：本体、约束、数据与查询目录下全部 .ttl）。",
+))
+@_PATHS
+@click.option("--check", is_flag=True, help=T(
+    "Only report files that are not canonical; exit 1 if any.",
+    "只报告非规范文件；若有则退出码为 1。"))
+@click.pass_context
+def fmt(ctx: click.Context, paths: tuple[Path, ...], check: bool) -> None:
+    from .canon import canonicalize_file, is_canonical
+
+    lang = _lang(ctx)
+    files = list(paths) or [
+        p for d in ("ontology", "shapes", "data", "queries")
+        for p in sorted(resources.resource_dir(d).rglob("*.ttl"))
+    ]
+    bad = []
+    for f in files:
+        if check:
+            if not is_canonical(f):
+                bad.append(f)
+                click.echo(pick(lang, f"{f}: not canonical", f"{f}：非规范序列化"), err=True)
+        elif canonicalize_file(f):
+            click.echo(pick(lang, f"{f}: rewritten", f"{f}：已改写"))
+    if bad:
+        ctx.exit(1)
+
+
+def main() -> None:
+    cli(prog_name="chuangshu")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,29 @@
+"""Errors the user reads: one line, bilingual, saying what and where."""
+
+from __future__ import annotations
+
+
+class ChuangshuError(Exception):
+    """An error with a message in Chinese and in English.
+
+    ``where`` is a location such as ``file.ttl:12:5``; it is printed first.
+    """
+
+    exit_code = 2
+
+    def __init__(self, en: str, zh: str, where: str | None = None):
+        super().__init__(en)
+        self.en = en
+        self.zh = zh
+        self.where = where
+
+    def message(self, lang: str = "en") -> str:
+        text = self.zh if lang == "zh" else self.en
+        return f"{self.where}: {text}" if self.where else text
+
+    def __str__(self) -> str:  # pragma: no cover - convenience
+        return self.message("en")
+
+
+class InputError(ChuangshuError):
+    """The user's input (a file, an option) cannot be used."""

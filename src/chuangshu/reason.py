@@ -1,0 +1,100 @@
+"""Open-world reasoning: HermiT (through owlready2, needs Java) or OWL 2 RL in Python.
+
+HermiT decides OWL 2 DL consistency and classification; the pure-Python OWL 2 RL
+closure (owlrl) is the fallback entailment path when Java is missing. Closed-world
+decisions ("not yet established") are rules under ``queries/``, not here.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+from .errors import ChuangshuError
+
+# The OWL 2 datatype map (OWL 2 Structural Specification, section 4); HermiT
+# refuses any other datatype, such as xsd:date or xsd:gYear.
+OWL2_DATATYPES = {
+    RDF.PlainLiteral, RDF.XMLLiteral, RDFS.Literal, OWL.real, OWL.rational,
+    XSD.decimal, XSD.integer, XSD.nonNegativeInteger, XSD.nonPositiveInteger,
+    XSD.positiveInteger, XSD.negativeInteger, XSD.long, XSD.int, XSD.short,
+    XSD.byte, XSD.unsignedLong, XSD.unsignedInt, XSD.unsignedShort,
+    XSD.unsignedByte, XSD.double, XSD.float, XSD.string, XSD.normalizedString,
+    XSD.token, XSD.language, XSD.Name, XSD.NCName, XSD.NMTOKEN, XSD.boolean,
+    XSD.hexBinary, XSD.base64Binary, XSD.anyURI, XSD.dateTime, XSD.dateTimeStamp,
+    URIRef(str(RDF) + "langString"),
+}
+
+
+def _for_hermit(graph: Graph) -> Graph:
+    """``graph`` with literals of datatypes outside the OWL 2 map made plain strings.
+
+    Dates at year or month precision are data, not logic: no axiom of the ontology
+    constrains them (SHACL does), so writing them as strings changes no entailment
+    that HermiT is asked for.
+    """
+    out = Graph()
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype is not None and o.datatype not in OWL2_DATATYPES:
+            o = Literal(str(o))
+        out.add((s, p, o))
+    return out
+
+
+def java_available() -> bool:
+    return shutil.which("java") is not None
+
+
+@dataclass
+class ConsistencyReport:
+    consistent: bool
+    unsatisfiable: list[str] = field(default_factory=list)
+    reasoner: str = "HermiT"
+
+    @property
+    def ok(self) -> bool:
+        return self.consistent and not self.unsatisfiable
+
+
+def check_consistency(graph: Graph) -> ConsistencyReport:
+    """Run HermiT on ``graph``: is it consistent, and which classes are unsatisfiable?"""
+    if not java_available():
+        raise ChuangshuError(
+            "HermiT needs Java, and no `java` was found on PATH",
+            "HermiT 需要 Java，但 PATH 中找不到 `java`",
+        )
+    import owlready2
+
+    logging.getLogger("owlready2").setLevel(logging.ERROR)
+    with tempfile.TemporaryDirectory(prefix="chuangshu-hermit-") as tmp:
+        nt = Path(tmp) / "graph.nt"
+        _for_hermit(graph).serialize(nt, format="nt", encoding="utf-8")
+        world = owlready2.World()
+        onto = world.get_ontology(nt.as_uri()).load(format="ntriples")
+        try:
+            with onto:
+                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+        except owlready2.OwlReadyInconsistentOntologyError:
+            return ConsistencyReport(consistent=False)
+        unsat = sorted(c.iri for c in world.inconsistent_classes() if c is not owlready2.Nothing)
+        world.close()
+    return ConsistencyReport(consistent=True, unsatisfiable=unsat)
+
+
+def infer_owlrl(graph: Graph) -> Graph:
+    """A copy of ``graph`` closed under the OWL 2 RL rules (pure Python)."""
+    import owlrl
+
+    closed = Graph()
+    for prefix, ns in graph.namespaces():
+        closed.bind(prefix, ns)
+    for t in graph:
+        closed.add(t)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(closed)
+    return closed

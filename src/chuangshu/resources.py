@@ -1,0 +1,39 @@
+"""Where the bundled ontology, shapes, data and queries live.
+
+In a source checkout (also an editable install) they are the top-level folders of
+the repository; in a wheel they are packed under ``chuangshu/_bundled``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+_CHECKOUT = _PACKAGE.parent.parent
+
+
+def _root() -> Path:
+    bundled = _PACKAGE / "_bundled"
+    if (bundled / "ontology").is_dir():
+        return bundled
+    return _CHECKOUT
+
+
+def resource_dir(name: str) -> Path:
+    """The folder ``ontology``, ``shapes``, ``data`` or ``queries``."""
+    return _root() / name
+
+
+def ontology_files() -> list[Path]:
+    """The ontology modules, then the local declarations of external terms."""
+    base = resource_dir("ontology")
+    return sorted(base.glob("*.ttl")) + sorted((base / "external").glob("*.ttl"))
+
+
+def data_files() -> list[Path]:
+    """The bundled case data (examples excluded)."""
+    return sorted(p for p in resource_dir("data").glob("*.ttl"))
+
+
+def shapes_files() -> list[Path]:
+    return sorted(resource_dir("shapes").glob("*.ttl"))

@@ -1,0 +1,80 @@
+"""The command line: languages, exit codes, and bad input handled without a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from chuangshu import __version__
+from chuangshu.cli import cli
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_version():
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.output.strip() == f"chuangshu {__version__}"
+
+
+def test_summary_counts_the_ontology_in_both_languages():
+    en = run("--lang", "en", "summary")
+    zh = run("--lang", "zh", "summary")
+    assert en.exit_code == zh.exit_code == 0
+    assert "ontology classes" in en.output
+    assert "本体类" in zh.output and "ontology classes" not in zh.output
+
+
+def test_summary_json_matches_the_ontology():
+    import json
+
+    result = run("summary", "--format", "json")
+    info = json.loads(result.output)
+    assert info["classes"] >= 60 and info["triples"] > 2000
+
+
+def test_broken_turtle_gives_one_located_line_and_exit_2(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    text = '@prefix cs: <https://w3id.org/chuangshu/ontology#> .\ncs:a cs:b "unterminated .\n'
+    bad.write_text(text, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "chuangshu.cli", "--lang", "en", "summary", str(bad)],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"{bad}:2:")
+    assert "syntax error" in lines[0]
+    assert bad.read_text(encoding="utf-8") == text  # input untouched
+
+
+def test_missing_file_and_unknown_type_are_errors_in_chinese(tmp_path):
+    result = run("--lang", "zh", "summary", str(tmp_path / "nope.ttl"))
+    assert result.exit_code == 2 and "找不到文件" in result.output
+    odd = tmp_path / "data.csvx"
+    odd.write_text("x")
+    result = run("--lang", "zh", "summary", str(odd))
+    assert result.exit_code == 2 and "无法识别的 RDF 文件类型" in result.output
+
+
+def test_fmt_check_flags_a_non_canonical_file_and_fmt_fixes_it(tmp_path):
+    f = tmp_path / "x.ttl"
+    f.write_text("@prefix cs: <https://w3id.org/chuangshu/ontology#> .\ncs:b cs:p cs:c . cs:a cs:p cs:c .\n")
+    assert run("fmt", "--check", str(f)).exit_code == 1
+    assert run("fmt", str(f)).exit_code == 0
+    assert run("fmt", "--check", str(f)).exit_code == 0
+
+
+def test_help_follows_lang():
+    proc = subprocess.run([sys.executable, "-m", "chuangshu.cli", "--lang", "zh", "--help"],
+                          capture_output=True, text=True)
+    assert "显示本帮助并退出" in proc.stdout and "校验案例数据" in proc.stdout
+    proc = subprocess.run([sys.executable, "-m", "chuangshu.cli", "--lang", "en", "--help"],
+                          capture_output=True, text=True)
+    assert "Show this message and exit" in proc.stdout

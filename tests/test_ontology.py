@@ -1,0 +1,266 @@
+"""Ontology quality as checked facts: parsing, annotations, header, namespaces,
+canonical form, the ontology's own shapes, and OWL reasoning."""
+
+from __future__ import annotations
+
+import re
+
+import pyshacl
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from chuangshu.canon import canonical_turtle, is_canonical
+from chuangshu.load import ONTOLOGY_IRI, parse_file
+from chuangshu.reason import check_consistency, infer_owlrl, java_available
+
+from conftest import CS, REPO, rdf_files
+
+ONT = URIRef(ONTOLOGY_IRI)
+
+
+def cs_terms(g: Graph) -> set[URIRef]:
+    return {s for s in g.subjects(RDF.type, None) if isinstance(s, URIRef) and str(s).startswith(str(CS))}
+
+
+@pytest.mark.parametrize("path", rdf_files(), ids=lambda p: str(p.relative_to(REPO)))
+def test_every_rdf_file_parses(path):
+    assert len(parse_file(path)) > 0
+
+
+def test_every_term_has_one_label_and_definition_per_language(core_ontology):
+    terms = cs_terms(core_ontology)
+    assert len(terms) > 150
+    missing = []
+    for term in sorted(terms):
+        for prop in (RDFS.label, SKOS.definition):
+            langs = sorted(o.language for o in core_ontology.objects(term, prop) if isinstance(o, Literal))
+            if langs != ["en", "zh"]:
+                missing.append((term, prop, langs))
+        if (term, RDFS.isDefinedBy, ONT) not in core_ontology:
+            missing.append((term, RDFS.isDefinedBy, None))
+    assert missing == []
+
+
+def test_header_is_complete(core_ontology):
+    from rdflib.namespace import DCTERMS
+
+    vann = "http://purl.org/vocab/vann/"
+    for lang in ("zh", "en"):
+        assert any(o.language == lang for o in core_ontology.objects(ONT, DCTERMS.title))
+        assert any(o.language == lang for o in core_ontology.objects(ONT, DCTERMS.description))
+    assert isinstance(core_ontology.value(ONT, DCTERMS.license), URIRef)
+    assert core_ontology.value(ONT, DCTERMS.creator) is not None
+    assert "递进式创熟" in str(core_ontology.value(ONT, DCTERMS.source))
+    version = str(core_ontology.value(ONT, OWL.versionInfo))
+    assert str(core_ontology.value(ONT, OWL.versionIRI)) == f"{ONTOLOGY_IRI}/{version}"
+    assert str(core_ontology.value(ONT, URIRef(vann + "preferredNamespaceUri"))) == str(CS)
+    assert str(core_ontology.value(ONT, URIRef(vann + "preferredNamespacePrefix"))) == "cs"
+
+
+def _ontology_shapes() -> Graph:
+    return parse_file(REPO / "shapes" / "ontology.ttl")
+
+
+def _validate(g: Graph):
+    conforms, report, _ = pyshacl.validate(g, shacl_graph=_ontology_shapes(), advanced=True)
+    sh = "http://www.w3.org/ns/shacl#"
+    results = {
+        (report.value(r, URIRef(sh + "focusNode")), report.value(r, URIRef(sh + "value")))
+        for r in report.subjects(RDF.type, URIRef(sh + "ValidationResult"))
+    }
+    return conforms, results
+
+
+def test_ontology_conforms_to_its_own_shapes(core_ontology):
+    conforms, results = _validate(core_ontology)
+    assert conforms, results
+
+
+def test_ontology_shapes_catch_each_defect(core_ontology):
+    g = Graph()
+    for t in core_ontology:
+        g.add(t)
+    g.remove((CS.Resident, RDFS.label, Literal("resident", lang="en")))     # missing en label
+    g.add((CS.Orphan, RDF.type, OWL.Class))                                  # no isDefinedBy
+    g.add((URIRef("http://w3id.org/chuangshu/ontology#Typo"), RDFS.label, Literal("x")))  # http
+    g.remove((ONT, URIRef("http://purl.org/dc/terms/license"), None))
+    g.add((ONT, URIRef("http://purl.org/dc/terms/license"), Literal("CC BY 4.0")))  # licence as literal
+    conforms, results = _validate(g)
+    assert not conforms
+    focus = {f for f, _ in results}
+    values = {v for _, v in results}
+    assert CS.Resident in focus
+    assert CS.Orphan in values
+    assert URIRef("http://w3id.org/chuangshu/ontology#Typo") in values
+    assert Literal("CC BY 4.0") in values
+
+
+W3ID_HTTP = re.compile(r"<http://(w3id\.org|schema\.org)/")
+
+
+@pytest.mark.parametrize("path", rdf_files(), ids=lambda p: str(p.relative_to(REPO)))
+def test_no_http_https_namespace_mismatch(path):
+    assert not W3ID_HTTP.search(path.read_text(encoding="utf-8")), "http:// used for an https namespace"
+    for t in parse_file(path):
+        for term in t:
+            if isinstance(term, URIRef):
+                assert not str(term).startswith(("http://w3id.org/", "http://schema.org/")), term
+
+
+@pytest.mark.parametrize("path", [p for p in rdf_files() if p.suffix == ".ttl"],
+                         ids=lambda p: str(p.relative_to(REPO)))
+def test_turtle_is_canonical(path):
+    assert is_canonical(path), f"run: chuangshu fmt {path}"
+
+
+def test_a_non_canonical_file_is_detected(tmp_path):
+    f = tmp_path / "x.ttl"
+    f.write_text("@prefix cs: <https://w3id.org/chuangshu/ontology#> .\ncs:b cs:p cs:c . cs:a cs:p cs:c .\n")
+    assert not is_canonical(f)
+    f.write_text(canonical_turtle(parse_file(f)))
+    assert is_canonical(f)
+
+
+needs_java = pytest.mark.skipif(not java_available(), reason="HermiT needs Java (`java` not on PATH); CI installs it")
+
+
+@needs_java
+def test_hermit_finds_the_ontology_consistent_and_coherent(ontology):
+    report = check_consistency(ontology)
+    assert report.consistent
+    assert report.unsatisfiable == []
+
+
+@needs_java
+def test_hermit_reports_an_unsatisfiable_class_and_an_inconsistency(ontology):
+    bad_class = Graph()
+    for t in ontology:
+        bad_class.add(t)
+    bad = URIRef("https://example.org/StuckBetweenStages")
+    bad_class.add((bad, RDF.type, OWL.Class))
+    for stage in (CS.Warming, CS.BoundaryExtended):  # nextStage is functional, stages distinct
+        r = BNode()
+        bad_class.add((r, RDF.type, OWL.Restriction))
+        bad_class.add((r, OWL.onProperty, CS.nextStage))
+        bad_class.add((r, OWL.hasValue, stage))
+        bad_class.add((bad, RDFS.subClassOf, r))
+    assert check_consistency(bad_class).unsatisfiable == [str(bad)]
+
+    inconsistent = Graph()
+    for t in ontology:
+        inconsistent.add(t)
+    inconsistent.add((CS.LowSocialCapital, OWL.sameAs, CS.HighSocialCapital))
+    assert not check_consistency(inconsistent).consistent
+
+
+def test_owlrl_entails_what_an_intervention_type_builds(ontology):
+    g = Graph()
+    for t in ontology:
+        g.add(t)
+    ex = "https://example.org/"
+    g.add((URIRef(ex + "teams"), RDF.type, CS.VolunteerService))
+    g.add((URIRef(ex + "wishes"), RDF.type, CS.WishClaiming))
+    g.add((URIRef(ex + "D"), CS.hasForm, CS.CommodityHousing))
+    closed = infer_owlrl(g)
+    teams, wishes = URIRef(ex + "teams"), URIRef(ex + "wishes")
+    assert (teams, CS.builds, CS.GeneralizedTrust) in closed
+    assert (teams, CS.targetsScope, CS.ResidentResident) in closed
+    assert (teams, CS.typicalStage, CS.IceBreaking) in closed
+    assert (teams, CS.viaMechanism, CS.GatherGoodwillNurtureTrust) in closed
+    assert (teams, RDF.type, CS.TrustBuildingIntervention) in closed
+    assert (teams, RDF.type, CS.NetworkBuildingIntervention) not in closed
+    # wish claiming builds both network and trust
+    assert {o for o in closed.objects(wishes, CS.builds)} == {CS.ParticipationNetwork, CS.GeneralizedTrust}
+    # the form implies the social-capital type (property chain)
+    assert (URIRef(ex + "D"), CS.formImpliedCapitalType, CS.LowSocialCapital) in closed
+
+
+INTERVENTION_TYPES = {
+    # type: (dimensions, stage, mechanism) — one type per intervention D1–D8, S1–S7
+    "VolunteerService": ({"GeneralizedTrust"}, "IceBreaking", "GatherGoodwillNurtureTrust"),
+    "PartyBuildingActivity": ({"GeneralizedTrust"}, "IceBreaking", "GatherGoodwillNurtureTrust"),
+    "InterestGroupActivity": ({"ParticipationNetwork"}, "IceBreaking", "BuildPlatformsWeaveNetworks"),
+    "DeliberationDay": ({"ParticipationNetwork"}, "IceBreaking", "BuildPlatformsWeaveNetworks"),
+    "ReceptionDay": ({"ParticipationNetwork"}, "IceBreaking", "BuildPlatformsWeaveNetworks"),
+    "CrossAppointment": ({"ParticipationNetwork"}, "IceBreaking", "BuildPlatformsWeaveNetworks"),
+    "PointsExchange": ({"ReciprocityNorm"}, "IceBreaking", "RedeemPointsPromoteReciprocity"),
+    "Commendation": ({"ReciprocityNorm"}, "IceBreaking", "RedeemPointsPromoteReciprocity"),
+    "MerchantSupport": ({"GeneralizedTrust"}, "Warming", "RelieveEnterprisesIncreaseTrust"),
+    "BusinessResidentAlliance": ({"ParticipationNetwork"}, "Warming", "FormAllianceExpandNetwork"),
+    "WishClaiming": ({"ParticipationNetwork", "GeneralizedTrust"}, "Warming", "FormAllianceExpandNetwork"),
+    "MerchantResidentCouncil": ({"ParticipationNetwork"}, "Warming", "FormAllianceExpandNetwork"),
+    "ContractProcess": ({"ReciprocityNorm"}, "Warming", "ContractSecureReciprocity"),
+    "ServicePact": ({"ReciprocityNorm"}, "Warming", "ContractSecureReciprocity"),
+    "MutualRating": ({"ReciprocityNorm"}, "Warming", "ContractSecureReciprocity"),
+}
+
+
+def _has_values(g: Graph, cls: URIRef, prop: URIRef) -> set[str]:
+    out = set()
+    for r in g.objects(cls, RDFS.subClassOf):
+        if (r, OWL.onProperty, prop) in g:
+            out.add(str(g.value(r, OWL.hasValue)).split("#")[1])
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(INTERVENTION_TYPES))
+def test_intervention_type_states_dimension_scope_stage_mechanism(core_ontology, name):
+    dims, stage, mechanism = INTERVENTION_TYPES[name]
+    cls = CS[name]
+    assert (cls, RDFS.subClassOf, CS.Intervention) in core_ontology
+    assert _has_values(core_ontology, cls, CS.builds) == dims
+    assert _has_values(core_ontology, cls, CS.typicalStage) == {stage}
+    assert _has_values(core_ontology, cls, CS.viaMechanism) == {mechanism}
+    scopes = _has_values(core_ontology, cls, CS.targetsScope)
+    group = CS.CoreScope if stage == "IceBreaking" else CS.ExtendedScope
+    assert scopes and all((CS[s], CS.inScopeGroup, group) in core_ontology for s in scopes)
+    # the mechanism builds one of the type's dimensions
+    assert str(core_ontology.value(CS[mechanism], CS.mechanismBuilds)).split("#")[1] in dims
+
+
+def test_contract_steps_form_one_ordered_sequence(core_ontology):
+    step, seen = CS.Negotiate, []
+    while step is not None:
+        seen.append((str(step).split("#")[1], int(core_ontology.value(step, CS.stepOrder))))
+        step = core_ontology.value(step, CS.nextContractStep)
+    assert seen == [("Negotiate", 1), ("Sign", 2), ("Publicize", 3), ("Perform", 4), ("KeepFaith", 5), ("Evaluate", 6)]
+
+
+def test_stages_cycles_and_scopes(core_ontology):
+    g = core_ontology
+    assert [g.value(s, CS.stageOrder).toPython() for s in (CS.IceBreaking, CS.Warming, CS.BoundaryExtended)] == [1, 2, 3]
+    assert g.value(CS.IceBreaking, CS.nextStage) == CS.Warming
+    assert g.value(CS.Warming, CS.nextStage) == CS.BoundaryExtended
+    assert g.value(CS.IceBreaking, CS.hasCycle) == CS.InitialCycle
+    assert g.value(CS.Warming, CS.hasCycle) == CS.AdvancedCycle
+    assert g.value(CS.LowSocialCapital, CS.entryStage) == CS.IceBreaking
+    assert g.value(CS.HighSocialCapital, CS.entryStage) == CS.Warming
+    for cycle in (CS.InitialCycle, CS.AdvancedCycle):
+        steps = sorted((g.value(s, CS.stepOrder).toPython(), g.value(s, CS.stepDimension)) for s in g.objects(cycle, CS.hasCycleStep))
+        assert steps == [(1, CS.GeneralizedTrust), (2, CS.ParticipationNetwork), (3, CS.ReciprocityNorm)]
+    forms = {f: g.value(f, CS.typicalCapitalType) for f in g.subjects(RDF.type, CS.CommunityForm)}
+    assert forms == {
+        CS.CommodityHousing: CS.LowSocialCapital, CS.AffordableHousing: CS.LowSocialCapital,
+        CS.WorkUnitCompound: CS.HighSocialCapital, CS.VillageToResidence: CS.HighSocialCapital,
+        CS.OldCity: CS.HighSocialCapital,
+    }
+
+
+def test_reinforcement_links_follow_the_paper(core_ontology):
+    g = core_ontology
+    T, N, R = CS.GeneralizedTrust, CS.ParticipationNetwork, CS.ReciprocityNorm
+    assert set(g.subjects(CS.cultivates, T)) == {N, R}   # 网络和规范培育信任
+    assert set(g.subjects(CS.strengthens, R)) == {T, N}  # 信任和网络强化规范
+    assert set(g.subjects(CS.feedsBack, N)) == {R, T}    # 规范和信任反哺网络
+
+
+def test_skos_crosswalk_reaches_both_external_schemes(core_ontology):
+    g = core_ontology
+    sciq = set(g.subjects(SKOS.inScheme, CS.SCIQScheme))
+    oecd = set(g.subjects(SKOS.inScheme, CS.OECDScheme))
+    assert len(sciq) == 6 and len(oecd) == 4
+    for dim in (CS.GeneralizedTrust, CS.ParticipationNetwork, CS.ReciprocityNorm):
+        assert (dim, SKOS.inScheme, CS.SocialCapitalScheme) in g
+        targets = {o for p in (SKOS.closeMatch, SKOS.broadMatch, SKOS.relatedMatch) for o in g.objects(dim, p)}
+        assert targets & sciq and targets & oecd, dim
