@@ -118,6 +118,75 @@ def summary(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
         click.echo(f"  {name.ljust(width)}  {value}")
 
 
+def _width(text: str) -> int:
+    """Columns the text takes in a terminal (CJK characters take two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+_SEVERITY_ZH = {"Violation": "违规", "Warning": "警告", "Info": "提示"}
+
+
+def _render_report(report, fmt: str, lang: str) -> str:
+    from .canon import canonical_turtle
+
+    if fmt == "json":
+        return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
+    if fmt == "turtle":
+        return canonical_turtle(report.report_graph)
+    sev = (lambda s: _SEVERITY_ZH[s]) if lang == "zh" else (lambda s: s)
+    lines = []
+    if fmt == "table":
+        head = [pick(lang, h_en, h_zh) for h_en, h_zh in (
+            ("severity", "严重度"), ("file", "文件"), ("focus node", "焦点节点"),
+            ("path", "路径"), ("value", "值"), ("message", "消息"))]
+        rows = [[sev(r.severity), r.file or "", r.focus_label, r.path or "", r.value or "", r.message]
+                for r in report.results]
+        widths = [max([_width(h)] + [_width(row[i]) for row in rows]) for i, h in enumerate(head[:-1])]
+        fmt_row = lambda row: " | ".join([c + " " * (w - _width(c)) for c, w in zip(row, widths)] + [row[-1]])
+        lines.append(fmt_row(head))
+        lines.append("-+-".join("-" * w for w in widths) + "-+-" + "-" * 20)
+        lines.extend(fmt_row(row) for row in rows)
+    else:
+        for r in report.results:
+            where = f"{r.file}: " if r.file else ""
+            path = f" {r.path}" if r.path else ""
+            value = f" = {r.value}" if r.value else ""
+            lines.append(f"[{sev(r.severity)}] {where}{r.focus_label}{path}{value} — {r.message} ({r.constraint})")
+    c = report.counts()
+    verdict = pick(lang, "conforms" if report.conforms else "does not conform",
+                   "符合约束" if report.conforms else "不符合约束")
+    lines.append(pick(
+        lang,
+        f"{verdict}: {c['Violation']} violation(s), {c['Warning']} warning(s), {c['Info']} info",
+        f"{verdict}：违规 {c['Violation']} 项，警告 {c['Warning']} 项，提示 {c['Info']} 项",
+    ))
+    return "\n".join(lines)
+
+
+@cli.command(help=T(
+    "Validate case data (default: the bundled data; otherwise Turtle, JSON-LD or N-Triples files) "
+    "against the SHACL shapes and the ontology. Exit 0 conforms, 1 does not conform, 2 input or runtime error.",
+    "用 SHACL 约束与本体校验案例数据（默认：内置数据；或所给的 Turtle、JSON-LD、N-Triples 文件）。"
+    "退出码：0 符合，1 不符合，2 输入或运行错误。",
+))
+@_PATHS
+@click.option("--format", "fmt", type=click.Choice(["text", "table", "json", "turtle"]), default="text",
+              help=T("Report format.", "报告格式。"))
+@click.option("--allow-warnings", is_flag=True, help=T(
+    "Warnings (and infos) do not make the data non-conforming.",
+    "警告（及提示）不导致不符合。"))
+@click.pass_context
+def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, allow_warnings: bool) -> None:
+    from .validate import validate_files
+
+    lang = _lang(ctx)
+    report = validate_files(paths or None, lang=lang, allow_warnings=allow_warnings)
+    click.echo(_render_report(report, fmt, lang))
+    ctx.exit(0 if report.conforms else 1)
+
+
 @cli.command("check-ontology", help=T(
     "Check the ontology with HermiT: consistent, no unsatisfiable class. Needs Java.",
     "用 HermiT 检查本体：一致且无不可满足类。需要 Java。",
@@ -141,8 +210,8 @@ def check_ontology(ctx: click.Context) -> None:
 
 
 @cli.command(help=T(
-    "Check, or rewrite, Turtle files in the canonical serialization (default: every .ttl in the repository's ontology, shapes, data and queries).",
-    "检查或改写 Turtle 文件为规范序列化（默认：本体、约束、数据与查询目录下全部 .ttl）。",
+    "Check, or rewrite, Turtle files in the canonical serialization (default: every .ttl in the repository's ontology, shapes, data and queries, except the deliberately invalid examples).",
+    "检查或改写 Turtle 文件为规范序列化（默认：本体、约束、数据与查询目录下全部 .ttl，故意无效的示例除外）。",
 ))
 @_PATHS
 @click.option("--check", is_flag=True, help=T(
@@ -153,9 +222,11 @@ def fmt(ctx: click.Context, paths: tuple[Path, ...], check: bool) -> None:
     from .canon import canonicalize_file, is_canonical
 
     lang = _lang(ctx)
+    invalid = resources.resource_dir("data") / "examples" / "invalid"
     files = list(paths) or [
         p for d in ("ontology", "shapes", "data", "queries")
         for p in sorted(resources.resource_dir(d).rglob("*.ttl"))
+        if invalid not in p.parents  # deliberately broken inputs, checked by the tests
     ]
     bad = []
     for f in files:

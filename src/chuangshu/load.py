@@ -22,6 +22,7 @@ ONTOLOGY_IRI = "https://w3id.org/chuangshu/ontology"
 
 PREFIXES = {
     "cs": CS,
+    "csd": "https://w3id.org/chuangshu/data/",
     "owl": str(OWL),
     "rdf": str(RDF),
     "rdfs": str(RDFS),
@@ -36,6 +37,7 @@ PREFIXES = {
     "vf": "https://w3id.org/valueflows/ont/vf#",
     "cdm1": "https://w3id.org/citydata/part1/v1/",
     "sh": "http://www.w3.org/ns/shacl#",
+    "csh": "https://w3id.org/chuangshu/shapes#",
 }
 
 _FORMATS = {
@@ -122,6 +124,19 @@ def parse_files(paths: Iterable[str | Path], into: Graph | None = None) -> Graph
     for p in paths:
         parse_file(p, graph)
     return graph
+
+
+def load_sources(paths: Iterable[str | Path]) -> tuple[Graph, dict]:
+    """Parse ``paths`` into one graph; also map each subject to the file that states it."""
+    graph = new_graph()
+    origin: dict = {}
+    for p in paths:
+        part = parse_file(p)
+        for s in part.subjects(unique=True):
+            origin.setdefault(s, Path(p))
+        for t in part:
+            graph.add(t)
+    return graph, origin
 
 
 def load_ontology() -> Graph:

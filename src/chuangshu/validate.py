@@ -1,0 +1,153 @@
+"""Validate case data against the SHACL shapes (with the ontology), and describe each
+result in the user's language: file, focus node by its label, path, value, message.
+
+Conformance follows pySHACL's convention with ``allow_warnings``: a Violation always
+fails; a Warning fails unless warnings are allowed; an Info never fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Iterable
+
+import pyshacl
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from . import resources
+from .load import PREFIXES, load_ontology, load_sources, parse_files
+
+SH = "http://www.w3.org/ns/shacl#"
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+@dataclass
+class Result:
+    severity: str          # Violation | Warning | Info
+    focus: str             # IRI (or blank node id) of the focus node
+    focus_label: str       # its label in the chosen language, else a short name
+    path: str | None       # the property path, compact
+    value: str | None      # the offending value, compact
+    message: str           # in the chosen language
+    constraint: str        # the shape or SPARQL constraint that fired (compact IRI)
+    shape: str             # the shape that holds it (sh:sourceShape, compact)
+    component: str         # the SHACL constraint component (compact)
+    file: str | None       # the input file that states the focus node
+
+
+@dataclass
+class Report:
+    results: list[Result]
+    allow_warnings: bool
+    report_graph: Graph
+
+    @property
+    def conforms(self) -> bool:
+        fail = {"Violation"} if self.allow_warnings else {"Violation", "Warning"}
+        return not any(r.severity in fail for r in self.results)
+
+    def counts(self) -> dict[str, int]:
+        out = {"Violation": 0, "Warning": 0, "Info": 0}
+        for r in self.results:
+            out[r.severity] += 1
+        return out
+
+    def as_dict(self) -> dict:
+        return {"conforms": self.conforms, "counts": self.counts(),
+                "results": [asdict(r) for r in self.results]}
+
+
+def shapes_graph() -> Graph:
+    return parse_files([resources.resource_dir("shapes") / "case-data.ttl"])
+
+
+def compact(term) -> str:
+    text = str(term)
+    for prefix, ns in PREFIXES.items():
+        if text.startswith(ns) and len(text) > len(ns):
+            return f"{prefix}:{text[len(ns):]}"
+    return text
+
+
+def _text(graph: Graph, node, prop, lang: str) -> str | None:
+    values = [o for o in graph.objects(node, prop) if isinstance(o, Literal)]
+    for want in (lang, "en", "zh", None):
+        for v in values:
+            if v.language == want:
+                return str(v)
+    return str(values[0]) if values else None
+
+
+def _render_value(graph: Graph, value, lang: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Literal):
+        return value.n3(graph.namespace_manager) if value.datatype else str(value)
+    label = _text(graph, value, RDFS.label, lang)
+    return f"{compact(value)} ({label})" if label else compact(value)
+
+
+def _display_path(path: Path) -> str:
+    """Relative to the working directory when the file lies under it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _render_path(graph: Graph, path) -> str | None:
+    if path is None:
+        return None
+    if isinstance(path, URIRef):
+        return compact(path)
+    inverse = graph.value(path, URIRef(SH + "inversePath"))
+    return f"^{compact(inverse)}" if inverse is not None else "(complex path)"
+
+
+def validate_graph(data: Graph, origin: dict | None = None, *, lang: str = "en",
+                   allow_warnings: bool = False, ontology: Graph | None = None) -> Report:
+    """Validate ``data`` (merged with the ontology) against the case-data shapes."""
+    shapes = shapes_graph()
+    onto = ontology if ontology is not None else load_ontology()
+    merged = Graph()
+    for t in onto:
+        merged.add(t)
+    for t in data:
+        merged.add(t)
+    _, report, _ = pyshacl.validate(merged, shacl_graph=shapes, advanced=True,
+                                    inference="none", allow_warnings=True)
+    origin = origin or {}
+    results = []
+    for r in report.subjects(RDF.type, URIRef(SH + "ValidationResult")):
+        focus = report.value(r, URIRef(SH + "focusNode"))
+        source = report.value(r, URIRef(SH + "sourceConstraint")) or report.value(r, URIRef(SH + "sourceShape"))
+        severity = str(report.value(r, URIRef(SH + "resultSeverity"))).rsplit("#", 1)[-1]
+        # pySHACL drops the language of SPARQL messages: take them from the shapes graph.
+        message = _text(shapes, source, URIRef(SH + "message"), lang) \
+            or _text(report, r, URIRef(SH + "resultMessage"), lang) or ""
+        path = report.value(r, URIRef(SH + "resultPath"))
+        value = report.value(r, URIRef(SH + "value"))
+        file = origin.get(focus)
+        results.append(Result(
+            severity=severity,
+            focus=str(focus),
+            focus_label=_text(merged, focus, RDFS.label, lang) or compact(focus),
+            path=_render_path(report, path),
+            value=_render_value(merged, value, lang),
+            message=message,
+            constraint=compact(source),
+            shape=compact(report.value(r, URIRef(SH + "sourceShape"))),
+            component=compact(report.value(r, URIRef(SH + "sourceConstraintComponent"))),
+            file=_display_path(file) if file else None,
+        ))
+    results.sort(key=lambda x: (SEVERITY_ORDER.get(x.severity, 9), x.file or "", x.focus, x.constraint, x.value or ""))
+    return Report(results=results, allow_warnings=allow_warnings, report_graph=report)
+
+
+def validate_files(paths: Iterable[str | Path] | None = None, *, lang: str = "en",
+                   allow_warnings: bool = False) -> Report:
+    """Validate RDF files (the bundled case data when ``paths`` is None)."""
+    files = list(paths) if paths else resources.data_files()
+    data, origin = load_sources(files)
+    return validate_graph(data, origin, lang=lang, allow_warnings=allow_warnings)
