@@ -187,6 +187,110 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, allow_warnin
     ctx.exit(0 if report.conforms else 1)
 
 
+def _load_checked(paths: tuple[Path, ...], lang: str, check: bool = True):
+    """Ontology + case data, validated first: a Violation stops the run (exit 1)."""
+    from .load import load_ontology, load_sources
+    from .validate import validate_graph
+
+    files = list(paths) or resources.data_files()
+    data, origin = load_sources(files)
+    onto = load_ontology()
+    if check:
+        report = validate_graph(data, origin, lang=lang, allow_warnings=True, ontology=onto)
+        if not report.conforms:
+            click.echo(_render_report(report, "text", lang), err=True)
+            click.echo(pick(lang, "the data does not conform to the shapes; fix it first (see chuangshu validate)",
+                            "数据不符合约束，请先修正（参见 chuangshu validate）"), err=True)
+            raise click.exceptions.Exit(1)
+    return onto + data
+
+
+_REASONER = click.option("--reasoner", type=click.Choice(["auto", "hermit", "owlrl"]), default="auto",
+                         help=T("OWL reasoner: HermiT (needs Java) or pure-Python OWL 2 RL; auto takes HermiT when Java is present.",
+                                "OWL 推理机：HermiT（需 Java）或纯 Python 的 OWL 2 RL；auto 在有 Java 时用 HermiT。"))
+_ENGINE = click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph",
+                       help=T("SPARQL engine for the rules.", "运行规则的 SPARQL 引擎。"))
+_AS_OF = click.option("--as-of", "as_of", default=None, metavar="DATE",
+                      help=T("Assess as of a past date (YYYY-MM-DD, YYYY-MM or YYYY).",
+                             "按过去某一日期评估（YYYY-MM-DD、YYYY-MM 或 YYYY）。"))
+_NO_VALIDATE = click.option("--no-validate", is_flag=True, help=T(
+    "Skip the SHACL validation that runs first.", "跳过预先进行的 SHACL 校验。"))
+
+
+@cli.command(help=T(
+    "Assess every community (default: the bundled D and S): social-capital type, dimensions × scopes, "
+    "cycles, stage, and the next interventions with the reason and the evidence.",
+    "评估每个社区（默认：内置的 D、S 社区）：社会资本类型、维度 × 关系范围、循环、阶段，"
+    "以及附理由与证据的下一步举措建议。",
+))
+@_PATHS
+@_AS_OF
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "turtle"]), default="table",
+              help=T("Output format (json: docs/assessment.schema.json).", "输出格式（json 见 docs/assessment.schema.json）。"))
+@_REASONER
+@_ENGINE
+@_NO_VALIDATE
+@click.pass_context
+def assess(ctx, paths, as_of, fmt, reasoner, engine, no_validate):
+    from .assess import assess as run_assessment, parse_as_of
+    from .canon import canonical_turtle
+    from .render import assessment_text
+
+    lang = _lang(ctx)
+    date = parse_as_of(as_of) if as_of else None
+    graph = _load_checked(paths, lang, check=not no_validate)
+    result = run_assessment(graph, as_of=date, reasoner=reasoner, engine=engine, lang=lang)
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    elif fmt == "turtle":
+        click.echo(canonical_turtle(result.graph), nl=False)
+    else:
+        click.echo(assessment_text(result, lang), nl=False)
+
+
+@cli.command(help=T(
+    "Explain one community's stage and each recommendation: the chain of facts and rules behind them.",
+    "解释某一社区的阶段与每条建议：其背后的事实与规则链。",
+))
+@click.argument("community")
+@click.option("--data", "paths", multiple=True, type=click.Path(path_type=Path),
+              help=T("Case data files (default: the bundled data); repeatable.", "案例数据文件（默认：内置数据），可重复。"))
+@_AS_OF
+@_REASONER
+@_ENGINE
+@click.pass_context
+def explain(ctx, community, paths, as_of, reasoner, engine):
+    from .assess import assess_reasoned, parse_as_of, reasoned_graph
+    from .render import explain_text
+
+    lang = _lang(ctx)
+    date = parse_as_of(as_of) if as_of else None
+    graph = _load_checked(tuple(paths), lang)
+    reasoned, name = reasoned_graph(graph, reasoner)
+    result = assess_reasoned(reasoned, name, as_of=date, engine=engine, lang=lang)
+    click.echo(explain_text(result, reasoned + result.graph, community, lang), nl=False)
+
+
+@cli.command(help=T(
+    "List the stage transitions that a community's dated interventions imply.",
+    "列出某一社区有日期的举措所推得的阶段变化。",
+))
+@click.argument("community")
+@click.option("--data", "paths", multiple=True, type=click.Path(path_type=Path),
+              help=T("Case data files (default: the bundled data); repeatable.", "案例数据文件（默认：内置数据），可重复。"))
+@_REASONER
+@_ENGINE
+@click.pass_context
+def timeline(ctx, community, paths, reasoner, engine):
+    from .assess import timeline as run_timeline
+    from .render import timeline_text
+
+    lang = _lang(ctx)
+    graph = _load_checked(tuple(paths), lang)
+    label, rows = run_timeline(graph, community, reasoner=reasoner, engine=engine, lang=lang)
+    click.echo(timeline_text(label, rows, lang), nl=False)
+
+
 @cli.command("check-ontology", help=T(
     "Check the ontology with HermiT: consistent, no unsatisfiable class. Needs Java.",
     "用 HermiT 检查本体：一致且无不可满足类。需要 Java。",

@@ -72,14 +72,19 @@ def rdf_format(path: Path) -> ox.RdfFormat:
         ) from None
 
 
-def _term(t):
+def from_oxigraph(t):
     if isinstance(t, ox.NamedNode):
         return URIRef(t.value)
     if isinstance(t, ox.BlankNode):
         return BNode(t.value)
     if t.language:
         return Literal(t.value, lang=t.language)
+    if t.datatype.value == _XSD_STRING:  # RDF 1.1: a simple literal is an xsd:string
+        return Literal(t.value)
     return Literal(t.value, datatype=URIRef(t.datatype.value))
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def parse_file(path: str | Path, into: Graph | None = None) -> Graph:
@@ -96,7 +101,7 @@ def parse_file(path: str | Path, into: Graph | None = None) -> Graph:
     base = path.resolve().as_uri()
     try:
         triples = [
-            (_term(q.subject), _term(q.predicate), _term(q.object))
+            (from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object))
             for q in ox.parse(path=str(path), format=fmt, base_iri=base)
         ]
     except SyntaxError as err:

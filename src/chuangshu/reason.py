@@ -87,6 +87,67 @@ def check_consistency(graph: Graph) -> ConsistencyReport:
     return ConsistencyReport(consistent=True, unsatisfiable=unsat)
 
 
+# Schema-level statements a reasoner re-derives; the rules need only what it says of individuals.
+_SCHEMA = {OWL.sameAs, OWL.equivalentClass, OWL.equivalentProperty, RDFS.subClassOf, RDFS.subPropertyOf,
+           RDFS.domain, RDFS.range, OWL.disjointWith, OWL.inverseOf, OWL.propertyDisjointWith}
+
+
+def _individual_entailments(before: Graph, after: Graph) -> Graph:
+    """What ``after`` states of named individuals beyond ``before``: types and object property values."""
+    out = Graph()
+    for s, p, o in after:
+        if (isinstance(s, URIRef) and isinstance(o, URIRef) and p not in _SCHEMA
+                and not str(o).startswith(str(OWL)) and (s, p, o) not in before):
+            out.add((s, p, o))
+    return out
+
+
+def entail_hermit(graph: Graph) -> Graph:
+    """What HermiT (through owlready2) entails of the individuals in ``graph``."""
+    if not java_available():
+        raise ChuangshuError("HermiT needs Java, and no `java` was found on PATH",
+                             "HermiT 需要 Java，但 PATH 中找不到 `java`")
+    import owlready2
+
+    logging.getLogger("owlready2").setLevel(logging.ERROR)
+    source = _for_hermit(graph)
+    with tempfile.TemporaryDirectory(prefix="chuangshu-hermit-") as tmp:
+        nt = Path(tmp) / "graph.nt"
+        source.serialize(nt, format="nt", encoding="utf-8")
+        world = owlready2.World()
+        onto = world.get_ontology(nt.as_uri()).load(format="ntriples")
+        try:
+            with onto:
+                owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
+        except owlready2.OwlReadyInconsistentOntologyError:
+            raise ChuangshuError("the ontology and data are inconsistent (HermiT)",
+                                 "本体与数据不一致（HermiT）") from None
+        out = Path(tmp) / "inferred.nt"
+        world.save(str(out), format="ntriples")
+        world.close()
+        inferred = Graph().parse(out, format="nt")
+    return _individual_entailments(source, inferred)
+
+
+def entail_owlrl(graph: Graph) -> Graph:
+    """What the OWL 2 RL closure entails of the individuals in ``graph`` (pure Python)."""
+    return _individual_entailments(graph, infer_owlrl(graph))
+
+
+def entail(graph: Graph, reasoner: str = "auto") -> tuple[Graph, str]:
+    """Open-world entailments about individuals, and the name of the reasoner that made them.
+
+    ``auto`` takes HermiT when Java is present, otherwise the pure-Python OWL 2 RL path.
+    """
+    if reasoner == "auto":
+        reasoner = "hermit" if java_available() else "owlrl"
+    if reasoner == "hermit":
+        return entail_hermit(graph), "HermiT"
+    if reasoner == "owlrl":
+        return entail_owlrl(graph), "OWL 2 RL (owlrl)"
+    raise ChuangshuError(f"unknown reasoner {reasoner!r}", f"未知的推理机 {reasoner!r}")
+
+
 def infer_owlrl(graph: Graph) -> Graph:
     """A copy of ``graph`` closed under the OWL 2 RL rules (pure Python)."""
     import owlrl
@@ -97,4 +158,7 @@ def infer_owlrl(graph: Graph) -> Graph:
     for t in graph:
         closed.add(t)
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(closed)
+    # OWL 2 RL closure can yield generalized triples (a literal as subject): not RDF, dropped.
+    for t in [t for t in closed if isinstance(t[0], Literal) or not isinstance(t[1], URIRef)]:
+        closed.remove(t)
     return closed
