@@ -291,6 +291,48 @@ def timeline(ctx, community, paths, reasoner, engine):
     click.echo(timeline_text(label, rows, lang), nl=False)
 
 
+@cli.command(help=T(
+    "Run a SPARQL query — a library query by id (cq01…), a .rq file, or - for standard input — on the local "
+    "graph with inferences (ontology, data, OWL entailments, assessment) or on a remote endpoint.",
+    "运行 SPARQL 查询（查询库编号 cq01…、.rq 文件或 - 表示标准输入），对象为含推理结果的本地图谱"
+    "（本体、数据、OWL 蕴涵、评估）或远程端点。",
+))
+@click.argument("query", required=False)
+@click.option("--list", "list_", is_flag=True, help=T("List the query library.", "列出查询库。"))
+@click.option("--data", "paths", multiple=True, type=click.Path(path_type=Path),
+              help=T("Case data files (default: the bundled data); repeatable.", "案例数据文件（默认：内置数据），可重复。"))
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help=T("Bind a variable: an IRI (<…>, prefix:local, http…), \"text\"@lang, an integer or text; repeatable.",
+                     "绑定变量：IRI（<…>、前缀:名、http…）、\"文本\"@语言、整数或文本；可重复。"))
+@click.option("--endpoint", default=None, metavar="URL", help=T("Run on a remote SPARQL 1.1 endpoint.", "在远程 SPARQL 1.1 端点上运行。"))
+@click.option("--user", default=None, help=T("User name for the endpoint.", "端点用户名。"))
+@click.option("--password", default=None, envvar="CHUANGSHU_PASSWORD", help=T("Password (or CHUANGSHU_PASSWORD).", "密码（或 CHUANGSHU_PASSWORD）。"))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+              help=T("Output format (json: SPARQL 1.1 query results JSON).", "输出格式（json 为 SPARQL 1.1 JSON 结果格式）。"))
+@_AS_OF
+@_REASONER
+@_ENGINE
+@click.pass_context
+def query(ctx, query, list_, paths, params, endpoint, user, password, fmt, as_of, reasoner, engine):
+    from .assess import knowledge_graph, parse_as_of
+    from .library import find_query, library, parse_param, render, run_local, run_remote
+
+    lang = _lang(ctx)
+    if list_ or not query:
+        for q in library():
+            click.echo(f"{q.name}  {q.meta.get('question@' + lang, '')}  [{q.meta.get('needs', '')}]")
+        return
+    q = find_query(query)
+    bindings = dict(parse_param(p) for p in params)
+    if endpoint:
+        table = run_remote(q, endpoint, bindings, user=user, password=password)
+    else:
+        date = parse_as_of(as_of) if as_of else None
+        graph = _load_checked(tuple(paths), lang)
+        table = run_local(q, knowledge_graph(graph, as_of=date, reasoner=reasoner, engine=engine), bindings, engine)
+    click.echo(render(table, fmt))
+
+
 @cli.command("check-ontology", help=T(
     "Check the ontology with HermiT: consistent, no unsatisfiable class. Needs Java.",
     "用 HermiT 检查本体：一致且无不可满足类。需要 Java。",

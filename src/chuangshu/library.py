@@ -1,0 +1,249 @@
+"""The researchers' query library (``queries/library/*.rq``) and running SPARQL
+locally (with inferences) or on a remote SPARQL 1.1 endpoint.
+
+Parameters given by the user are turned into RDF terms and *bound* — through the
+engine's bindings locally, through a trailing SPARQL ``VALUES`` block of serialized
+terms remotely — never pasted into the query text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import BNode, Literal, URIRef, Variable
+from rdflib.namespace import XSD
+
+from . import resources
+from .errors import InputError
+from .load import PREFIXES
+
+_META = re.compile(r"^#\s*([a-z]+)(@(zh|en))?:\s*(.+?)\s*$")
+_BAD_IRI = re.compile(r'[\s<>"{}|\\^`]')
+
+
+@dataclass
+class Query:
+    name: str
+    text: str
+    path: Path | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def params(self) -> list[str]:
+        spec = self.meta.get("params", "")
+        return [p.split()[0] for p in spec.split(",") if p.strip()]
+
+
+def library_dir() -> Path:
+    return resources.resource_dir("queries") / "library"
+
+
+def library() -> list[Query]:
+    return [read_query(p) for p in sorted(library_dir().glob("*.rq"))]
+
+
+def read_query(path: Path, name: str | None = None) -> Query:
+    text = path.read_text(encoding="utf-8")
+    meta = {}
+    for line in text.splitlines():
+        m = _META.match(line)
+        if m:
+            meta[m.group(1) + (f"@{m.group(3)}" if m.group(3) else "")] = m.group(4)
+    return Query(name or meta.get("id", path.stem), text, path, meta)
+
+
+def find_query(ref: str) -> Query:
+    """A library query by id or file stem, a file path, or ``-`` for standard input."""
+    if ref == "-":
+        return Query("stdin", sys.stdin.read())
+    path = Path(ref)
+    if path.suffix in (".rq", ".sparql") and path.is_file():
+        return read_query(path, path.stem)
+    for q in library():
+        if ref in (q.name, q.path.stem):
+            return q
+    raise InputError(f"no query {ref!r}: not a file, and not in queries/library (see chuangshu query --list)",
+                     f"找不到查询 {ref!r}：既不是文件，也不在 queries/library 中（见 chuangshu query --list）")
+
+
+def parse_param(text: str) -> tuple[str, object]:
+    """``name=value`` → (name, RDF term). IRIs as <...>, prefix:local or http(s)://...;
+    "text"@lang; integers; otherwise a plain literal."""
+    if "=" not in text:
+        raise InputError(f"parameter {text!r} is not name=value", f"参数 {text!r} 不是 name=value 形式", where="--param")
+    name, value = text.split("=", 1)
+    name = name.strip().lstrip("?$")
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise InputError(f"bad parameter name {name!r}", f"参数名无效：{name!r}", where="--param")
+    return name, parse_term(value)
+
+
+def parse_term(value: str):
+    value = value.strip()
+    iri = None
+    if value.startswith("<") and value.endswith(">"):
+        iri = value[1:-1]
+    elif re.match(r"^https?://", value):
+        iri = value
+    elif re.fullmatch(r"[A-Za-z][\w-]*:[^\s]*", value) and value.split(":", 1)[0] in PREFIXES:
+        prefix, localname = value.split(":", 1)
+        iri = PREFIXES[prefix] + localname
+    if iri is not None:
+        if _BAD_IRI.search(iri) or not iri:
+            raise InputError(f"not a valid IRI: {iri!r}", f"不是有效的 IRI：{iri!r}", where="--param")
+        return URIRef(iri)
+    m = re.fullmatch(r'"(.*)"@([A-Za-z]+(-[A-Za-z0-9]+)*)', value, re.S)
+    if m:
+        return Literal(m.group(1), lang=m.group(2))
+    if re.fullmatch(r"[+-]?\d+", value):
+        return Literal(int(value))
+    return Literal(value)
+
+
+# ---- running ------------------------------------------------------------------------
+
+@dataclass
+class Table:
+    variables: list[str]
+    rows: list[dict]           # variable -> rdflib term
+
+
+def run_local(query: Query, graph, bindings: dict, engine: str = "oxigraph") -> Table:
+    from .rules import ENGINES
+
+    runner = ENGINES[engine](graph)
+    used = {k: v for k, v in bindings.items() if re.search(rf"[?$]{re.escape(k)}\b", query.text)}
+    unknown = set(bindings) - set(used)
+    if unknown:
+        raise InputError(f"the query has no variable {', '.join('?' + u for u in sorted(unknown))}",
+                         f"查询中没有变量 {'、'.join('?' + u for u in sorted(unknown))}", where="--param")
+    projected = _variables(query.text, [])
+    hidden = sorted(k for k in used if projected and k not in projected)
+    if hidden:
+        raise InputError(
+            f"a parameter must be a variable the query selects; {', '.join('?' + h for h in hidden)} is not",
+            f"参数须为查询所选出的变量；{'、'.join('?' + h for h in hidden)} 不是", where="--param")
+    try:
+        rows = runner.select(query.text, used)
+    except (SyntaxError, ValueError, RuntimeError) as err:
+        where = str(query.path) if query.path else query.name
+        raise InputError(f"bad query: {err}", f"查询有误：{err}", where=where) from None
+    variables = _variables(query.text, rows)
+    return Table(variables, rows)
+
+
+def _variables(text: str, rows: list[dict]) -> list[str]:
+    head = re.search(r"SELECT\s+(DISTINCT\s+|REDUCED\s+)?(.*?)\s*WHERE", text, re.S | re.I)
+    names = []
+    if head and head.group(2).strip() != "*":
+        for m in re.finditer(r"\(\s*.*?\s+AS\s+\?(\w+)\s*\)|\?(\w+)", head.group(2), re.S | re.I):
+            names.append(m.group(1) or m.group(2))
+    for row in rows:
+        for k in row:
+            if k not in names:
+                names.append(k)
+    return names
+
+
+def values_block(bindings: dict) -> str:
+    """A SPARQL VALUES clause for ``bindings``, each value serialized as an RDF term."""
+    names = sorted(bindings)
+    terms = []
+    for n in names:
+        term = bindings[n]
+        if isinstance(term, URIRef) and _BAD_IRI.search(str(term)):
+            raise InputError(f"not a valid IRI: {term!r}", f"不是有效的 IRI：{term!r}", where="--param")
+        terms.append(term.n3())
+    return "\nVALUES (" + " ".join("?" + n for n in names) + ") { (" + " ".join(terms) + ") }\n"
+
+
+def run_remote(query: Query, endpoint: str, bindings: dict, *, user: str | None = None,
+               password: str | None = None, default_graphs: list[str] | None = None) -> Table:
+    from SPARQLWrapper import JSON, POST, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+    text = query.text + (values_block(bindings) if bindings else "")
+    client = SPARQLWrapper(endpoint)
+    client.setMethod(POST)
+    client.setReturnFormat(JSON)
+    client.setQuery(text)
+    for g in default_graphs or []:
+        client.addDefaultGraph(g)
+    if user:
+        client.setCredentials(user, password or "")
+    try:
+        data = client.queryAndConvert()
+    except SPARQLWrapperException as err:
+        raise InputError(f"the endpoint refused the query: {str(err).splitlines()[0]}",
+                         f"端点拒绝了查询：{str(err).splitlines()[0]}", where=endpoint) from None
+    except OSError as err:
+        raise InputError(f"cannot reach the endpoint: {err}", f"无法连接端点：{err}", where=endpoint) from None
+    variables = data["head"]["vars"]
+    rows = [{k: _from_json(v) for k, v in b.items()} for b in data["results"]["bindings"]]
+    return Table(variables, rows)
+
+
+def _from_json(v: dict):
+    if v["type"] == "uri":
+        return URIRef(v["value"])
+    if v["type"] == "bnode":
+        return BNode(v["value"])
+    if "xml:lang" in v:
+        return Literal(v["value"], lang=v["xml:lang"])
+    dt = v.get("datatype")
+    if dt and dt != str(XSD.string):
+        return Literal(v["value"], datatype=URIRef(dt))
+    return Literal(v["value"])
+
+
+# ---- output -------------------------------------------------------------------------
+
+def _compact(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        text = str(term)
+        for prefix, ns in PREFIXES.items():
+            if text.startswith(ns) and len(text) > len(ns):
+                return f"{prefix}:{text[len(ns):]}"
+        return f"<{text}>"
+    return str(term)
+
+
+def render(table: Table, fmt: str) -> str:
+    if fmt == "json":
+        def cell(t):
+            if isinstance(t, URIRef):
+                return {"type": "uri", "value": str(t)}
+            if isinstance(t, BNode):
+                return {"type": "bnode", "value": str(t)}
+            out = {"type": "literal", "value": str(t)}
+            if t.language:
+                out["xml:lang"] = t.language
+            elif t.datatype:
+                out["datatype"] = str(t.datatype)
+            return out
+        return json.dumps({"head": {"vars": table.variables},
+                           "results": {"bindings": [{k: cell(v) for k, v in r.items()} for r in table.rows]}},
+                          ensure_ascii=False, indent=2)
+    if fmt in ("csv", "tsv"):
+        buf = io.StringIO()
+        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(table.variables)
+        for r in table.rows:
+            writer.writerow([str(r.get(v, "")) if r.get(v) is not None else "" for v in table.variables])
+        return buf.getvalue().rstrip("\n")
+    from .render import pad, width
+
+    cells = [[_compact(r.get(v)) for v in table.variables] for r in table.rows]
+    widths = [max([width(v)] + [width(c[i]) for c in cells]) for i, v in enumerate(table.variables)]
+    lines = [" | ".join(pad(v, w) for v, w in zip(table.variables, widths)),
+             "-+-".join("-" * w for w in widths)]
+    lines += [" | ".join(pad(c, w) for c, w in zip(row, widths)) for row in cells]
+    return "\n".join(lines)
