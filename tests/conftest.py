@@ -29,5 +29,5 @@ def rdf_files() -> list[Path]:
     return sorted(
         p for d in ("ontology", "shapes", "data", "queries")
         for p in (REPO / d).rglob("*")
-        if p.suffix in exts and p.name != "broken-turtle.ttl"
+        if p.suffix in exts and p.name != "broken-turtle.ttl" and "context" not in p.parts
     )

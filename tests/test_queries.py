@@ -172,3 +172,19 @@ def test_query_cli_formats_and_errors():
     assert runner.invoke(cli, ["query", "cq01", "--param", "nosuch=1"]).exit_code == 2
     listing = runner.invoke(cli, ["--lang", "zh", "query", "--list"]).output
     assert "某社区哪些举措培育了信任" in listing
+
+
+def test_remote_parameters_fill_the_declared_slot_with_a_serialized_term():
+    from chuangshu.library import fill_slots
+
+    text, rest = fill_slots(find_query("cq07").text, {"in": URIRef(CSD + "D")})
+    assert f"VALUES (?in ?notIn) {{ (<{CSD}D> UNDEF) }}" in text and rest == {}
+    hostile = Literal('x" } DROP ALL ; INSERT DATA { <a> <b> "c')
+    text, _ = fill_slots(find_query("cq01").text, {"community": hostile})
+    slot = re.search(r"VALUES \?community \{ (.*) \}\n", text).group(1)
+    from rdflib import Graph
+
+    parsed = Graph().parse(data=f"<urn:s> <urn:p> {slot} .", format="nt")
+    assert next(parsed.objects()) == hostile          # the whole value is one literal, nothing else
+    with pytest.raises(InputError):
+        fill_slots(find_query("cq01").text, {"community": URIRef("http://x> } DROP ALL { <y")})

@@ -230,16 +230,31 @@ _NO_VALIDATE = click.option("--no-validate", is_flag=True, help=T(
 @_REASONER
 @_ENGINE
 @_NO_VALIDATE
+@click.option("--endpoint", default=None, metavar="URL", help=T(
+    "Run the rules on a remote SPARQL 1.1 endpoint holding the knowledge graph (see chuangshu push) and read the assessment back.",
+    "在存有知识图谱的远程 SPARQL 1.1 端点上运行规则（见 chuangshu push），并读回评估。"))
+@click.option("--graph", "graph_iri", default=None, metavar="IRI", help=T(
+    "With --endpoint: the named graph holding ontology, data and entailments.", "配合 --endpoint：存放本体、数据与蕴涵的命名图。"))
+@click.option("--update", "update_url", default=None, metavar="URL", help=T(
+    "With --endpoint: the SPARQL Update URL (default: derived from the endpoint).", "配合 --endpoint：SPARQL 更新地址（默认由端点推得）。"))
+@click.option("--user", default=None, help=T("User name for the endpoint.", "端点用户名。"))
+@click.option("--password", default=None, envvar="CHUANGSHU_PASSWORD", help=T("Password (or CHUANGSHU_PASSWORD).", "密码（或 CHUANGSHU_PASSWORD）。"))
 @click.pass_context
-def assess(ctx, paths, as_of, fmt, reasoner, engine, no_validate):
+def assess(ctx, paths, as_of, fmt, reasoner, engine, no_validate, endpoint, graph_iri, update_url, user, password):
     from .assess import assess as run_assessment, parse_as_of
     from .canon import canonical_turtle
     from .render import assessment_text
 
     lang = _lang(ctx)
     date = parse_as_of(as_of) if as_of else None
-    graph = _load_checked(paths, lang, check=not no_validate)
-    result = run_assessment(graph, as_of=date, reasoner=reasoner, engine=engine, lang=lang)
+    if endpoint:
+        from .remote import DEFAULT_GRAPH, Endpoint, assess_remote
+
+        ep = Endpoint.from_url(endpoint, update=update_url, user=user, password=password)
+        result = assess_remote(ep, graph_iri or DEFAULT_GRAPH, as_of=date, lang=lang)
+    else:
+        graph = _load_checked(paths, lang, check=not no_validate)
+        result = run_assessment(graph, as_of=date, reasoner=reasoner, engine=engine, lang=lang)
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     elif fmt == "turtle":
@@ -305,6 +320,9 @@ def timeline(ctx, community, paths, reasoner, engine):
               help=T("Bind a variable: an IRI (<…>, prefix:local, http…), \"text\"@lang, an integer or text; repeatable.",
                      "绑定变量：IRI（<…>、前缀:名、http…）、\"文本\"@语言、整数或文本；可重复。"))
 @click.option("--endpoint", default=None, metavar="URL", help=T("Run on a remote SPARQL 1.1 endpoint.", "在远程 SPARQL 1.1 端点上运行。"))
+@click.option("--graph", "graphs", multiple=True, metavar="IRI", help=T(
+    "With --endpoint: a graph of the query's default graph (default-graph-uri); repeatable.",
+    "配合 --endpoint：作为查询默认图的图（default-graph-uri），可重复。"))
 @click.option("--user", default=None, help=T("User name for the endpoint.", "端点用户名。"))
 @click.option("--password", default=None, envvar="CHUANGSHU_PASSWORD", help=T("Password (or CHUANGSHU_PASSWORD).", "密码（或 CHUANGSHU_PASSWORD）。"))
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
@@ -313,7 +331,7 @@ def timeline(ctx, community, paths, reasoner, engine):
 @_REASONER
 @_ENGINE
 @click.pass_context
-def query(ctx, query, list_, paths, params, endpoint, user, password, fmt, as_of, reasoner, engine):
+def query(ctx, query, list_, paths, params, endpoint, graphs, user, password, fmt, as_of, reasoner, engine):
     from .assess import knowledge_graph, parse_as_of
     from .library import find_query, library, parse_param, render, run_local, run_remote
 
@@ -325,12 +343,137 @@ def query(ctx, query, list_, paths, params, endpoint, user, password, fmt, as_of
     q = find_query(query)
     bindings = dict(parse_param(p) for p in params)
     if endpoint:
-        table = run_remote(q, endpoint, bindings, user=user, password=password)
+        table = run_remote(q, endpoint, bindings, user=user, password=password, default_graphs=list(graphs))
     else:
         date = parse_as_of(as_of) if as_of else None
         graph = _load_checked(tuple(paths), lang)
         table = run_local(q, knowledge_graph(graph, as_of=date, reasoner=reasoner, engine=engine), bindings, engine)
     click.echo(render(table, fmt))
+
+
+def _knowledge_parts(paths, parts, lang, as_of=None, reasoner="auto", engine="oxigraph"):
+    """The chosen parts of the knowledge graph: ontology, data, entailments (OWL), assessment
+    (the rules' conclusions); ``inferences`` stands for the last two."""
+    from rdflib import Graph
+
+    from .assess import assess_reasoned, parse_as_of, reasoned_graph
+    from .load import load_ontology, load_sources
+
+    files = list(paths) or resources.data_files()
+    data, _ = load_sources(files)
+    onto = load_ontology()
+    full = onto + data
+    out = Graph()
+    if "ontology" in parts:
+        out += onto
+    if "data" in parts:
+        out += data
+    if {"inferences", "entailments", "assessment"} & set(parts):
+        reasoned, name = reasoned_graph(full, reasoner)
+        if {"inferences", "entailments"} & set(parts):
+            out += reasoned - full
+        if {"inferences", "assessment"} & set(parts):
+            date = parse_as_of(as_of) if as_of else None
+            out += assess_reasoned(reasoned, name, as_of=date, engine=engine, lang=lang).graph
+    return out
+
+
+_PARTS = click.option("--with", "parts", multiple=True,
+                      type=click.Choice(["ontology", "data", "entailments", "assessment", "inferences"]),
+                      help=T("What to include (repeatable): ontology, data, entailments (OWL), assessment (rules), "
+                             "inferences (both). Defaults: export ontology+data; serve everything; push ontology+data+entailments.",
+                             "包含哪些部分（可重复）：本体、数据、蕴涵（OWL）、评估（规则）、推理结果（两者）。"
+                             "默认：export 为本体+数据；serve 为全部；push 为本体+数据+蕴涵。"))
+
+
+@cli.command(help=T(
+    "Export the knowledge graph as Turtle, N-Triples, JSON-LD (compacted with the versioned context) or RDF/XML, "
+    "with a VoID/DCAT description beside it (FILE.void.ttl). Written atomically.",
+    "导出知识图谱为 Turtle、N-Triples、JSON-LD（以版本化上下文压缩）或 RDF/XML，并在旁边写出 VoID/DCAT 描述"
+    "（FILE.void.ttl）。原子写入。",
+))
+@_PATHS
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help=T("Output file.", "输出文件。"))
+@click.option("--format", "fmt", type=click.Choice(["auto", "turtle", "nt", "jsonld", "xml"]), default="auto",
+              help=T("Format (auto: from the file name).", "格式（auto：按文件扩展名）。"))
+@_PARTS
+@click.option("--no-void", is_flag=True, help=T("Do not write the VoID/DCAT description.", "不写 VoID/DCAT 描述。"))
+@_AS_OF
+@_REASONER
+@click.pass_context
+def export(ctx, paths, output, fmt, parts, no_void, as_of, reasoner):
+    from .errors import InputError
+    from .export import FORMATS, export as write_export
+
+    lang = _lang(ctx)
+    if fmt == "auto":
+        by_suffix = {suffix: name for name, (suffix, _) in FORMATS.items()} | {".json": "jsonld", ".xml": "xml", ".owl": "xml"}
+        fmt = by_suffix.get(output.suffix.lower())
+        if fmt is None:
+            raise InputError(f"cannot tell the format from {output.name}; give --format",
+                             f"无法从 {output.name} 判断格式，请用 --format 指定", where=str(output))
+    if not output.parent.is_dir():
+        raise InputError("the output folder does not exist", "输出目录不存在", where=str(output.parent))
+    parts = list(dict.fromkeys(parts or ("ontology", "data")))
+    graph = _knowledge_parts(paths, parts, lang, as_of=as_of, reasoner=reasoner)
+    written, description = write_export(graph, output, fmt, parts, void=not no_void)
+    click.echo(pick(lang, f"wrote {written} ({len(graph)} triples)", f"已写出 {written}（{len(graph)} 个三元组）"))
+    if description:
+        click.echo(pick(lang, f"wrote {description}", f"已写出 {description}"))
+
+
+@cli.command(help=T(
+    "Serve the knowledge graph (ontology, data, inferences) read-only on 127.0.0.1 with Oxigraph's SPARQL server, "
+    "which also gives a query page in the browser. Updates are refused.",
+    "以 Oxigraph 的 SPARQL 服务器在 127.0.0.1 上只读发布知识图谱（本体、数据、推理结果），并提供浏览器查询页面；拒绝更新。",
+))
+@_PATHS
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True, help=T("Port.", "端口。"))
+@_PARTS
+@_AS_OF
+@_REASONER
+@click.pass_context
+def serve(ctx, paths, port, parts, as_of, reasoner):
+    from .remote import serve as run_server
+
+    lang = _lang(ctx)
+    parts = list(dict.fromkeys(parts or ("ontology", "data", "inferences")))
+    graph = _knowledge_parts(paths, parts, lang, as_of=as_of, reasoner=reasoner)
+    ready = lambda url: click.echo(pick(lang, f"serving {len(graph)} triples read-only at {url} (query page: http://127.0.0.1:{port}/); Ctrl-C stops",  # noqa: E731
+                                        f"只读发布 {len(graph)} 个三元组：{url}（查询页面：http://127.0.0.1:{port}/）；Ctrl-C 停止"), err=True)
+    ctx.exit(run_server(graph, port, on_ready=ready))
+
+
+@cli.command(help=T(
+    "Load the knowledge graph into a SPARQL 1.1 store: Graph Store Protocol, falling back to SPARQL Update in bounded chunks; "
+    "then verify the triple count in the target graph.",
+    "将知识图谱载入 SPARQL 1.1 存储：优先图存储协议，否则分块 SPARQL 更新；随后校验目标图的三元组数。",
+))
+@_PATHS
+@click.option("--endpoint", required=True, metavar="URL", help=T("The SPARQL query endpoint.", "SPARQL 查询端点。"))
+@click.option("--graph", "graph_iri", default=None, metavar="IRI", help=T(
+    "Target named graph (default: https://w3id.org/chuangshu/graph/knowledge).", "目标命名图（默认：https://w3id.org/chuangshu/graph/knowledge）。"))
+@click.option("--update", "update_url", default=None, metavar="URL", help=T("SPARQL Update URL (default: derived).", "SPARQL 更新地址（默认推得）。"))
+@click.option("--store", "store_url", default=None, metavar="URL", help=T("Graph Store Protocol URL (default: derived).", "图存储协议地址（默认推得）。"))
+@click.option("--user", default=None, help=T("User name.", "用户名。"))
+@click.option("--password", default=None, envvar="CHUANGSHU_PASSWORD", help=T("Password (or CHUANGSHU_PASSWORD).", "密码（或 CHUANGSHU_PASSWORD）。"))
+@click.option("--chunk", "chunk_size", type=click.IntRange(1, 1_000_000), default=5000, show_default=True,
+              help=T("Triples per SPARQL Update request.", "每次 SPARQL 更新的三元组数。"))
+@click.option("--no-gsp", is_flag=True, help=T("Use SPARQL Update only.", "只用 SPARQL 更新。"))
+@_PARTS
+@_AS_OF
+@_REASONER
+@click.pass_context
+def push(ctx, paths, endpoint, graph_iri, update_url, store_url, user, password, chunk_size, no_gsp, parts, as_of, reasoner):
+    from .remote import DEFAULT_GRAPH, Endpoint, push as run_push
+
+    lang = _lang(ctx)
+    parts = list(dict.fromkeys(parts or ("ontology", "data", "entailments")))
+    graph = _knowledge_parts(paths, parts, lang, as_of=as_of, reasoner=reasoner)
+    ep = Endpoint.from_url(endpoint, update=update_url, store=store_url, user=user, password=password)
+    info = run_push(graph, ep, graph_iri or DEFAULT_GRAPH, chunk_size=chunk_size, prefer_gsp=not no_gsp)
+    click.echo(pick(lang, f"pushed {info['triples']} triples by {info['method']}; verified: {info['verified']} in <{graph_iri or DEFAULT_GRAPH}>",
+                    f"已通过{ {'graph store protocol': '图存储协议', 'SPARQL Update': ' SPARQL 更新'}[info['method']] }推送 {info['triples']} 个三元组；校验：<{graph_iri or DEFAULT_GRAPH}> 中有 {info['verified']} 个"))
 
 
 @cli.command("check-ontology", help=T(

@@ -151,28 +151,61 @@ def _variables(text: str, rows: list[dict]) -> list[str]:
     return names
 
 
+_SLOT_ONE = re.compile(r"VALUES\s+\?(\w+)\s*\{\s*UNDEF\s*\}")
+_SLOT_MANY = re.compile(r"VALUES\s*\(((?:\s*\?\w+)+)\s*\)\s*\{\s*\(((?:\s*UNDEF)+)\s*\)\s*\}")
+
+
+def _serialized(term) -> str:
+    if isinstance(term, URIRef) and _BAD_IRI.search(str(term)):
+        raise InputError(f"not a valid IRI: {term!r}", f"不是有效的 IRI：{term!r}", where="--param")
+    if not isinstance(term, (URIRef, Literal)):
+        raise InputError("a parameter must be an IRI or a literal", "参数须为 IRI 或字面量", where="--param")
+    return term.n3()
+
+
+def fill_slots(text: str, bindings: dict) -> tuple[str, dict]:
+    """For a remote endpoint, which has no binding API: fill the query's parameter slots
+    (``VALUES ?x { UNDEF }`` or ``VALUES (?x ?y) { (UNDEF UNDEF) }``) with the bound RDF
+    terms, each serialized by rdflib. Returns the text and the bindings it had no slot for."""
+    left = dict(bindings)
+
+    def one(m):
+        name = m.group(1)
+        return f"VALUES ?{name} {{ {_serialized(left.pop(name))} }}" if name in left else m.group(0)
+
+    def many(m):
+        names = [n.lstrip("?") for n in m.group(1).split()]
+        if not any(n in left for n in names):
+            return m.group(0)
+        cells = [_serialized(left.pop(n)) if n in left else "UNDEF" for n in names]
+        return f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(cells)}) }}"
+
+    text = _SLOT_ONE.sub(one, text)
+    text = _SLOT_MANY.sub(many, text)
+    return text, left
+
+
 def values_block(bindings: dict) -> str:
     """A SPARQL VALUES clause for ``bindings``, each value serialized as an RDF term."""
     names = sorted(bindings)
     terms = []
     for n in names:
-        term = bindings[n]
-        if isinstance(term, URIRef) and _BAD_IRI.search(str(term)):
-            raise InputError(f"not a valid IRI: {term!r}", f"不是有效的 IRI：{term!r}", where="--param")
-        terms.append(term.n3())
+        terms.append(_serialized(bindings[n]))
     return "\nVALUES (" + " ".join("?" + n for n in names) + ") { (" + " ".join(terms) + ") }\n"
 
 
 def run_remote(query: Query, endpoint: str, bindings: dict, *, user: str | None = None,
                password: str | None = None, default_graphs: list[str] | None = None) -> Table:
-    from SPARQLWrapper import JSON, POST, SPARQLWrapper
+    from SPARQLWrapper import JSON, POST, SELECT, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-    text = query.text + (values_block(bindings) if bindings else "")
+    text, rest = fill_slots(query.text, bindings)
+    text += values_block(rest) if rest else ""
     client = SPARQLWrapper(endpoint)
     client.setMethod(POST)
     client.setReturnFormat(JSON)
     client.setQuery(text)
+    client.queryType = SELECT  # SPARQLWrapper guesses the type from the text, comments included
     for g in default_graphs or []:
         client.addDefaultGraph(g)
     if user:

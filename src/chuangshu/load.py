@@ -38,6 +38,8 @@ PREFIXES = {
     "cdm1": "https://w3id.org/citydata/part1/v1/",
     "sh": "http://www.w3.org/ns/shacl#",
     "csh": "https://w3id.org/chuangshu/shapes#",
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
 }
 
 _FORMATS = {

@@ -1,0 +1,255 @@
+"""Export (four formats, round trip, VoID/DCAT, atomic writes) and real SPARQL servers
+(serve, push, remote query and remote assess against Oxigraph's server)."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCAT, RDF, VOID
+
+from chuangshu.cli import cli
+from chuangshu.export import context_file
+from chuangshu.library import find_query, parse_term, run_remote
+from chuangshu.load import parse_file
+from chuangshu.remote import DEFAULT_GRAPH, Endpoint, RemoteError, chunks, count, oxigraph_binary, push
+
+from conftest import REPO
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def full_export(tmp_path_factory) -> Graph:
+    out = tmp_path_factory.mktemp("export") / "kg.nt"
+    assert run("export", "-o", out, "--with", "ontology", "--with", "data", "--with", "inferences").exit_code == 0
+    return parse_file(out)
+
+
+@pytest.mark.parametrize("suffix", [".ttl", ".nt", ".jsonld", ".rdf"])
+def test_export_round_trips(tmp_path, full_export, suffix):
+    out = tmp_path / f"kg{suffix}"
+    result = run("export", "-o", out, "--with", "ontology", "--with", "data", "--with", "inferences")
+    assert result.exit_code == 0, result.output
+    back = parse_file(out)
+    assert len(back) == len(full_export) and isomorphic(back, full_export)
+
+
+def test_json_ld_is_compacted_with_the_versioned_context(tmp_path):
+    out = tmp_path / "kg.jsonld"
+    assert run("export", "-o", out).exit_code == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    ctx = json.loads(context_file().read_text(encoding="utf-8"))["@context"]
+    assert doc["@context"] == ctx and ctx["@protected"] is True and ctx["id"] == "@id"
+    assert context_file().name == "chuangshu-0.1.0.jsonld"
+    text = out.read_text(encoding="utf-8")
+    assert '"csd:D1"' in text or '"id": "csd:D1"' in text
+
+
+def test_void_dcat_description(tmp_path):
+    out = tmp_path / "data.ttl"
+    assert run("export", "-o", out, "--with", "data").exit_code == 0
+    void = parse_file(tmp_path / "data.ttl.void.ttl")
+    ds = next(void.subjects(RDF.type, VOID.Dataset))
+    assert (ds, RDF.type, DCAT.Dataset) in void
+    assert int(void.value(ds, VOID.triples)) == len(parse_file(out))
+    dist = void.value(ds, DCAT.distribution)
+    assert str(void.value(dist, DCAT.mediaType)) == "text/turtle"
+    assert int(void.value(dist, DCAT.byteSize)) == out.stat().st_size
+    assert URIRef("https://w3id.org/chuangshu/ontology#") in set(void.objects(ds, VOID.vocabulary))
+
+
+def test_a_failed_export_leaves_no_partial_file(tmp_path, monkeypatch):
+    import chuangshu.export as export_module
+
+    out = tmp_path / "kg.ttl"
+    out.write_text("previous content\n", encoding="utf-8")
+
+    def explode(graph, fmt):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(export_module, "serialize", explode)
+    with pytest.raises(RuntimeError):
+        export_module.export(Graph(), out, "turtle", ["data"])
+    assert out.read_text(encoding="utf-8") == "previous content\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kg.ttl"]
+
+
+def test_export_refuses_unknown_format_and_missing_folder(tmp_path):
+    assert run("export", "-o", tmp_path / "kg.csv").exit_code == 2
+    assert run("export", "-o", tmp_path / "no" / "kg.ttl").exit_code == 2
+
+
+# ---- real servers ----------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"server exited: {proc.stderr.read() if proc.stderr else ''}")
+        try:
+            urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2)
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError("server did not start")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture
+def store(tmp_path):
+    """A writable Oxigraph server on a free loopback port."""
+    port = free_port()
+    proc = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}/query"
+    wait_until_up(url, proc)
+    yield url
+    stop(proc)
+
+
+@pytest.fixture(scope="module")
+def served():
+    """`chuangshu serve` on a free loopback port."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "chuangshu.cli", "serve", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}/query"
+    wait_until_up(url, proc, 120)
+    yield url
+    stop(proc)
+
+
+def test_serve_answers_queries_and_refuses_updates(served):
+    table = run_remote(find_query("cq05"), served, {})
+    stages = {str(r["community"]).rsplit("/", 1)[-1]: str(r["stage"]).split("#")[1] for r in table.rows}
+    assert stages == {"D": "IceBreaking", "S": "BoundaryExtended"}
+    update = served.replace("/query", "/update")
+    req = urllib.request.Request(update, data=b"INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+                                 headers={"Content-Type": "application/sparql-update"}, method="POST")
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(req, timeout=10)
+    assert err.value.code >= 400
+    page = urllib.request.urlopen(served.replace("/query", "/"), timeout=10).read()
+    assert b"<html" in page.lower() or b"<!doctype" in page.lower()   # the query page for the browser
+
+
+def test_a_push_to_a_read_only_server_is_refused(served):
+    result = run("push", "--endpoint", served, "--with", "data")
+    assert result.exit_code != 0
+    assert "refused" in result.output and "HTTP" in result.output
+
+
+def test_push_by_graph_store_protocol_then_query_and_assess_remotely(store):
+    result = run("push", "--endpoint", store)
+    assert result.exit_code == 0, result.output
+    assert "graph store protocol" in result.output and "verified" in result.output
+    table = run_remote(find_query("cq01"), store, {"community": parse_term("csd:D")}, default_graphs=[DEFAULT_GRAPH])
+    assert sorted(str(r["caseLabel"]) for r in table.rows) == ["D1", "D2"]
+    out = run("assess", "--endpoint", store, "--format", "json")
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    stages = {c["community"]["iri"].rsplit("/", 1)[-1]: c["stage"]["iri"].split("#")[1] for c in data["communities"]}
+    assert stages == {"D": "IceBreaking", "S": "BoundaryExtended"}
+    local = json.loads(run("assess", "--format", "json").output)
+    first = lambda d, k: [r["intervention_type"] and r["intervention_type"]["iri"] for r in  # noqa: E731
+                          next(c for c in d["communities"] if c["community"]["iri"].endswith(k))["recommendations"]]
+    assert first(data, "/D") == first(local, "/D")
+    early = json.loads(run("assess", "--endpoint", store, "--as-of", "2022-07", "--format", "json").output)
+    assert {c["stage"]["iri"].split("#")[1] for c in early["communities"]} == {"IceBreaking", "Warming"}
+
+
+def test_push_by_sparql_update_in_chunks_keeps_blank_nodes(store):
+    result = run("push", "--endpoint", store, "--no-gsp", "--chunk", "97", "--with", "ontology", "--graph", "https://example.org/g")
+    assert result.exit_code == 0, result.output
+    assert "SPARQL Update" in result.output
+    ep = Endpoint.from_url(store)
+    back = ep.construct("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://example.org/g> { ?s ?p ?o } }")
+    from chuangshu.load import load_ontology
+
+    assert isomorphic(back, load_ontology())
+
+
+def test_chunks_keep_blank_node_components_together():
+    from chuangshu.load import load_ontology
+
+    g = load_ontology()
+    parts = chunks(g, 50)
+    assert sum(len(p) for p in parts) == len(g)
+    seen = {}
+    for i, part in enumerate(parts):
+        for t in part:
+            for term in (t[0], t[2]):
+                if term.__class__.__name__ == "BNode":
+                    assert seen.setdefault(term, i) == i
+
+
+class _FlakyStore(http.server.BaseHTTPRequestHandler):
+    """No Graph Store Protocol; accepts CLEAR and two INSERT chunks, then fails."""
+
+    updates = 0
+
+    def log_message(self, *args):
+        pass
+
+    def do_PUT(self):
+        self.send_response(405)
+        self.end_headers()
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", 0))
+        self.rfile.read(length)
+        type(self).updates += 1
+        ok = type(self).updates <= 3
+        self.send_response(204 if ok else 500)
+        if not ok:
+            self.send_header("Content-Type", "text/plain")
+        self.end_headers()
+        if not ok:
+            self.wfile.write(b"storage backend failed")
+
+
+def test_a_partial_failure_is_reported_with_what_was_stored():
+    _FlakyStore.updates = 0
+    server = http.server.HTTPServer(("127.0.0.1", 0), _FlakyStore)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/query"
+        g = parse_file(REPO / "data" / "d-community.ttl")
+        with pytest.raises(RemoteError) as err:
+            push(g, Endpoint.from_url(url), DEFAULT_GRAPH, chunk_size=100, progress=False)
+        message = err.value.message("en")
+        assert "HTTP 500" in message and "chunk 3 of" in message
+        assert "200 of" in message and "incomplete" in message
+        _FlakyStore.updates = 0
+        result = run("push", "--endpoint", url, "--chunk", "100", "--with", "data")
+        assert result.exit_code != 0 and "incomplete" in result.output
+    finally:
+        server.shutdown()
