@@ -213,6 +213,9 @@ _ENGINE = click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), de
 _AS_OF = click.option("--as-of", "as_of", default=None, metavar="DATE",
                       help=T("Assess as of a past date (YYYY-MM-DD, YYYY-MM or YYYY).",
                              "按过去某一日期评估（YYYY-MM-DD、YYYY-MM 或 YYYY）。"))
+_DATA_FILES = click.option("--data", "paths", multiple=True, type=click.Path(path_type=Path),
+                           help=T("Case data files (default: the bundled data); repeatable.",
+                                  "案例数据文件（默认：内置数据），可重复。"))
 _NO_VALIDATE = click.option("--no-validate", is_flag=True, help=T(
     "Skip the SHACL validation that runs first.", "跳过预先进行的 SHACL 校验。"))
 
@@ -268,8 +271,7 @@ def assess(ctx, paths, as_of, fmt, reasoner, engine, no_validate, endpoint, grap
     "解释某一社区的阶段与每条建议：其背后的事实与规则链。",
 ))
 @click.argument("community")
-@click.option("--data", "paths", multiple=True, type=click.Path(path_type=Path),
-              help=T("Case data files (default: the bundled data); repeatable.", "案例数据文件（默认：内置数据），可重复。"))
+@_DATA_FILES
 @_AS_OF
 @_REASONER
 @_ENGINE
@@ -291,8 +293,7 @@ def explain(ctx, community, paths, as_of, reasoner, engine):
     "列出某一社区有日期的举措所推得的阶段变化。",
 ))
 @click.argument("community")
-@click.option("--data", "paths", multiple=True, type=click.Path(path_type=Path),
-              help=T("Case data files (default: the bundled data); repeatable.", "案例数据文件（默认：内置数据），可重复。"))
+@_DATA_FILES
 @_REASONER
 @_ENGINE
 @click.pass_context
@@ -314,8 +315,7 @@ def timeline(ctx, community, paths, reasoner, engine):
 ))
 @click.argument("query", required=False)
 @click.option("--list", "list_", is_flag=True, help=T("List the query library.", "列出查询库。"))
-@click.option("--data", "paths", multiple=True, type=click.Path(path_type=Path),
-              help=T("Case data files (default: the bundled data); repeatable.", "案例数据文件（默认：内置数据），可重复。"))
+@_DATA_FILES
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help=T("Bind a variable: an IRI (<…>, prefix:local, http…), \"text\"@lang, an integer or text; repeatable.",
                      "绑定变量：IRI（<…>、前缀:名、http…）、\"文本\"@语言、整数或文本；可重复。"))

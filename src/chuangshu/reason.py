@@ -8,6 +8,7 @@ decisions ("not yet established") are rules under ``queries/``, not here.
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -62,28 +63,42 @@ class ConsistencyReport:
         return self.consistent and not self.unsatisfiable
 
 
-def check_consistency(graph: Graph) -> ConsistencyReport:
-    """Run HermiT on ``graph``: is it consistent, and which classes are unsatisfiable?"""
+@contextmanager
+def _hermit(source: Graph, infer_property_values: bool):
+    """Run HermiT (through owlready2) on ``source``; yield the reasoned world, or None when
+    the ontology is inconsistent, and the temporary folder it works in."""
     if not java_available():
-        raise ChuangshuError(
-            "HermiT needs Java, and no `java` was found on PATH",
-            "HermiT 需要 Java，但 PATH 中找不到 `java`",
-        )
+        raise ChuangshuError("HermiT needs Java, and no `java` was found on PATH",
+                             "HermiT 需要 Java，但 PATH 中找不到 `java`")
     import owlready2
 
     logging.getLogger("owlready2").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory(prefix="chuangshu-hermit-") as tmp:
         nt = Path(tmp) / "graph.nt"
-        _for_hermit(graph).serialize(nt, format="nt", encoding="utf-8")
+        source.serialize(nt, format="nt", encoding="utf-8")
         world = owlready2.World()
         onto = world.get_ontology(nt.as_uri()).load(format="ntriples")
         try:
             with onto:
-                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+                owlready2.sync_reasoner_hermit(world, infer_property_values=infer_property_values, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError:
+            world.close()
+            yield None, Path(tmp)
+            return
+        try:
+            yield world, Path(tmp)
+        finally:
+            world.close()
+
+
+def check_consistency(graph: Graph) -> ConsistencyReport:
+    """Run HermiT on ``graph``: is it consistent, and which classes are unsatisfiable?"""
+    import owlready2
+
+    with _hermit(_for_hermit(graph), infer_property_values=False) as (world, _):
+        if world is None:
             return ConsistencyReport(consistent=False)
         unsat = sorted(c.iri for c in world.inconsistent_classes() if c is not owlready2.Nothing)
-        world.close()
     return ConsistencyReport(consistent=True, unsatisfiable=unsat)
 
 
@@ -104,27 +119,13 @@ def _individual_entailments(before: Graph, after: Graph) -> Graph:
 
 def entail_hermit(graph: Graph) -> Graph:
     """What HermiT (through owlready2) entails of the individuals in ``graph``."""
-    if not java_available():
-        raise ChuangshuError("HermiT needs Java, and no `java` was found on PATH",
-                             "HermiT 需要 Java，但 PATH 中找不到 `java`")
-    import owlready2
-
-    logging.getLogger("owlready2").setLevel(logging.ERROR)
     source = _for_hermit(graph)
-    with tempfile.TemporaryDirectory(prefix="chuangshu-hermit-") as tmp:
-        nt = Path(tmp) / "graph.nt"
-        source.serialize(nt, format="nt", encoding="utf-8")
-        world = owlready2.World()
-        onto = world.get_ontology(nt.as_uri()).load(format="ntriples")
-        try:
-            with onto:
-                owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
-        except owlready2.OwlReadyInconsistentOntologyError:
+    with _hermit(source, infer_property_values=True) as (world, tmp):
+        if world is None:
             raise ChuangshuError("the ontology and data are inconsistent (HermiT)",
-                                 "本体与数据不一致（HermiT）") from None
-        out = Path(tmp) / "inferred.nt"
+                                 "本体与数据不一致（HermiT）")
+        out = tmp / "inferred.nt"
         world.save(str(out), format="ntriples")
-        world.close()
         inferred = Graph().parse(out, format="nt")
     return _individual_entailments(source, inferred)
 
