@@ -242,14 +242,22 @@ _NO_VALIDATE = click.option("--no-validate", is_flag=True, help=T(
     "With --endpoint: the SPARQL Update URL (default: derived from the endpoint).", "配合 --endpoint：SPARQL 更新地址（默认由端点推得）。"))
 @click.option("--user", default=None, help=T("User name for the endpoint.", "端点用户名。"))
 @click.option("--password", default=None, envvar="CHUANGSHU_PASSWORD", help=T("Password (or CHUANGSHU_PASSWORD).", "密码（或 CHUANGSHU_PASSWORD）。"))
+@click.option("--fast", is_flag=True, help=T(
+    "City-scale path: the whole pipeline in one Oxigraph store (shapes compiled to SPARQL, entailment updates, "
+    "rules as INSERT); prints one summary row per community. Same results as the default path.",
+    "城市规模路径：整个流程在一个 Oxigraph 存储中完成（约束编译为 SPARQL、蕴涵更新、规则以 INSERT 执行）；"
+    "每个社区输出一行摘要。结果与默认路径相同。"))
 @click.pass_context
-def assess(ctx, paths, as_of, fmt, reasoner, engine, no_validate, endpoint, graph_iri, update_url, user, password):
+def assess(ctx, paths, as_of, fmt, reasoner, engine, no_validate, endpoint, graph_iri, update_url, user, password, fast):
     from .assess import assess as run_assessment, parse_as_of
     from .canon import canonical_turtle
     from .render import assessment_text
 
     lang = _lang(ctx)
     date = parse_as_of(as_of) if as_of else None
+    if fast:
+        _assess_fast(paths, date, fmt, lang, not no_validate)
+        return
     if endpoint:
         from .remote import DEFAULT_GRAPH, Endpoint, assess_remote
 
@@ -264,6 +272,91 @@ def assess(ctx, paths, as_of, fmt, reasoner, engine, no_validate, endpoint, grap
         click.echo(canonical_turtle(result.graph), nl=False)
     else:
         click.echo(assessment_text(result, lang), nl=False)
+
+
+def _assess_fast(paths, date, fmt, lang, check):
+    from .scale import ScaleRun
+
+    files = list(paths) or resources.data_files()
+    run = ScaleRun()
+    steps = ["load", "validate", "reason", "rules", "assess"]
+    from tqdm import tqdm
+
+    with tqdm(total=len(steps), desc="chuangshu", unit="step", disable=not sys.stderr.isatty(), leave=False) as bar:
+        run.load(files)
+        bar.update()
+        if check:
+            report = run.validate(lang=lang, allow_warnings=True)
+            if not report.conforms:
+                click.echo(_render_report(report, "text", lang), err=True)
+                click.echo(pick(lang, "the data does not conform to the shapes; fix it first (see chuangshu validate)",
+                                "数据不符合约束，请先修正（参见 chuangshu validate）"), err=True)
+                raise click.exceptions.Exit(1)
+        bar.update()
+        run.reason()
+        bar.update()
+        run.rules(date)
+        bar.update()
+        rows = run.assess()
+        bar.update()
+    short = lambda iri: iri.rsplit("#", 1)[-1] if iri else None  # noqa: E731
+    by_community: dict = {}
+    for r in rows:  # equal first priorities give one row each: keep them all, sorted
+        c = by_community.setdefault(r["community"], {
+            "community": r["community"], "capital_type": short(r.get("type")),
+            "capital_type_basis": short(r.get("basis")), "capital_type_conflict": r.get("conflict") == "true",
+            "initial_cycle_closed": r.get("initial") == "true", "advanced_cycle_closed": r.get("advanced") == "true",
+            "stage": short(r.get("stage")), "ready": r.get("ready") == "true",
+            "first_priority": int(r["firstPriority"]) if r.get("firstPriority") else None,
+            "first_recommendations": []})
+        first = short(r.get("firstType") or r.get("firstActorKind"))
+        if first and first not in c["first_recommendations"]:
+            c["first_recommendations"].append(first)
+    communities = list(by_community.values())
+    for c in communities:
+        c["first_recommendations"].sort()
+    if fmt == "json":
+        click.echo(json.dumps({"as_of": str(date) if date is not None else None, "triples": len(run),
+                               "timings_s": {k: round(v, 3) for k, v in run.timings.items()},
+                               "communities": communities}, ensure_ascii=False, indent=2))
+        return
+    if fmt == "turtle":
+        raise click.UsageError(pick(lang, "--fast gives table or json; use chuangshu export for RDF",
+                                    "--fast 只输出 table 或 json；RDF 请用 chuangshu export"))
+    from collections import Counter
+
+    head = [pick(lang, h_en, h_zh) for h_en, h_zh in (("community", "社区"), ("type", "类型"), ("stage", "阶段"),
+                                                   ("ready", "可进入下一阶段"), ("first recommendations", "首要建议"))]
+    click.echo("\t".join(head))
+    for c in communities:
+        click.echo("\t".join([c["community"], c["capital_type"] or "", c["stage"] or "", _yes(c["ready"], lang),
+                              " / ".join(c["first_recommendations"])]))
+    counts = Counter(c["stage"] for c in communities)
+    click.echo(pick(lang, "stages: ", "阶段分布：") + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), err=True)
+
+
+def _yes(flag: bool, lang: str) -> str:
+    return pick(lang, "yes" if flag else "no", "是" if flag else "否")
+
+
+@cli.command(help=T(
+    "Write synthetic communities (valid against the shapes, deterministic for a seed) as N-Triples, for city-scale runs and benchmarks.",
+    "生成合成社区（符合约束、同一种子结果相同），以 N-Triples 写出，供城市规模运行与基准测试使用。",
+))
+@click.option("--communities", "n", type=click.IntRange(1, 10_000_000), required=True, help=T("How many communities.", "社区数量。"))
+@click.option("--seed", type=int, default=0, show_default=True, help=T("Random seed.", "随机种子。"))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help=T("Output file (.nt).", "输出文件（.nt）。"))
+@click.pass_context
+def synth(ctx, n, seed, output):
+    from .errors import InputError
+    from .synth import synthesize
+
+    lang = _lang(ctx)
+    if not output.parent.is_dir():
+        raise InputError("the output folder does not exist", "输出目录不存在", where=str(output.parent))
+    triples = synthesize(n, seed, output)
+    click.echo(pick(lang, f"wrote {output}: {n} communities, {triples} triples",
+                    f"已写出 {output}：{n} 个社区，{triples} 个三元组"))
 
 
 @cli.command(help=T(

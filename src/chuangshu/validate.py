@@ -79,13 +79,19 @@ def _text(graph: Graph, node, prop, lang: str) -> str | None:
     return str(values[0]) if values else None
 
 
-def _render_value(graph: Graph, value, lang: str) -> str | None:
+def format_value(value, label: str | None = None) -> str | None:
+    """A result's value for people: a typed literal with its compact datatype, an IRI
+    compacted and followed by its label."""
     if value is None:
         return None
     if isinstance(value, Literal):
-        return value.n3(graph.namespace_manager) if value.datatype else str(value)
-    label = _text(graph, value, RDFS.label, lang)
+        return f"{Literal(str(value)).n3()}^^{compact(value.datatype)}" if value.datatype else str(value)
     return f"{compact(value)} ({label})" if label else compact(value)
+
+
+def _render_value(graph: Graph, value, lang: str) -> str | None:
+    label = _text(graph, value, RDFS.label, lang) if isinstance(value, URIRef) else None
+    return format_value(value, label)
 
 
 def _display_path(path: Path) -> str:

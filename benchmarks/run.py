@@ -1,0 +1,147 @@
+"""City-scale benchmark: validate, reason, assess and export at N communities.
+
+    python benchmarks/run.py                    # N = 200, 2000, 20000
+    python benchmarks/run.py --sizes 200 2000 20000 100000 --naive-timeout 900
+
+For each N it writes a synthetic file (chuangshu synth, seed 1), then measures, each in
+a fresh process so that peak memory (max RSS) is its own:
+  * baseline — pyoxigraph alone bulk-loading the file;
+  * fast     — the city-scale path: load, validate (shapes compiled to SPARQL), reason
+               (entailment updates), rules, assess, export;
+  * naive    — an rdflib graph, pySHACL and rdflib's SPARQL for the same rules, stopped
+               after --naive-timeout seconds (reported as "> timeout").
+It prints a table and writes benchmarks/results.json. Nothing is fetched from the web.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def child(mode: str, path: str) -> dict:
+    """One measurement, run inside a fresh interpreter."""
+    out: dict = {}
+    start = time.perf_counter()
+    if mode == "baseline":
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        store.bulk_load(path=path, format=ox.RdfFormat.N_TRIPLES)
+        out["triples"] = len(store)
+    elif mode == "fast":
+        from chuangshu.scale import ScaleRun
+
+        run = ScaleRun()
+        run.load([Path(path)])
+        out["triples_loaded"] = len(run)
+        report = run.validate()
+        out["results"] = report.counts()
+        run.reason()
+        run.rules()
+        rows = run.assess()
+        out["communities"] = len({r["community"] for r in rows})
+        with tempfile.TemporaryDirectory() as tmp:
+            run.export(Path(tmp) / "out.nt")
+        out["triples_final"] = len(run)
+        out["steps_s"] = {k: round(v, 3) for k, v in run.timings.items()}
+    elif mode == "naive":
+        import pyshacl
+        from rdflib import Graph
+
+        from chuangshu import resources
+        from chuangshu.load import load_ontology, parse_file
+        from chuangshu.reason import entail_owlrl
+        from chuangshu.rules import run_rules
+
+        steps = {}
+        t = time.perf_counter()
+        graph = load_ontology()
+        parse_file(path, into=graph)
+        steps["load"] = time.perf_counter() - t
+        t = time.perf_counter()
+        shapes = Graph().parse(resources.resource_dir("shapes") / "case-data.ttl")
+        pyshacl.validate(graph, shacl_graph=shapes, advanced=True, allow_warnings=True)
+        steps["validate"] = time.perf_counter() - t
+        t = time.perf_counter()
+        graph += entail_owlrl(graph)
+        steps["reason"] = time.perf_counter() - t
+        t = time.perf_counter()
+        run_rules(graph, engine="rdflib")
+        steps["rules"] = time.perf_counter() - t
+        out["triples"] = len(graph)
+        out["steps_s"] = {k: round(v, 3) for k, v in steps.items()}
+    out["wall_s"] = round(time.perf_counter() - start, 3)
+    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return out
+
+
+def measure(mode: str, path: Path, timeout: float | None) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", mode, str(path)]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"timeout_s": timeout}
+    if proc.returncode != 0:
+        return {"error": (proc.stderr.strip().splitlines() or ["?"])[-1]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[200, 2000, 20000])
+    ap.add_argument("--naive-timeout", type=float, default=600.0)
+    ap.add_argument("--naive-max", type=int, default=2000, help="skip the naive path above this N")
+    ap.add_argument("--child", nargs=2, metavar=("MODE", "FILE"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(child(*args.child)))
+        return
+
+    from chuangshu.synth import synthesize
+
+    results = {"machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count(),
+                           "platform": platform.platform()}, "runs": []}
+    with tempfile.TemporaryDirectory(prefix="chuangshu-bench-") as tmp:
+        for n in args.sizes:
+            path = Path(tmp) / f"city-{n}.nt"
+            t = time.perf_counter()
+            triples = synthesize(n, 1, path)
+            row = {"communities": n, "triples": triples, "synth_s": round(time.perf_counter() - t, 3),
+                   "file_mb": round(path.stat().st_size / 2**20, 1)}
+            row["baseline"] = measure("baseline", path, None)
+            row["fast"] = measure("fast", path, None)
+            if n <= args.naive_max:
+                row["naive"] = measure("naive", path, args.naive_timeout)
+            base, fast = row["baseline"].get("wall_s"), row["fast"].get("wall_s")
+            if base and fast:
+                row["fast_over_baseline"] = round(fast / base, 2)
+            naive = row.get("naive", {})
+            if fast and "wall_s" in naive:
+                row["naive_over_fast"] = round(naive["wall_s"] / fast, 1)
+            elif fast and "timeout_s" in naive:
+                row["naive_over_fast"] = f"> {round(naive['timeout_s'] / fast, 1)}"
+            results["runs"].append(row)
+            print(json.dumps(row), flush=True)
+    (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print()
+    print(f"{'N':>7} {'triples':>9} {'oxigraph load':>14} {'fast total':>11} {'ratio':>6} {'peak MB':>8} {'naive':>12} {'naive/fast':>11}")
+    for r in results["runs"]:
+        naive = r.get("naive", {})
+        naive_s = naive.get("wall_s", f"> {naive['timeout_s']}" if "timeout_s" in naive else "-")
+        print(f"{r['communities']:>7} {r['triples']:>9} {r['baseline'].get('wall_s', '?'):>14} "
+              f"{r['fast'].get('wall_s', '?'):>11} {r.get('fast_over_baseline', '?'):>6} "
+              f"{r['fast'].get('peak_rss_mb', '?'):>8} {naive_s!s:>12} {r.get('naive_over_fast', '-')!s:>11}")
+
+
+if __name__ == "__main__":
+    main()
