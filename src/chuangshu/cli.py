@@ -118,18 +118,12 @@ def summary(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
         click.echo(f"  {name.ljust(width)}  {value}")
 
 
-def _width(text: str) -> int:
-    """Columns the text takes in a terminal (CJK characters take two)."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 _SEVERITY_ZH = {"Violation": "违规", "Warning": "警告", "Info": "提示"}
 
 
 def _render_report(report, fmt: str, lang: str) -> str:
     from .canon import canonical_turtle
+    from .render import width
 
     if fmt == "json":
         return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
@@ -143,8 +137,8 @@ def _render_report(report, fmt: str, lang: str) -> str:
             ("path", "路径"), ("value", "值"), ("message", "消息"))]
         rows = [[sev(r.severity), r.file or "", r.focus_label, r.path or "", r.value or "", r.message]
                 for r in report.results]
-        widths = [max([_width(h)] + [_width(row[i]) for row in rows]) for i, h in enumerate(head[:-1])]
-        fmt_row = lambda row: " | ".join([c + " " * (w - _width(c)) for c, w in zip(row, widths)] + [row[-1]])
+        widths = [max([width(h)] + [width(row[i]) for row in rows]) for i, h in enumerate(head[:-1])]
+        fmt_row = lambda row: " | ".join([c + " " * (w - width(c)) for c, w in zip(row, widths)] + [row[-1]])
         lines.append(fmt_row(head))
         lines.append("-+-".join("-" * w for w in widths) + "-+-" + "-" * 20)
         lines.extend(fmt_row(row) for row in rows)
@@ -187,6 +181,15 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, allow_warnin
     ctx.exit(0 if report.conforms else 1)
 
 
+def _stop_if_nonconforming(report, lang: str) -> None:
+    """A Violation in the input stops the run: the report on stderr, exit 1."""
+    if not report.conforms:
+        click.echo(_render_report(report, "text", lang), err=True)
+        click.echo(pick(lang, "the data does not conform to the shapes; fix it first (see chuangshu validate)",
+                        "数据不符合约束，请先修正（参见 chuangshu validate）"), err=True)
+        raise click.exceptions.Exit(1)
+
+
 def _load_checked(paths: tuple[Path, ...], lang: str, check: bool = True):
     """Ontology + case data, validated first: a Violation stops the run (exit 1)."""
     from .load import load_ontology, load_sources
@@ -197,11 +200,7 @@ def _load_checked(paths: tuple[Path, ...], lang: str, check: bool = True):
     onto = load_ontology()
     if check:
         report = validate_graph(data, origin, lang=lang, allow_warnings=True, ontology=onto)
-        if not report.conforms:
-            click.echo(_render_report(report, "text", lang), err=True)
-            click.echo(pick(lang, "the data does not conform to the shapes; fix it first (see chuangshu validate)",
-                            "数据不符合约束，请先修正（参见 chuangshu validate）"), err=True)
-            raise click.exceptions.Exit(1)
+        _stop_if_nonconforming(report, lang)
     return onto + data
 
 
@@ -286,12 +285,7 @@ def _assess_fast(paths, date, fmt, lang, check):
         run.load(files)
         bar.update()
         if check:
-            report = run.validate(lang=lang, allow_warnings=True)
-            if not report.conforms:
-                click.echo(_render_report(report, "text", lang), err=True)
-                click.echo(pick(lang, "the data does not conform to the shapes; fix it first (see chuangshu validate)",
-                                "数据不符合约束，请先修正（参见 chuangshu validate）"), err=True)
-                raise click.exceptions.Exit(1)
+            _stop_if_nonconforming(run.validate(lang=lang, allow_warnings=True), lang)
         bar.update()
         run.reason()
         bar.update()
@@ -325,18 +319,16 @@ def _assess_fast(paths, date, fmt, lang, check):
                                     "--fast 只输出 table 或 json；RDF 请用 chuangshu export"))
     from collections import Counter
 
+    from .render import yes_no
+
     head = [pick(lang, h_en, h_zh) for h_en, h_zh in (("community", "社区"), ("type", "类型"), ("stage", "阶段"),
                                                    ("ready", "可进入下一阶段"), ("first recommendations", "首要建议"))]
     click.echo("\t".join(head))
     for c in communities:
-        click.echo("\t".join([c["community"], c["capital_type"] or "", c["stage"] or "", _yes(c["ready"], lang),
+        click.echo("\t".join([c["community"], c["capital_type"] or "", c["stage"] or "", yes_no(lang, c["ready"]),
                               " / ".join(c["first_recommendations"])]))
     counts = Counter(c["stage"] for c in communities)
     click.echo(pick(lang, "stages: ", "阶段分布：") + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), err=True)
-
-
-def _yes(flag: bool, lang: str) -> str:
-    return pick(lang, "yes" if flag else "no", "是" if flag else "否")
 
 
 @cli.command(help=T(

@@ -21,7 +21,7 @@ def pad(text: str, cols: int) -> str:
     return text + " " * max(0, cols - width(text))
 
 
-def _yes(lang: str, value: bool) -> str:
+def yes_no(lang: str, value: bool) -> str:
     return pick(lang, "yes", "是") if value else pick(lang, "no", "否")
 
 
