@@ -253,3 +253,10 @@ def test_a_partial_failure_is_reported_with_what_was_stored():
         assert result.exit_code != 0 and "incomplete" in result.output
     finally:
         server.shutdown()
+
+
+def test_a_hostile_graph_name_is_refused_before_anything_is_sent():
+    hostile = "https://example.org/g> } ; DROP ALL ; INSERT DATA { GRAPH <https://example.org/h"
+    with pytest.raises(Exception) as err:
+        push(Graph(), Endpoint.from_url("http://127.0.0.1:9/query"), hostile, progress=False)
+    assert "not a graph IRI" in str(err.value.message("en") if hasattr(err.value, "message") else err.value)

@@ -188,8 +188,20 @@ def _nt(triples) -> str:
     return g.serialize(format="nt", encoding="utf-8").decode("utf-8")
 
 
+def checked_graph_iri(graph_iri: str | None) -> str | None:
+    """The graph IRI as a SPARQL term, after checking it is an IRI and nothing more: SPARQL
+    Update has no way to bind a graph name, so the term is serialized by rdflib."""
+    from .library import _BAD_IRI
+
+    if graph_iri is None:
+        return None
+    if _BAD_IRI.search(graph_iri) or not graph_iri.startswith(("http://", "https://", "urn:")):
+        raise ChuangshuError(f"not a graph IRI: {graph_iri!r}", f"不是图 IRI：{graph_iri!r}", where="--graph")
+    return URIRef(graph_iri).n3()
+
+
 def count(endpoint: Endpoint, graph_iri: str | None) -> int:
-    pattern = f"GRAPH <{graph_iri}> {{ ?s ?p ?o }}" if graph_iri else "?s ?p ?o"
+    pattern = f"GRAPH {checked_graph_iri(graph_iri)} {{ ?s ?p ?o }}" if graph_iri else "?s ?p ?o"
     rows = endpoint.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
     return int(rows[0]["n"]["value"])
 
@@ -199,8 +211,7 @@ def push(graph: Graph, endpoint: Endpoint, graph_iri: str | None, *, chunk_size:
     """Load ``graph`` into ``graph_iri`` (replacing it) on the endpoint; verify the count."""
     from tqdm import tqdm
 
-    if graph_iri is not None and not graph_iri.startswith(("http://", "https://", "urn:")):
-        raise ChuangshuError(f"not a graph IRI: {graph_iri!r}", f"不是图 IRI：{graph_iri!r}", where="--graph")
+    graph_term = checked_graph_iri(graph_iri)
     method = None
     if prefer_gsp and endpoint.store:
         target = endpoint.store + ("?" + urllib.parse.urlencode({"graph": graph_iri}) if graph_iri else "?default")
@@ -213,7 +224,7 @@ def push(graph: Graph, endpoint: Endpoint, graph_iri: str | None, *, chunk_size:
         # otherwise (404, 405, 415, 501 …): the store speaks no GSP here; use SPARQL Update
     if method is None:
         method = "SPARQL Update"
-        target = f"GRAPH <{graph_iri}>" if graph_iri else "DEFAULT"
+        target = f"GRAPH {graph_term}" if graph_iri else "DEFAULT"
         endpoint.update_(f"CLEAR SILENT {target}")
         parts = chunks(graph, chunk_size)
         done = 0
@@ -221,7 +232,7 @@ def push(graph: Graph, endpoint: Endpoint, graph_iri: str | None, *, chunk_size:
         try:
             for i, part in enumerate(parts, 1):
                 data = _nt(part)
-                text = (f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{data}}} }}" if graph_iri
+                text = (f"INSERT DATA {{ GRAPH {graph_term} {{\n{data}}} }}" if graph_iri
                         else f"INSERT DATA {{\n{data}}}")
                 try:
                     endpoint.update_(text)
