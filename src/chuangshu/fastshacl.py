@@ -50,7 +50,7 @@ def _severity(shapes: Graph, node) -> str:
 
 def _path(shapes: Graph, path) -> tuple[str, str]:
     """SPARQL path text and the report's compact form."""
-    from .validate import compact
+    from .load import compact
 
     if isinstance(path, URIRef):
         return _n3(path), compact(path)

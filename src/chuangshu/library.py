@@ -21,7 +21,7 @@ from rdflib.namespace import XSD
 
 from . import resources
 from .errors import InputError
-from .load import PREFIXES
+from .load import PREFIXES, compact
 
 _META = re.compile(r"^#\s*([a-z]+)(@(zh|en))?:\s*(.+?)\s*$")
 _BAD_IRI = re.compile(r'[\s<>"{}|\\^`]')
@@ -241,11 +241,8 @@ def _compact(term) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        text = str(term)
-        for prefix, ns in PREFIXES.items():
-            if text.startswith(ns) and len(text) > len(ns):
-                return f"{prefix}:{text[len(ns):]}"
-        return f"<{text}>"
+        short = compact(term)
+        return short if short != str(term) else f"<{term}>"
     return str(term)
 
 

@@ -55,6 +55,15 @@ _FORMATS = {
 }
 
 
+def compact(term) -> str:
+    """``prefix:local`` for a term in a known namespace, otherwise the term's text."""
+    text = str(term)
+    for prefix, ns in PREFIXES.items():
+        if text.startswith(ns) and len(text) > len(ns):
+            return f"{prefix}:{text[len(ns):]}"
+    return text
+
+
 def new_graph() -> Graph:
     g = Graph()
     for prefix, ns in PREFIXES.items():

@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from . import resources
-from .load import PREFIXES, load_ontology, load_sources, parse_files
+from .load import compact, load_ontology, load_sources, parse_files
 
 SH = "http://www.w3.org/ns/shacl#"
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -60,14 +60,6 @@ class Report:
 
 def shapes_graph() -> Graph:
     return parse_files([resources.resource_dir("shapes") / "case-data.ttl"])
-
-
-def compact(term) -> str:
-    text = str(term)
-    for prefix, ns in PREFIXES.items():
-        if text.startswith(ns) and len(text) > len(ns):
-            return f"{prefix}:{text[len(ns):]}"
-    return text
 
 
 def _text(graph: Graph, node, prop, lang: str) -> str | None:
