@@ -196,14 +196,18 @@ def assess_reasoned(reasoned: Graph, reasoner: str, *, as_of: Literal | None = N
     return Assessment(communities, concluded, reasoner, engine, str(as_of) if as_of is not None else None)
 
 
-def knowledge_graph(graph: Graph, *, as_of: Literal | None = None, reasoner: str = "auto",
-                    engine: str = "oxigraph") -> Graph:
-    """Ontology + data + OWL entailments + the assessment: the graph that queries run on."""
+INFERENCES = ("entailments", "assessment")
+
+
+def knowledge_graph(graph: Graph, *, parts=INFERENCES, as_of: Literal | None = None, reasoner: str = "auto",
+                    engine: str = "oxigraph", lang: str = "en") -> Graph:
+    """``graph`` (ontology + data) with the chosen inferences: the OWL ``entailments``
+    and/or the rules' ``assessment`` (by default both: the graph that queries run on)."""
     reasoned, name = reasoned_graph(graph, reasoner)
-    result = assess_reasoned(reasoned, name, as_of=as_of, engine=engine)
-    for t in result.graph:
-        reasoned.add(t)
-    return reasoned
+    out = reasoned if "entailments" in parts else graph + Graph()
+    if "assessment" in parts:
+        out += assess_reasoned(reasoned, name, as_of=as_of, engine=engine, lang=lang).graph
+    return out
 
 
 def assess(graph: Graph, *, as_of: Literal | str | None = None, reasoner: str = "auto",

@@ -441,25 +441,22 @@ def _knowledge_parts(paths, parts, lang, as_of=None, reasoner="auto", engine="ox
     (the rules' conclusions); ``inferences`` stands for the last two."""
     from rdflib import Graph
 
-    from .assess import assess_reasoned, parse_as_of, reasoned_graph
+    from .assess import INFERENCES, knowledge_graph, parse_as_of
     from .load import load_ontology, load_sources
 
     files = list(paths) or resources.data_files()
     data, _ = load_sources(files)
     onto = load_ontology()
-    full = onto + data
     out = Graph()
     if "ontology" in parts:
         out += onto
     if "data" in parts:
         out += data
-    if {"inferences", "entailments", "assessment"} & set(parts):
-        reasoned, name = reasoned_graph(full, reasoner)
-        if {"inferences", "entailments"} & set(parts):
-            out += reasoned - full
-        if {"inferences", "assessment"} & set(parts):
-            date = parse_as_of(as_of) if as_of else None
-            out += assess_reasoned(reasoned, name, as_of=date, engine=engine, lang=lang).graph
+    inferred = INFERENCES if "inferences" in parts else tuple(p for p in INFERENCES if p in parts)
+    if inferred:
+        full = onto + data
+        date = parse_as_of(as_of) if as_of else None
+        out += knowledge_graph(full, parts=inferred, as_of=date, reasoner=reasoner, engine=engine, lang=lang) - full
     return out
 
 
