@@ -11,7 +11,6 @@ import sys
 import threading
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -23,7 +22,7 @@ from chuangshu.cli import cli
 from chuangshu.export import context_file
 from chuangshu.library import find_query, parse_term, run_remote
 from chuangshu.load import parse_file
-from chuangshu.remote import DEFAULT_GRAPH, Endpoint, RemoteError, chunks, count, oxigraph_binary, push
+from chuangshu.remote import DEFAULT_GRAPH, Endpoint, RemoteError, chunks, oxigraph_binary, push
 
 from conftest import REPO
 

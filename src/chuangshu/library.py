@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import BNode, Literal, URIRef, Variable
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
 from . import resources

@@ -58,7 +58,7 @@ def load_rules(folder: Path | None = None) -> list[Rule]:
             if m:
                 meta[m.group(1)] = m.group(2)
         if "rule" not in meta:
-            raise ChuangshuError(f"rule file has no '# rule: IRI' header", "规则文件缺少“# rule: IRI”头部",
+            raise ChuangshuError("rule file has no '# rule: IRI' header", "规则文件缺少“# rule: IRI”头部",
                                  where=str(path))
         rules.append(Rule(
             path=path, iri=meta["rule"], text=text,

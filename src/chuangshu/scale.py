@@ -20,7 +20,7 @@ from rdflib import Literal, URIRef
 
 from . import resources
 from .errors import InputError
-from .load import CS, from_oxigraph, rdf_format
+from .load import from_oxigraph, rdf_format
 from .rules import load_rules
 
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
