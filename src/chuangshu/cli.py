@@ -133,9 +133,9 @@ def _render_report(report, fmt: str, lang: str) -> str:
     lines = []
     if fmt == "table":
         head = [pick(lang, h_en, h_zh) for h_en, h_zh in (
-            ("severity", "严重度"), ("file", "文件"), ("focus node", "焦点节点"),
+            ("severity", "严重度"), ("where", "位置"), ("focus node", "焦点节点"),
             ("path", "路径"), ("value", "值"), ("message", "消息"))]
-        rows = [[sev(r.severity), r.file or "", r.focus_label, r.path or "", r.value or "", r.message]
+        rows = [[sev(r.severity), r.where(lang), r.focus_label, r.path or "", r.value or "", r.message]
                 for r in report.results]
         widths = [max([width(h)] + [width(row[i]) for row in rows]) for i, h in enumerate(head[:-1])]
         fmt_row = lambda row: " | ".join([c + " " * (w - width(c)) for c, w in zip(row, widths)] + [row[-1]])
@@ -144,7 +144,7 @@ def _render_report(report, fmt: str, lang: str) -> str:
         lines.extend(fmt_row(row) for row in rows)
     else:
         for r in report.results:
-            where = f"{r.file}: " if r.file else ""
+            where = f"{r.where(lang)}: " if r.file else ""
             path = f" {r.path}" if r.path else ""
             value = f" = {r.value}" if r.value else ""
             lines.append(f"[{sev(r.severity)}] {where}{r.focus_label}{path}{value} — {r.message} ({r.constraint})")
@@ -196,10 +196,10 @@ def _load_checked(paths: tuple[Path, ...], lang: str, check: bool = True):
     from .validate import validate_graph
 
     files = list(paths) or resources.data_files()
-    data, origin = load_sources(files)
+    data, origin, problems = load_sources(files)
     onto = load_ontology()
     if check:
-        report = validate_graph(data, origin, lang=lang, allow_warnings=True, ontology=onto)
+        report = validate_graph(data, origin, lang=lang, allow_warnings=True, ontology=onto, problems=problems)
         _stop_if_nonconforming(report, lang)
     return onto + data
 
@@ -274,9 +274,15 @@ def assess(ctx, paths, as_of, fmt, reasoner, engine, no_validate, endpoint, grap
 
 
 def _assess_fast(paths, date, fmt, lang, check):
+    from .errors import InputError
     from .scale import ScaleRun
+    from .tabular import is_spreadsheet
 
     files = list(paths) or resources.data_files()
+    for f in files:
+        if is_spreadsheet(f):
+            raise InputError("--fast reads RDF files; convert spreadsheets first with chuangshu import",
+                             "--fast 只读取 RDF 文件；电子表格请先用 chuangshu import 转换", where=str(f))
     run = ScaleRun()
     steps = ["load", "validate", "reason", "rules", "assess"]
     from tqdm import tqdm
@@ -329,6 +335,79 @@ def _assess_fast(paths, date, fmt, lang, check):
                               " / ".join(c["first_recommendations"])]))
     counts = Counter(c["stage"] for c in communities)
     click.echo(pick(lang, "stages: ", "阶段分布：") + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), err=True)
+
+
+@cli.command(help=T(
+    "Write the spreadsheet templates for case data: an XLSX workbook (README sheet, one sheet per kind of record with "
+    "drop-downs generated from the ontology, a codes sheet) and the same sheets as CSV files (UTF-8 with BOM). "
+    "Blank, or filled with existing case data (--from, --bundled).",
+    "写出案例数据的电子表格模板：XLSX 工作簿（说明表、每类记录一张表并带由本体生成的下拉列表、代码表）及同样内容的 CSV 文件"
+    "（UTF-8 带 BOM）。可为空白模板，或填入已有案例数据（--from、--bundled）。",
+))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("."), show_default=True,
+              help=T("Output folder.", "输出目录。"))
+@click.option("--format", "fmt", type=click.Choice(["both", "xlsx", "csv"]), default="both", show_default=True,
+              help=T("Which templates to write.", "写出哪种模板。"))
+@click.option("--from", "sources", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
+              help=T("Fill the template with these case data files (RDF or spreadsheets); repeatable.",
+                     "用这些案例数据文件（RDF 或电子表格）填充模板，可重复。"))
+@click.option("--bundled", is_flag=True, help=T("Fill the template with the bundled D and S cases.", "用内置的 D、S 案例填充模板。"))
+@click.option("--overwrite", is_flag=True, help=T("Replace existing files.", "替换已有文件。"))
+@click.pass_context
+def template(ctx, out_dir, fmt, sources, bundled, overwrite):
+    from .load import load_sources
+    from .template import write_templates
+
+    lang = _lang(ctx)
+    files = list(sources) + (resources.data_files() if bundled else [])
+    graph = load_sources(files).graph if files else None
+    for path in write_templates(out_dir, fmt, graph=graph, overwrite=overwrite):
+        click.echo(pick(lang, f"wrote {path}", f"已写出 {path}"))
+
+
+@cli.command("import", help=T(
+    "Import case data from spreadsheets (the template's CSV files or XLSX workbook) into canonical Turtle, "
+    "validated with the shapes. Problems are reported by file, sheet, row and column. On any Violation nothing "
+    "is written unless --force. Exit 0 written and conforming, 1 Violations, 2 unusable input.",
+    "将电子表格（模板的 CSV 文件或 XLSX 工作簿）中的案例数据导入为规范 Turtle，并用约束校验。问题按文件、表、行、列报告。"
+    "有违规时不写出任何内容，除非加 --force。退出码：0 已写出且符合，1 有违规，2 输入无法使用。",
+))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help=T("Output Turtle file (.ttl).", "输出的 Turtle 文件（.ttl）。"))
+@click.option("--force", is_flag=True, help=T("Write the output even when there are Violations.", "即使有违规也写出。"))
+@click.option("--format", "fmt", type=click.Choice(["text", "table", "json"]), default="text",
+              help=T("Report format.", "报告格式。"))
+@click.pass_context
+def import_(ctx, files, output, force, fmt):
+    from .canon import canonical_turtle, write_atomic
+    from .errors import InputError
+    from .spreadsheet import import_files
+    from .tabular import is_spreadsheet
+    from .validate import validate_graph
+
+    lang = _lang(ctx)
+    for f in files:
+        if not is_spreadsheet(f):
+            raise InputError("import reads spreadsheets (.csv, .xlsx); RDF files are read by validate and assess directly",
+                             "import 读取电子表格（.csv、.xlsx）；RDF 文件可直接交给 validate 与 assess", where=str(f))
+    if output.suffix.lower() != ".ttl":
+        raise InputError("the output is written as Turtle: name it *.ttl", "输出为 Turtle 格式，文件名须以 .ttl 结尾", where=str(output))
+    if not output.parent.is_dir():
+        raise InputError("the output folder does not exist", "输出目录不存在", where=str(output.parent))
+    if any(output.resolve() == Path(f).resolve() for f in files):
+        raise InputError("the output would overwrite an input", "输出将覆盖输入文件", where=str(output))
+    imported = import_files(files)
+    report = validate_graph(imported.graph, imported.origin, lang=lang, allow_warnings=True, problems=imported.problems)
+    click.echo(_render_report(report, fmt, lang))
+    summary = pick(lang, f"{imported.records} records, {len(imported.graph)} triples, {imported.empty_rows} empty rows skipped",
+                   f"{imported.records} 条记录，{len(imported.graph)} 个三元组，跳过空行 {imported.empty_rows} 行")
+    if report.conforms or force:
+        write_atomic(output, canonical_turtle(imported.graph))
+        click.echo(pick(lang, f"wrote {output}: {summary}", f"已写出 {output}：{summary}"), err=True)
+    else:
+        click.echo(pick(lang, f"nothing written (Violations; --force writes anyway): {summary}",
+                        f"未写出（有违规；--force 可强制写出）：{summary}"), err=True)
+    ctx.exit(0 if report.conforms else 1)
 
 
 @cli.command(help=T(
@@ -445,7 +524,7 @@ def _knowledge_parts(paths, parts, lang, as_of=None, reasoner="auto", engine="ox
     from .load import load_ontology, load_sources
 
     files = list(paths) or resources.data_files()
-    data, _ = load_sources(files)
+    data = load_sources(files).graph
     onto = load_ontology()
     out = Graph()
     if "ontology" in parts:

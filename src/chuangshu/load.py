@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -142,17 +143,41 @@ def parse_files(paths: Iterable[str | Path], into: Graph | None = None) -> Graph
     return graph
 
 
-def load_sources(paths: Iterable[str | Path]) -> tuple[Graph, dict]:
-    """Parse ``paths`` into one graph; also map each subject to the file that states it."""
+class Sources(NamedTuple):
+    graph: Graph
+    origin: dict      # subject → the Path that states it, or a spreadsheet RowOrigin
+    problems: list    # spreadsheet problems found while importing (chuangshu.spreadsheet.Problem)
+
+
+def load_sources(paths: Iterable[str | Path]) -> Sources:
+    """Parse ``paths`` into one graph; also map each subject to the file (or spreadsheet row)
+    that states it. RDF files are parsed; spreadsheets (.csv, .xlsx) are imported together,
+    so that their IDs may refer to one another."""
+    from .tabular import is_spreadsheet
+
+    paths = [Path(p) for p in paths]
     graph = new_graph()
     origin: dict = {}
+    problems: list = []
     for p in paths:
+        if is_spreadsheet(p):
+            continue
         part = parse_file(p)
         for s in part.subjects(unique=True):
-            origin.setdefault(s, Path(p))
+            origin.setdefault(s, p)
         for t in part:
             graph.add(t)
-    return graph, origin
+    sheets = [p for p in paths if is_spreadsheet(p)]
+    if sheets:
+        from .spreadsheet import import_files
+
+        imported = import_files(sheets)
+        for s, where in imported.origin.items():
+            origin.setdefault(s, where)
+        for t in imported.graph:
+            graph.add(t)
+        problems = imported.problems
+    return Sources(graph, origin, problems)
 
 
 def load_ontology() -> Graph:
@@ -161,7 +186,8 @@ def load_ontology() -> Graph:
 
 
 def load_graph(data: Iterable[str | Path] | None = None, ontology: bool = True) -> Graph:
-    """Ontology (optional) plus case data: the bundled data when ``data`` is None."""
+    """Ontology (optional) plus case data (RDF or spreadsheets): the bundled data when ``data`` is None."""
     graph = load_ontology() if ontology else new_graph()
     files = resources.data_files() if data is None else list(data)
-    return parse_files(files, graph)
+    graph += load_sources(files).graph
+    return graph

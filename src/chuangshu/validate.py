@@ -34,6 +34,20 @@ class Result:
     shape: str             # the shape that holds it (sh:sourceShape, compact)
     component: str         # the SHACL constraint component (compact)
     file: str | None       # the input file that states the focus node
+    sheet: str | None = None   # spreadsheets: the worksheet (XLSX)
+    row: int | None = None     # spreadsheets: the row, as the spreadsheet numbers it
+    column: str | None = None  # spreadsheets: the column letter and header
+
+    def where(self, lang: str = "en") -> str:
+        """file [sheet] row N, column C (header) — as much of it as is known."""
+        out = self.file or ""
+        if self.sheet:
+            out += f" [{self.sheet}]"
+        if self.row is not None:
+            out += f" 第 {self.row} 行" if lang == "zh" else f" row {self.row}"
+        if self.column:
+            out += f"，{self.column} 列" if lang == "zh" else f", column {self.column}"
+        return out
 
 
 @dataclass
@@ -103,9 +117,33 @@ def _render_path(graph: Graph, path) -> str | None:
     return f"^{compact(inverse)}" if inverse is not None else "(complex path)"
 
 
+def _located(where, prop, inverse: bool) -> dict:
+    """file / sheet / row / column of a result: a spreadsheet row points at the cell of the
+    result's property (``prop``, read backwards when ``inverse``); an RDF file is named alone."""
+    if where is None:
+        return {"file": None}
+    if isinstance(where, Path):
+        return {"file": _display_path(where)}
+    cell = where.cell(prop, inverse) if prop is not None else where.where
+    return {"file": _display_path(Path(cell.file)), "sheet": cell.sheet, "row": cell.row, "column": cell.column}
+
+
+def problem_result(p, lang: str) -> Result:
+    """A spreadsheet import problem as a validation result."""
+    from .spreadsheet import ref_text
+
+    return Result(severity=p.severity, focus=str(p.focus) if p.focus is not None else "",
+                  focus_label=ref_text(p.focus) if p.focus is not None else "",
+                  path=None, value=p.value, message=p.zh if lang == "zh" else p.en, constraint=p.code,
+                  shape="", component="", file=_display_path(Path(p.cell.file)), sheet=p.cell.sheet,
+                  row=p.cell.row, column=p.cell.column)
+
+
 def validate_graph(data: Graph, origin: dict | None = None, *, lang: str = "en",
-                   allow_warnings: bool = False, ontology: Graph | None = None) -> Report:
-    """Validate ``data`` (merged with the ontology) against the case-data shapes."""
+                   allow_warnings: bool = False, ontology: Graph | None = None,
+                   problems: Iterable = ()) -> Report:
+    """Validate ``data`` (merged with the ontology) against the case-data shapes; ``problems``
+    found while importing spreadsheets come first in the report."""
     shapes = shapes_graph()
     onto = ontology if ontology is not None else load_ontology()
     merged = Graph()
@@ -116,7 +154,7 @@ def validate_graph(data: Graph, origin: dict | None = None, *, lang: str = "en",
     _, report, _ = pyshacl.validate(merged, shacl_graph=shapes, advanced=True,
                                     inference="none", allow_warnings=True)
     origin = origin or {}
-    results = []
+    results = [problem_result(p, lang) for p in problems]
     for r in report.subjects(RDF.type, URIRef(SH + "ValidationResult")):
         focus = report.value(r, URIRef(SH + "focusNode"))
         source = report.value(r, URIRef(SH + "sourceConstraint")) or report.value(r, URIRef(SH + "sourceShape"))
@@ -126,7 +164,8 @@ def validate_graph(data: Graph, origin: dict | None = None, *, lang: str = "en",
             or _text(report, r, URIRef(SH + "resultMessage"), lang) or ""
         path = report.value(r, URIRef(SH + "resultPath"))
         value = report.value(r, URIRef(SH + "value"))
-        file = origin.get(focus)
+        inverse = path is not None and not isinstance(path, URIRef)
+        prop = report.value(path, URIRef(SH + "inversePath")) if inverse else path
         results.append(Result(
             severity=severity,
             focus=str(focus),
@@ -137,9 +176,10 @@ def validate_graph(data: Graph, origin: dict | None = None, *, lang: str = "en",
             constraint=compact(source),
             shape=compact(report.value(r, URIRef(SH + "sourceShape"))),
             component=compact(report.value(r, URIRef(SH + "sourceConstraintComponent"))),
-            file=_display_path(file) if file else None,
+            **_located(origin.get(focus), prop, inverse),
         ))
-    results.sort(key=lambda x: (SEVERITY_ORDER.get(x.severity, 9), x.file or "", x.focus, x.constraint, x.value or ""))
+    results.sort(key=lambda x: (SEVERITY_ORDER.get(x.severity, 9), x.file or "", x.sheet or "", x.row or 0,
+                                x.focus, x.constraint, x.value or ""))
     return Report(results=results, allow_warnings=allow_warnings, report_graph=report)
 
 
@@ -147,5 +187,5 @@ def validate_files(paths: Iterable[str | Path] | None = None, *, lang: str = "en
                    allow_warnings: bool = False) -> Report:
     """Validate RDF files (the bundled case data when ``paths`` is None)."""
     files = list(paths) if paths else resources.data_files()
-    data, origin = load_sources(files)
-    return validate_graph(data, origin, lang=lang, allow_warnings=allow_warnings)
+    data, origin, problems = load_sources(files)
+    return validate_graph(data, origin, lang=lang, allow_warnings=allow_warnings, problems=problems)

@@ -1,0 +1,198 @@
+"""Read and write spreadsheets: CSV (any encoding Excel writes) and XLSX.
+
+This module knows cells, not RDF: :func:`read_tables` gives each worksheet (or CSV file) as
+a header and numbered rows of raw cell values; :func:`write_csv` and :func:`write_xlsx` lay
+out tables, with the explanatory sheet and the drop-down validations that the template
+needs. Inputs are only read; outputs are written whole or not at all.
+
+CSV text is decoded as UTF-8 (with or without the byte-order mark Excel writes), UTF-16 with
+a byte-order mark (Excel's “Unicode text”), or else GB18030, the superset of GBK that Excel
+on Chinese Windows writes. Commas separate the fields, or tabs when the header has tabs and
+no commas.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .canon import write_atomic
+from .errors import InputError
+
+SPREADSHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+
+
+def is_spreadsheet(path: str | Path) -> bool:
+    return Path(path).suffix.lower() in SPREADSHEET_SUFFIXES
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+@dataclass
+class Table:
+    file: Path
+    name: str                               # worksheet title, or the CSV file's stem
+    headers: list[str]
+    rows: list[tuple[int, list[object]]]    # (row number as a spreadsheet shows it, raw cells)
+    header_row: int = 1
+    encoding: str | None = None             # CSV only
+
+    @property
+    def label(self) -> str:
+        return self.file.name if self.file.suffix.lower() == ".csv" else f"{self.file.name} [{self.name}]"
+
+
+def decode_csv(data: bytes, where: str) -> tuple[str, str]:
+    """The text of a CSV file and the encoding it was read with."""
+    if data.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    else:
+        candidates = ["utf-8", "gb18030"]
+    err: UnicodeDecodeError | None = None
+    for enc in candidates:
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError as e:
+            err = e if err is None else err
+    assert err is not None
+    raise InputError(
+        f"not UTF-8, UTF-16 or GBK/GB18030 text (undecodable byte at offset {err.start}); save the file as “CSV UTF-8”",
+        f"不是 UTF-8、UTF-16 或 GBK/GB18030 文本（偏移 {err.start} 处的字节无法解码）；请另存为“CSV UTF-8”",
+        where=where,
+    )
+
+
+def read_csv(path: Path) -> Table:
+    where = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot read the file: {err.strerror}", f"无法读取文件：{err.strerror}", where=where) from None
+    text, encoding = decode_csv(data, where)
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first and "," not in first else ","
+    records: list[list[str]] = []
+    try:
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            records.append(record)
+    except csv.Error as err:
+        raise InputError(f"malformed CSV: {err}", f"CSV 格式错误：{err}", where=f"{path}:{len(records) + 1}") from None
+    headers = records[0] if records else []
+    rows = [(i + 2, list(r)) for i, r in enumerate(records[1:])]
+    return Table(path, path.stem, headers, rows, encoding=encoding)
+
+
+def read_xlsx(path: Path) -> list[Table]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
+        raise InputError(f"not a readable XLSX workbook ({type(err).__name__}: {err})",
+                         f"不是可读取的 XLSX 工作簿（{type(err).__name__}：{err}）", where=str(path)) from None
+    tables = []
+    try:
+        for ws in wb.worksheets:
+            rows = [(i, list(values)) for i, values in enumerate(ws.iter_rows(values_only=True), start=1)]
+            rows = [(i, v) for i, v in rows if any(c is not None and str(c).strip() for c in v)] or []
+            if not rows:
+                tables.append(Table(path, ws.title, [], []))
+                continue
+            header_row, header = rows[0]
+            tables.append(Table(path, ws.title, ["" if c is None else str(c) for c in header],
+                                rows[1:], header_row=header_row))
+    finally:
+        wb.close()
+    return tables
+
+
+def read_tables(path: str | Path) -> list[Table]:
+    """Every table in a CSV file (one) or an XLSX workbook (one per worksheet)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("file not found", "找不到文件", where=str(path))
+    if path.suffix.lower() == ".csv":
+        return [read_csv(path)]
+    return read_xlsx(path)
+
+
+# --- writing -------------------------------------------------------------------------
+
+def csv_text(rows: list[list[str]]) -> str:
+    """CSV as Excel reads it without asking: UTF-8 with a byte-order mark, CRLF line ends."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    return "\ufeff" + buf.getvalue()
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> None:
+    write_atomic(path, csv_text(rows))
+
+
+@dataclass
+class SheetLayout:
+    """One worksheet to write: a title, a header row (with notes), rows, and drop-downs."""
+    title: str
+    headers: list[str]
+    notes: list[str]                      # a note on each header cell ("" for none)
+    rows: list[list[str]]
+    dropdowns: dict[int, tuple[str, bool]]  # column index → (list formula, strict)
+    widths: list[int]
+
+
+def write_xlsx(path: Path, layouts: list[SheetLayout]) -> None:
+    """Write the workbook atomically. Drop-downs cover 2,000 rows below the header; a strict
+    one refuses other values, a lenient one (several values per cell) only warns."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for layout in layouts:
+        ws = wb.create_sheet(layout.title)
+        ws.append(layout.headers)
+        for i, (cell, note) in enumerate(zip(ws[1], layout.notes)):
+            cell.font, cell.fill = bold, fill
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if note:
+                cell.comment = Comment(note, "chuangshu", width=320, height=160)
+        for row in layout.rows:
+            ws.append(row)
+        for i, w in enumerate(layout.widths):
+            ws.column_dimensions[column_letter(i)].width = w
+        ws.freeze_panes = "B2" if layout.headers and layout.headers[0].startswith("id") else "A2"
+        last = max(len(layout.rows) + 1, 2001)
+        for col, (formula, strict) in sorted(layout.dropdowns.items()):
+            dv = DataValidation(type="list", formula1=formula, allow_blank=True,
+                                showErrorMessage=True, errorStyle="stop" if strict else "warning",
+                                error="请从下拉列表选择 / choose from the list", errorTitle="chuangshu")
+            letter = column_letter(col)
+            dv.add(f"{letter}2:{letter}{last}")
+            ws.add_data_validation(dv)
+    # fixed document times: the same inputs give the same workbook content
+    import datetime as _dt
+
+    wb.properties.created = wb.properties.modified = _dt.datetime(2000, 1, 1)
+    wb.properties.creator = "chuangshu"
+    buf = io.BytesIO()
+    wb.save(buf)
+    write_atomic(path, buf.getvalue())

@@ -1,0 +1,151 @@
+"""Write the spreadsheet templates: blank, or filled with existing case data.
+
+An XLSX workbook (a README sheet that explains every sheet and column in zh and en, one
+sheet per kind of record with notes on the headers and drop-downs for the code lists,
+and a codes sheet generated from the ontology), and the same sheets as CSV files
+(UTF-8 with a byte-order mark, which Excel opens correctly on Chinese Windows).
+Existing files are never overwritten unless asked.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Graph
+
+from .errors import InputError
+from .sheets import ALL_SHEETS, Code, Column, code_lists
+from .spreadsheet import to_rows
+from .canon import write_atomic
+from .tabular import SheetLayout, csv_text, write_xlsx
+
+WORKBOOK = "chuangshu-template.xlsx"
+CSV_DIR = "chuangshu-template-csv"
+README_TITLE = "README｜说明"
+CODES_TITLE = "codes｜代码表"
+
+KIND_TEXT = {
+    "id": ("ID", "编号"),
+    "lang": ("text in the language named", "所注语言的文本"),
+    "text": ("text", "文本"),
+    "date": ("date: 2022-08-01, 2022-08 or 2022", "日期：2022-08-01、2022-08 或 2022"),
+    "number": ("number", "数字"),
+    "ref": ("ID of another row", "其他行的编号"),
+    "code": ("code from the list", "代码表中的代码"),
+    "type": ("kind from the list", "代码表中的类型"),
+    "language": ("language tag (zh, en)", "语言标签（zh、en）"),
+}
+
+GENERAL = [
+    ("How to fill in", "填写方法",
+     "One row per record; the id names it and must be unique in the workbook. Columns ending in _zh / _en hold Chinese / English text. "
+     "Several values in one cell (refs, codes) are separated by ';'. Copy quotations and wording exactly. Leave a cell empty when the source is silent.",
+     "每条记录一行；id 为其编号，在整个工作簿中唯一。以 _zh / _en 结尾的列分别填中文 / 英文。一个单元格填多个值（编号、代码）时以“;”分隔。"
+     "引文与原文措辞须逐字照录。来源未提及的留空。"),
+    ("Codes", "代码",
+     "Code columns have drop-down lists, generated from the ontology; the codes sheet gives each code's labels and definition. "
+     "A code may also be written as its Chinese or English label.",
+     "代码列带下拉列表，由本体生成；codes 表列出每个代码的中英文标签与定义。代码也可写作其中文或英文标签。"),
+    ("Dates", "日期",
+     "Write dates only as precisely as the source: 2022-08-01, 2022-08 or 2022; 2022/8/1, 2022年8月 and Excel date cells are read too.",
+     "日期精度以来源为准：2022-08-01、2022-08 或 2022；亦可写 2022/8/1、2022年8月，或使用 Excel 日期单元格。"),
+    ("Provenance", "出处",
+     "Every row names its source (sheet sources) and, where it helps, the page or section and the source's own wording. "
+     "A fact derived from the source, or assumed beyond it, is marked in fact_status with a note.",
+     "每行注明来源（sources 表），并尽量注明页码或章节及原文措辞。由原文推得或超出原文假定的事实，在 fact_status 中标明并加说明。"),
+    ("Import", "导入",
+     "chuangshu import FILE.xlsx -o case.ttl (or the CSV files together): problems are reported by sheet, row and column; "
+     "chuangshu validate and chuangshu assess read the spreadsheets directly.",
+     "chuangshu import FILE.xlsx -o case.ttl（或一并给出各 CSV 文件）：问题按表、行、列报告；chuangshu validate 与 chuangshu assess 可直接读取电子表格。"),
+]
+
+
+def _note(col: Column, codes: dict[str, tuple[Code, ...]]) -> str:
+    kind_en, kind_zh = KIND_TEXT[col.kind]
+    if col.codes:
+        kind_en, kind_zh = f"{kind_en} {col.codes}", f"{kind_zh} {col.codes}"
+    many = " Several values: separate with ';'." if col.multi else ""
+    many_zh = "可填多个值，以“;”分隔。" if col.multi else ""
+    return f"{col.en} — {kind_en}.{many} {col.help_en}\n{col.zh}——{kind_zh}。{many_zh}{col.help_zh}".strip()
+
+
+def _code_ranges(codes) -> dict[str, str]:
+    """Each list's cell range in the codes sheet (header in row 1)."""
+    ranges, row = {}, 2
+    for name in sorted(codes):
+        n = len(codes[name])
+        ranges[name] = f"'{CODES_TITLE}'!$B${row}:$B${row + n - 1}"
+        row += n
+    return ranges
+
+
+def _codes_rows(codes) -> list[list[str]]:
+    return [[name, c.code, c.zh or "", c.en or "", c.definition_zh or "", c.definition_en or "", str(c.iri)]
+            for name in sorted(codes) for c in codes[name]]
+
+
+CODES_HEADER = ["list｜代码表", "code｜代码", "label_zh｜中文标签", "label_en｜英文标签",
+                "definition_zh｜中文定义", "definition_en｜英文定义", "iri｜IRI"]
+README_HEADER = ["sheet｜表", "column｜列", "meaning (English)", "含义（中文）"]
+
+
+def _readme_rows(codes) -> list[list[str]]:
+    rows = [["", title_en + "｜" + title_zh, en, zh] for title_en, title_zh, en, zh in GENERAL]
+    for sheet in ALL_SHEETS:
+        rows.append([sheet.title, "", f"{sheet.en}: {sheet.help_en}", f"{sheet.zh}：{sheet.help_zh}"])
+        for col in sheet.columns:
+            kind_en, kind_zh = KIND_TEXT[col.kind]
+            rows.append([sheet.key, col.header,
+                         f"{col.en} ({kind_en}{' ' + col.codes if col.codes else ''}{'; several' if col.multi else ''}). {col.help_en}".strip(),
+                         f"{col.zh}（{kind_zh}{' ' + col.codes if col.codes else ''}{'；可多值' if col.multi else ''}）。{col.help_zh}".strip()])
+    return rows
+
+
+def layouts(graph: Graph | None = None, codes=None) -> list[SheetLayout]:
+    codes = codes if codes is not None else code_lists()
+    rows = to_rows(graph, codes) if graph is not None else {}
+    ranges = _code_ranges(codes)
+    out = [SheetLayout(README_TITLE, README_HEADER, ["", "", "", ""], _readme_rows(codes), {}, [22, 34, 90, 70])]
+    for sheet in ALL_SHEETS:
+        dropdowns = {i: (ranges[c.codes], not c.multi) for i, c in enumerate(sheet.columns) if c.codes}
+        widths = [36 if c.kind in ("lang",) else 18 for c in sheet.columns]
+        out.append(SheetLayout(sheet.title, [c.header for c in sheet.columns],
+                               [_note(c, codes) for c in sheet.columns], rows.get(sheet.key, []), dropdowns, widths))
+    out.append(SheetLayout(CODES_TITLE, CODES_HEADER, [""] * len(CODES_HEADER), _codes_rows(codes), {}, [18, 30, 18, 28, 50, 50, 50]))
+    return out
+
+
+def _refuse_existing(paths: list[Path], overwrite: bool) -> None:
+    if overwrite:
+        return
+    for p in paths:
+        if p.exists():
+            raise InputError("already exists; it is left as it is (give --overwrite to replace it)",
+                             "已存在，未改动（如需替换请加 --overwrite）", where=str(p))
+
+
+def write_templates(out_dir: Path, fmt: str = "both", graph: Graph | None = None, overwrite: bool = False,
+                    codes=None) -> list[Path]:
+    """Write the XLSX workbook and/or the CSV files into ``out_dir``; return what was written."""
+    if not out_dir.is_dir():
+        raise InputError("the output folder does not exist", "输出目录不存在", where=str(out_dir))
+    sheets = layouts(graph, codes)
+    targets: list[tuple[Path, object]] = []
+    if fmt in ("xlsx", "both"):
+        targets.append((out_dir / WORKBOOK, sheets))
+    if fmt in ("csv", "both"):
+        csv_dir = out_dir / CSV_DIR
+        for layout in sheets:
+            key = layout.title.split("｜")[0]
+            targets.append((csv_dir / f"{key}.csv", [layout.headers] + layout.rows))
+    _refuse_existing([p for p, _ in targets], overwrite)
+    written = []
+    for path, content in targets:
+        path.parent.mkdir(exist_ok=True)
+        if path.suffix == ".xlsx":
+            write_xlsx(path, content)
+        else:
+            write_atomic(path, csv_text(content))
+        written.append(path)
+    return written
+
