@@ -87,10 +87,14 @@ def compile_shapes(shapes: Graph) -> list[CompiledConstraint]:
             sev = _severity(shapes, ps)
             add = lambda q, comp: out.append(CompiledConstraint(q, sev, ps, ps, comp, shown, ps))  # noqa: E731
             lo, hi = shapes.value(ps, S("minCount")), shapes.value(ps, S("maxCount"))
+            if lo is not None and int(lo) == 1:  # the common case: one anti-join on an index
+                add(f"SELECT ?this WHERE {{ {target} FILTER NOT EXISTS {{ ?this {path} ?v }} }}", "sh:MinCountConstraintComponent")
+                lo = None
             for bound, op, comp in ((lo, "<", "sh:MinCountConstraintComponent"), (hi, ">", "sh:MaxCountConstraintComponent")):
-                if bound is not None:
+                if bound is not None:  # a node without values counts 0: it matters to minCount only
+                    values = f"OPTIONAL {{ ?this {path} ?v }}" if op == "<" else f"?this {path} ?v ."
                     add(f"""SELECT ?this WHERE {{
-  {{ SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {target} OPTIONAL {{ ?this {path} ?v }} }} GROUP BY ?this }}
+  {{ SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {target} {values} }} GROUP BY ?this }}
   FILTER (?n {op} {int(bound)})
 }}""", comp)
             value_tests = []
@@ -124,8 +128,9 @@ def compile_shapes(shapes: Graph) -> list[CompiledConstraint]:
                 add(f"SELECT ?this ?value WHERE {{ {target} ?this {path} ?value . BIND (?value AS ?v) FILTER ({test}) }}", comp)
             cls = shapes.value(ps, S("class"))
             if cls is not None:
+                # MINUS (an anti-join Oxigraph hashes) rather than a NOT EXISTS evaluated per value
                 add(f"""SELECT ?this ?value WHERE {{ {target} ?this {path} ?value .
-  FILTER NOT EXISTS {{ ?value {_n3(RDF.type)}/{_n3(RDFS.subClassOf)}* {_n3(cls)} }} }}""", "sh:ClassConstraintComponent")
+  MINUS {{ ?value {_n3(RDF.type)}/{_n3(RDFS.subClassOf)}* {_n3(cls)} }} }}""", "sh:ClassConstraintComponent")
         xone = shapes.value(shape, S("xone"))
         if xone is not None:
             tests = []

@@ -153,6 +153,10 @@ def validate_graph(data: Graph, origin: dict | None = None, *, lang: str = "en",
         merged.add(t)
     _, report, _ = pyshacl.validate(merged, shacl_graph=shapes, advanced=True,
                                     inference="none", allow_warnings=True)
+    if not isinstance(report, Graph):  # pySHACL refused the shapes themselves
+        from .errors import ChuangshuError
+
+        raise ChuangshuError(f"the shapes cannot be used: {report}", f"约束无法使用：{report}")
     origin = origin or {}
     results = [problem_result(p, lang) for p in problems]
     for r in report.subjects(RDF.type, URIRef(SH + "ValidationResult")):
