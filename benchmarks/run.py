@@ -44,12 +44,15 @@ def child(mode: str, path: str) -> dict:
         run = ScaleRun()
         run.load([Path(path)])
         out["triples_loaded"] = len(run)
-        report = run.validate()
-        out["results"] = report.counts()
+        out["results"] = run.validate().counts()  # the report itself is not kept
         run.reason()
         run.rules()
         rows = run.assess()
         out["communities"] = len({r["community"] for r in rows})
+        del rows
+        # end-to-end assess: load, validate, reason, rules, recommendations (export is extra)
+        out["assess_s"] = round(sum(run.timings.values()), 3)
+        out["assess_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         with tempfile.TemporaryDirectory() as tmp:
             run.export(Path(tmp) / "out.nt")
         out["triples_final"] = len(run)
@@ -123,8 +126,8 @@ def main() -> None:
             if n <= args.naive_max:
                 row["naive"] = measure("naive", path, args.naive_timeout)
             base, fast = row["baseline"].get("wall_s"), row["fast"].get("wall_s")
-            if base and fast:
-                row["fast_over_baseline"] = round(fast / base, 2)
+            if base and row["fast"].get("assess_s"):  # the target: end-to-end assess within 3× the bulk load
+                row["assess_over_baseline"] = round(row["fast"]["assess_s"] / base, 2)
             naive = row.get("naive", {})
             if fast and "wall_s" in naive:
                 row["naive_over_fast"] = round(naive["wall_s"] / fast, 1)
@@ -134,13 +137,16 @@ def main() -> None:
             print(json.dumps(row), flush=True)
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print()
-    print(f"{'N':>7} {'triples':>9} {'oxigraph load':>14} {'fast total':>11} {'ratio':>6} {'peak MB':>8} {'naive':>12} {'naive/fast':>11}")
+    print(f"{'N':>7} {'triples':>9} {'oxigraph load':>14} {'assess':>8} {'ratio':>6} {'peak MiB':>9} {'+export':>8} {'naive':>12} {'naive/fast':>11}")
     for r in results["runs"]:
         naive = r.get("naive", {})
         naive_s = naive.get("wall_s", f"> {naive['timeout_s']}" if "timeout_s" in naive else "-")
         print(f"{r['communities']:>7} {r['triples']:>9} {r['baseline'].get('wall_s', '?'):>14} "
-              f"{r['fast'].get('wall_s', '?'):>11} {r.get('fast_over_baseline', '?'):>6} "
-              f"{r['fast'].get('peak_rss_mb', '?'):>8} {naive_s!s:>12} {r.get('naive_over_fast', '-')!s:>11}")
+              f"{r['fast'].get('assess_s', '?'):>8} {r.get('assess_over_baseline', '?'):>6} "
+              f"{r['fast'].get('assess_peak_rss_mb', '?'):>9} {r['fast'].get('wall_s', '?'):>8} {naive_s!s:>12} {r.get('naive_over_fast', '-')!s:>11}")
+    sizes = {r["communities"]: r["fast"].get("assess_s") for r in results["runs"]}
+    if sizes.get(20000) and sizes.get(100000):
+        print(f"growth N=100,000 / N=20,000: {sizes[100000] / sizes[20000]:.2f}× (linear: 5×)")
 
 
 if __name__ == "__main__":
