@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from chuangshu.errors import InputError
 from chuangshu.sheets import SHEETS, code_lists, identifier_of, mint
 from chuangshu.spreadsheet import cell_text, import_files, parse_date, parse_number
 from chuangshu.tabular import column_letter, read_csv
@@ -57,6 +56,8 @@ def test_any_cells_import_without_traceback_and_lose_nothing(body, first_ids, en
         data = _write(path, table, encoding)
         imported = import_files([path])
         assert path.read_bytes() == data  # the input is never modified
+        # the cells as read (bytes valid in two encodings may read the other way: see below)
+        body = [r + [""] * (len(COLUMNS) - len(r)) for _, r in read_csv(path).rows]
     problems = {(p.cell.row, (p.cell.column or "").split(" ")[0]) for p in imported.problems}
     problem_rows = {p.cell.row for p in imported.problems}
     rejected = {p.cell.row for p in imported.problems if p.code in ("import:duplicate-id", "import:missing-id", "import:bad-id")}
@@ -128,20 +129,27 @@ def test_numbers_are_read_or_refused(value):
     assert lit == Literal(str(lit), datatype=lit.datatype) and parse_number(str(lit)) == lit
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(st.lists(gbk_text, min_size=3, max_size=3), min_size=1, max_size=5),
        st.sampled_from(["gbk", "gb18030", "utf-8-sig", "utf-8", "utf-16"]))
 def test_csv_as_excel_saves_it_reads_back_cell_for_cell(table, encoding):
+    """Exactly, unless the bytes are valid in both UTF-8 and GB18030 (“貌” in GBK is C3 B2,
+    which is “ò” in UTF-8): such bytes mean two things, and the reader gives one of the two
+    (charset-normalizer judges), never an error."""
     table = [["id", "label_zh", "label_en"]] + table
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "claims.csv"
-        _write(path, table, encoding)
+        data = _write(path, table, encoding)
+        read = read_csv(path)  # an InputError here fails the test
+    got = [read.headers] + [r for _, r in read.rows]
+    readings = [table]
+    other = {"gbk": "utf-8", "gb18030": "utf-8", "utf-8": "gb18030"}.get(encoding)
+    if other:
         try:
-            read = read_csv(path)
-        except InputError:  # pragma: no cover - the property says this never happens
-            raise AssertionError(f"{encoding} text was refused")
-    assert [read.headers] + [r for _, r in read.rows] == [[c.replace("\r\n", "\n").replace("\r", "\n") for c in r] for r in table] \
-        or [read.headers] + [r for _, r in read.rows] == table
+            readings.append(list(csv.reader(io.StringIO(data.decode(other), newline=""))))
+        except UnicodeDecodeError:
+            pass
+    assert got in readings
 
 
 def test_a_refused_reference_is_not_an_iri():

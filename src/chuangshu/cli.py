@@ -275,54 +275,25 @@ def assess(ctx, paths, as_of, fmt, reasoner, engine, no_validate, endpoint, grap
 
 def _assess_fast(paths, date, fmt, lang, check):
     from .errors import InputError
-    from .scale import ScaleRun
+    from .scale import community_rows, run_pipeline
     from .tabular import is_spreadsheet
 
+    if fmt == "turtle":
+        raise click.UsageError(pick(lang, "--fast gives table or json; use chuangshu export for RDF",
+                                    "--fast 只输出 table 或 json；RDF 请用 chuangshu export"))
     files = list(paths) or resources.data_files()
     for f in files:
         if is_spreadsheet(f):
             raise InputError("--fast reads RDF files; convert spreadsheets first with chuangshu import",
                              "--fast 只读取 RDF 文件；电子表格请先用 chuangshu import 转换", where=str(f))
-    run = ScaleRun()
-    steps = ["load", "validate", "reason", "rules", "assess"]
-    from tqdm import tqdm
-
-    with tqdm(total=len(steps), desc="chuangshu", unit="step", disable=not sys.stderr.isatty(), leave=False) as bar:
-        run.load(files)
-        bar.update()
-        if check:
-            _stop_if_nonconforming(run.validate(lang=lang, allow_warnings=True), lang)
-        bar.update()
-        run.reason()
-        bar.update()
-        run.rules(date)
-        bar.update()
-        rows = run.assess()
-        bar.update()
-    short = lambda iri: iri.rsplit("#", 1)[-1] if iri else None  # noqa: E731
-    by_community: dict = {}
-    for r in rows:  # equal first priorities give one row each: keep them all, sorted
-        c = by_community.setdefault(r["community"], {
-            "community": r["community"], "capital_type": short(r.get("type")),
-            "capital_type_basis": short(r.get("basis")), "capital_type_conflict": r.get("conflict") == "true",
-            "initial_cycle_closed": r.get("initial") == "true", "advanced_cycle_closed": r.get("advanced") == "true",
-            "stage": short(r.get("stage")), "ready": r.get("ready") == "true",
-            "first_priority": int(r["firstPriority"]) if r.get("firstPriority") else None,
-            "first_recommendations": []})
-        first = short(r.get("firstType") or r.get("firstActorKind"))
-        if first and first not in c["first_recommendations"]:
-            c["first_recommendations"].append(first)
-    communities = list(by_community.values())
-    for c in communities:
-        c["first_recommendations"].sort()
+    run, _, rows = run_pipeline(files, as_of=date, progress=sys.stderr.isatty(), validate=check, lang=lang,
+                                allow_warnings=True, check=lambda report: _stop_if_nonconforming(report, lang))
+    communities = community_rows(rows)
     if fmt == "json":
         click.echo(json.dumps({"as_of": str(date) if date is not None else None, "triples": len(run),
                                "timings_s": {k: round(v, 3) for k, v in run.timings.items()},
                                "communities": communities}, ensure_ascii=False, indent=2))
         return
-    if fmt == "turtle":
-        raise click.UsageError(pick(lang, "--fast gives table or json; use chuangshu export for RDF",
-                                    "--fast 只输出 table 或 json；RDF 请用 chuangshu export"))
     from collections import Counter
 
     from .render import yes_no

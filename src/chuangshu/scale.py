@@ -26,10 +26,10 @@ from .rules import load_rules
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
 
-def _progress(steps: list[str], enabled: bool):
+def _progress(total: int, enabled: bool):
     from tqdm import tqdm
 
-    return tqdm(total=len(steps), desc="chuangshu", unit="step", disable=not enabled, leave=False)
+    return tqdm(total=total, desc="chuangshu", unit="query", disable=not enabled, leave=False)
 
 
 @dataclass
@@ -37,6 +37,11 @@ class ScaleRun:
     store: ox.Store = field(default_factory=ox.Store)
     timings: dict[str, float] = field(default_factory=dict)
     origin: dict = field(default_factory=dict)
+    tick: object = None   # called after every query (a progress bar's update), or None
+
+    def _tick(self, step: str) -> None:
+        if self.tick is not None:
+            self.tick(step)
 
     def _timed(self, name: str, fn, *args, **kwargs):
         start = time.perf_counter()
@@ -71,6 +76,7 @@ class ScaleRun:
             shapes = shapes_graph()
             results = []
             for c in compile_shapes(shapes):
+                self._tick("validate")
                 for row in select(self.store, c.query):
                     focus = from_oxigraph(row["this"])
                     value, path = row.get("value"), row.get("path")
@@ -99,8 +105,9 @@ class ScaleRun:
     # ---- reason and rules -------------------------------------------------------------------
     def reason(self) -> None:
         def run():
-            for f in sorted((resources.resource_dir("queries") / "entailment").glob("*.ru")):
+            for f in entailment_files():
                 self.store.update(f.read_text(encoding="utf-8"))
+                self._tick("reason")
         self._timed("reason", run)
 
     def rules(self, as_of: Literal | None = None) -> None:
@@ -111,6 +118,7 @@ class ScaleRun:
                 text, _ = fill_slots(rule.text, {"asOf": as_of} if as_of is not None else {})
                 # the same rule, its conclusions inserted in place instead of returned
                 self.store.update(re.sub(r"\bCONSTRUCT\s*\{", "INSERT {", text, count=1))
+                self._tick("rules")
         self._timed("rules", run)
 
     # ---- assess ---------------------------------------------------------------------------
@@ -132,20 +140,56 @@ def select(store: ox.Store, query: str) -> list[dict]:
     return [{n: row[n] for n in names if row[n] is not None} for row in result]
 
 
+def entailment_files() -> list[Path]:
+    return sorted((resources.resource_dir("queries") / "entailment").glob("*.ru"))
+
+
 def run_pipeline(files: list[Path], *, as_of: Literal | None = None, progress: bool = False,
-                 validate: bool = True) -> tuple[ScaleRun, object, list[dict]]:
-    steps = ["load", "validate", "reason", "rules", "assess"]
-    run = ScaleRun()
-    bar = _progress(steps, progress)
-    run.load(files)
-    bar.update()
-    report = run.validate() if validate else None
-    bar.update()
-    run.reason()
-    bar.update()
-    run.rules(as_of)
-    bar.update()
-    rows = run.assess()
-    bar.update()
-    bar.close()
+                 validate: bool = True, lang: str = "en", allow_warnings: bool = False,
+                 check=None) -> tuple[ScaleRun, object, list[dict]]:
+    """load → validate → reason → rules → assess in one store. ``check`` sees the validation
+    report before anything is inferred and may stop the run by raising. A progress bar (when
+    ``progress``) moves once per load, per compiled constraint, per entailment, per rule."""
+    from .fastshacl import compile_shapes
+    from .validate import shapes_graph
+
+    n_constraints = len(compile_shapes(shapes_graph())) if validate and progress else 0
+    bar = _progress(2 + n_constraints + len(entailment_files()) + len(load_rules()), progress)
+    run = ScaleRun(tick=lambda step: (bar.set_postfix_str(step, refresh=False), bar.update()))
+    try:
+        run.load(files)
+        bar.update()
+        report = run.validate(lang=lang, allow_warnings=allow_warnings) if validate else None
+        if check is not None and report is not None:
+            check(report)
+        run.reason()
+        run.rules(as_of)
+        rows = run.assess()
+        bar.update()
+    finally:
+        bar.close()
     return run, report, rows
+
+
+def _local(iri: str | None) -> str | None:
+    return iri.rsplit("#", 1)[-1] if iri else None
+
+
+def community_rows(rows: list[dict]) -> list[dict]:
+    """One summary per community from the rows of ``queries/scale/summary.rq`` (equal first
+    priorities give one row each: their recommendations are kept together, sorted)."""
+    by_community: dict = {}
+    for r in rows:
+        c = by_community.setdefault(r["community"], {
+            "community": r["community"], "capital_type": _local(r.get("type")),
+            "capital_type_basis": _local(r.get("basis")), "capital_type_conflict": r.get("conflict") == "true",
+            "initial_cycle_closed": r.get("initial") == "true", "advanced_cycle_closed": r.get("advanced") == "true",
+            "stage": _local(r.get("stage")), "ready": r.get("ready") == "true",
+            "first_priority": int(r["firstPriority"]) if r.get("firstPriority") else None,
+            "first_recommendations": []})
+        first = _local(r.get("firstType") or r.get("firstActorKind"))
+        if first and first not in c["first_recommendations"]:
+            c["first_recommendations"].append(first)
+    for c in by_community.values():
+        c["first_recommendations"].sort()
+    return list(by_community.values())

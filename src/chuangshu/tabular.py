@@ -7,7 +7,8 @@ needs. Inputs are only read; outputs are written whole or not at all.
 
 CSV text is decoded as UTF-8 (with or without the byte-order mark Excel writes), UTF-16 with
 a byte-order mark (Excel's “Unicode text”), or else GB18030, the superset of GBK that Excel
-on Chinese Windows writes. Commas separate the fields, or tabs when the header has tabs and
+on Chinese Windows writes; when the bytes are valid in both UTF-8 and GB18030, charset-normalizer
+decides between the two. Commas separate the fields, or tabs when the header has tabs and
 no commas.
 """
 
@@ -62,12 +63,24 @@ def decode_csv(data: bytes, where: str) -> tuple[str, str]:
         candidates = ["utf-16"]
     else:
         candidates = ["utf-8", "gb18030"]
+    decoded: dict[str, str] = {}
     err: UnicodeDecodeError | None = None
     for enc in candidates:
         try:
-            return data.decode(enc), enc
+            decoded[enc] = data.decode(enc)
         except UnicodeDecodeError as e:
             err = e if err is None else err
+    if len(decoded) == 2 and decoded["utf-8"] != decoded["gb18030"]:
+        # bytes valid in both (short GBK text can pass as UTF-8): let the detector judge which
+        # reads as text, between these two only
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data, cp_isolation=["utf_8", "gb18030"]).best()
+        enc = "gb18030" if best is not None and best.encoding == "gb18030" else "utf-8"
+        return decoded[enc], enc
+    if decoded:
+        enc = next(iter(decoded))
+        return decoded[enc], enc
     assert err is not None
     raise InputError(
         f"not UTF-8, UTF-16 or GBK/GB18030 text (undecodable byte at offset {err.start}); save the file as “CSV UTF-8”",
