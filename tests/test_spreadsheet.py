@@ -331,6 +331,20 @@ def test_xlsx_cells_of_other_types_are_read(tmp_path):
     assert (mint("i1"), CS.interviewDate, Literal("2022-09-13", datatype=XSD.date)) in g
 
 
+def test_a_formula_never_calculated_is_reported_not_read_as_empty(tmp_path):
+    from openpyxl import Workbook
+
+    sheet = next(s for s in SHEETS if s.key == "quantities")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "quantities"
+    ws.append([c.header for c in sheet.columns])
+    ws.append(["q1", "数量", None, None, "ResidentPopulation", "=1000*16", None])
+    wb.save(tmp_path / "w.xlsx")  # openpyxl stores the formula without a value, as scripts do
+    problems = import_files([tmp_path / "w.xlsx"]).problems
+    assert [(p.code, p.cell.row, p.cell.column) for p in problems] == [("import:uncalculated-formula", 2, "F")]
+
+
 # --- normalisations ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, lexical, datatype", [

@@ -248,6 +248,12 @@ def import_tables(tables: list[Table], codes: dict | None = None) -> Imported:
                 f"this sheet is not part of the template ({', '.join(s.key for s in ALL_SHEETS)}); its {len(table.rows)} row(s) are not imported",
                 f"此表不属于模板（{', '.join(s.key for s in ALL_SHEETS)}）；其 {len(table.rows)} 行未导入", where, table.name))
             continue
+        for row, col in table.uncalculated:
+            out.problems.append(Problem("Violation", "import:uncalculated-formula",
+                                        "a formula without a calculated value (the file was not saved by a spreadsheet program): "
+                                        "open and save it in Excel or LibreOffice first",
+                                        "公式没有计算结果（文件并非由电子表格软件保存）：请先用 Excel 或 LibreOffice 打开并保存",
+                                        Cell(where.file, where.sheet, row, column_letter(col))))
         columns = match_columns(sheet, table.headers)
         ok = True
         seen: dict[str, int] = {}

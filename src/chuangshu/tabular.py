@@ -18,7 +18,7 @@ import codecs
 import csv
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .canon import write_atomic
@@ -49,6 +49,7 @@ class Table:
     rows: list[tuple[int, list[object]]]    # (row number as a spreadsheet shows it, raw cells)
     header_row: int = 1
     encoding: str | None = None             # CSV only
+    uncalculated: list[tuple[int, int]] = field(default_factory=list)  # XLSX: (row, column index) of formulas with no value
 
     @property
     def label(self) -> str:
@@ -118,19 +119,27 @@ def read_xlsx(path: Path) -> list[Table]:
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
         raise InputError(f"not a readable XLSX workbook ({type(err).__name__}: {err})",
                          f"不是可读取的 XLSX 工作簿（{type(err).__name__}：{err}）", where=str(path)) from None
+    # the same workbook with formulas as written: a formula Excel never calculated (a file
+    # written by a script) has no stored value, and would otherwise read as an empty cell
+    formulas = load_workbook(path, read_only=True, data_only=False)
     tables = []
     try:
-        for ws in wb.worksheets:
-            rows = [(i, list(values)) for i, values in enumerate(ws.iter_rows(values_only=True), start=1)]
-            rows = [(i, v) for i, v in rows if any(c is not None and str(c).strip() for c in v)] or []
+        for ws, wf in zip(wb.worksheets, formulas.worksheets):
+            rows, uncalculated = [], []
+            for i, (values, written) in enumerate(zip(ws.iter_rows(values_only=True), wf.iter_rows(values_only=True)), start=1):
+                uncalculated += [(i, j) for j, (v, w) in enumerate(zip(values, written))
+                                 if v is None and isinstance(w, str) and w.startswith("=")]
+                if any(c is not None and str(c).strip() for c in values) or any(r == i for r, _ in uncalculated):
+                    rows.append((i, list(values)))
             if not rows:
                 tables.append(Table(path, ws.title, [], []))
                 continue
             header_row, header = rows[0]
             tables.append(Table(path, ws.title, ["" if c is None else str(c) for c in header],
-                                rows[1:], header_row=header_row))
+                                rows[1:], header_row=header_row, uncalculated=uncalculated))
     finally:
         wb.close()
+        formulas.close()
     return tables
 
 
