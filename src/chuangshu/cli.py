@@ -246,8 +246,12 @@ _NO_VALIDATE = click.option("--no-validate", is_flag=True, help=T(
     "rules as INSERT); prints one summary row per community. Same results as the default path.",
     "城市规模路径：整个流程在一个 Oxigraph 存储中完成（约束编译为 SPARQL、蕴涵更新、规则以 INSERT 执行）；"
     "每个社区输出一行摘要。结果与默认路径相同。"))
+@click.option("--parallel", is_flag=True, help=T(
+    "With --fast: validate in a forked process on a second core while the rules run (same results; "
+    "about 17% faster at 20,000 communities, one more process).",
+    "配合 --fast：在另一核心上以分叉进程校验，同时运行规则（结果相同；两万个社区时约快 17%，多一个进程）。"))
 @click.pass_context
-def assess(ctx, paths, as_of, fmt, reasoner, engine, no_validate, endpoint, graph_iri, update_url, user, password, fast):
+def assess(ctx, paths, as_of, fmt, reasoner, engine, no_validate, endpoint, graph_iri, update_url, user, password, fast, parallel):
     from .assess import assess as run_assessment, parse_as_of
     from .canon import canonical_turtle
     from .render import assessment_text
@@ -255,7 +259,7 @@ def assess(ctx, paths, as_of, fmt, reasoner, engine, no_validate, endpoint, grap
     lang = _lang(ctx)
     date = parse_as_of(as_of) if as_of else None
     if fast:
-        _assess_fast(paths, date, fmt, lang, not no_validate)
+        _assess_fast(paths, date, fmt, lang, not no_validate, parallel)
         return
     if endpoint:
         from .remote import DEFAULT_GRAPH, Endpoint, assess_remote
@@ -273,7 +277,7 @@ def assess(ctx, paths, as_of, fmt, reasoner, engine, no_validate, endpoint, grap
         click.echo(assessment_text(result, lang), nl=False)
 
 
-def _assess_fast(paths, date, fmt, lang, check):
+def _assess_fast(paths, date, fmt, lang, check, parallel=False):
     from .errors import InputError
     from .scale import community_rows, run_pipeline
     from .tabular import is_spreadsheet
@@ -287,7 +291,8 @@ def _assess_fast(paths, date, fmt, lang, check):
             raise InputError("--fast reads RDF files; convert spreadsheets first with chuangshu import",
                              "--fast 只读取 RDF 文件；电子表格请先用 chuangshu import 转换", where=str(f))
     run, _, rows = run_pipeline(files, as_of=date, progress=sys.stderr.isatty(), validate=check, lang=lang,
-                                allow_warnings=True, check=lambda report: _stop_if_nonconforming(report, lang))
+                                allow_warnings=True, check=lambda report: _stop_if_nonconforming(report, lang),
+                                parallel=parallel)
     communities = community_rows(rows)
     if fmt == "json":
         click.echo(json.dumps({"as_of": str(date) if date is not None else None, "triples": len(run),
