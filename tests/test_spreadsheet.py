@@ -255,6 +255,14 @@ def test_unknown_sheet_and_column_are_violations_not_silent_losses(tmp_path, fil
     assert result.exit_code == 1 and not (tmp_path / "out.ttl").exists()
 
 
+def test_values_under_a_blank_header_are_reported(tmp_path):
+    path = tmp_path / "claims.csv"
+    write_csv_rows(path, [["id", "", "label_zh"], ["c1", "lost?", "论断"], ["c2", "", "论断二", "beyond"]])
+    problems = {(p.code, p.cell.row, p.cell.column, p.value) for p in import_files([path]).problems}
+    assert ("import:value-without-header", 2, "B", "lost?") in problems
+    assert ("import:value-without-header", 3, "D", "beyond") in problems
+
+
 def test_import_writes_nothing_on_violation_unless_forced(tmp_path, filled):
     case = copy_case(filled, tmp_path / "case")
     _edit(case, "communities", lambda rows: rows[1].__setitem__(_col(rows, "form"), "Skyscraper"))

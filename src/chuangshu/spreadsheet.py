@@ -292,8 +292,8 @@ def import_tables(tables: list[Table], codes: dict | None = None) -> Imported:
             if all(_empty(v) for v in raw):
                 out.empty_rows += 1
                 continue
-            for i, v in enumerate(raw[len(columns):], start=len(columns)):
-                if not _empty(v):
+            for i, v in enumerate(raw):  # under a blank header, or beyond the last one
+                if (i >= len(columns) or columns[i] is None) and not _empty(v):
                     out.problems.append(Problem("Violation", "import:value-without-header",
                                                 "a value in a column without a header; it would be lost",
                                                 "该值所在列没有表头；其值将丢失",
