@@ -318,8 +318,9 @@ def test_gbk_utf8_bom_and_utf16_csv_give_the_same_graph(tmp_path, filled):
     assert len(set(graphs[0].subjects(RDF.type, CS.Interview))) == 10
 
 
-def test_xlsx_cells_of_other_types_are_read(tmp_path):
-    """Excel date cells, numbers typed as numbers, percentages."""
+def _quantities_workbook(*rows):
+    """A workbook with a quantities sheet holding ``rows`` (id, label_zh, label_en, community,
+    measures, exact_value, more_than) as openpyxl writes them."""
     from openpyxl import Workbook
 
     sheet = next(s for s in SHEETS if s.key == "quantities")
@@ -327,8 +328,15 @@ def test_xlsx_cells_of_other_types_are_read(tmp_path):
     ws = wb.active
     ws.title = "quantities"
     ws.append([c.header for c in sheet.columns])
-    ws.append(["q1", "数量", None, None, "ResidentPopulation", 16000.0, None])
-    ws.append(["q2", "比例", None, None, "LocalFoodMerchantShare", None, 0.6])
+    for row in rows:
+        ws.append(list(row))
+    return wb
+
+
+def test_xlsx_cells_of_other_types_are_read(tmp_path):
+    """Excel date cells, numbers typed as numbers, percentages."""
+    wb = _quantities_workbook(["q1", "数量", None, None, "ResidentPopulation", 16000.0, None],
+                              ["q2", "比例", None, None, "LocalFoodMerchantShare", None, 0.6])
     ws2 = wb.create_sheet("interviews")
     ws2.append(["id", "date", "code"])
     ws2.append(["i1", dt.datetime(2022, 9, 13), "20220913-D 社区居民"])
@@ -340,14 +348,7 @@ def test_xlsx_cells_of_other_types_are_read(tmp_path):
 
 
 def test_a_formula_never_calculated_is_reported_not_read_as_empty(tmp_path):
-    from openpyxl import Workbook
-
-    sheet = next(s for s in SHEETS if s.key == "quantities")
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "quantities"
-    ws.append([c.header for c in sheet.columns])
-    ws.append(["q1", "数量", None, None, "ResidentPopulation", "=1000*16", None])
+    wb = _quantities_workbook(["q1", "数量", None, None, "ResidentPopulation", "=1000*16", None])
     wb.save(tmp_path / "w.xlsx")  # openpyxl stores the formula without a value, as scripts do
     problems = import_files([tmp_path / "w.xlsx"]).problems
     assert [(p.code, p.cell.row, p.cell.column) for p in problems] == [("import:uncalculated-formula", 2, "F")]
