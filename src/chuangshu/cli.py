@@ -160,10 +160,11 @@ def _render_report(report, fmt: str, lang: str) -> str:
 
 
 @cli.command(help=T(
-    "Validate case data (default: the bundled data; otherwise Turtle, JSON-LD or N-Triples files) "
-    "against the SHACL shapes and the ontology. Exit 0 conforms, 1 does not conform, 2 input or runtime error.",
-    "用 SHACL 约束与本体校验案例数据（默认：内置数据；或所给的 Turtle、JSON-LD、N-Triples 文件）。"
-    "退出码：0 符合，1 不符合，2 输入或运行错误。",
+    "Validate case data (default: the bundled data; otherwise Turtle, JSON-LD or N-Triples files, or the "
+    "spreadsheets of chuangshu template, whose results point at the cell) against the SHACL shapes and the "
+    "ontology. Exit 0 conforms, 1 does not conform, 2 input or runtime error.",
+    "用 SHACL 约束与本体校验案例数据（默认：内置数据；或所给的 Turtle、JSON-LD、N-Triples 文件，或 chuangshu template "
+    "的电子表格，其结果定位到单元格）。退出码：0 符合，1 不符合，2 输入或运行错误。",
 ))
 @_PATHS
 @click.option("--format", "fmt", type=click.Choice(["text", "table", "json", "turtle"]), default="text",
