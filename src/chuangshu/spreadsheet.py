@@ -80,8 +80,8 @@ class Imported:
     empty_rows: int = 0
 
 
-class _Values:
-    """Turns cell text into RDF terms for one column kind, collecting problems."""
+class _Codes:
+    """Finds the ontology term a code cell names: by code, label (zh or en) or prefix:local."""
 
     def __init__(self, codes: dict[str, tuple[Code, ...]]):
         self.codes = codes
@@ -234,12 +234,12 @@ def import_files(paths: Iterable[str | Path], codes: dict | None = None) -> Impo
 
 
 def import_tables(tables: list[Table], codes: dict | None = None) -> Imported:
-    values = _Values(codes if codes is not None else code_lists())
+    codes = _Codes(codes if codes is not None else code_lists())
     out = Imported(new_graph(), {}, [])
     plan: list[tuple[Table, Sheet, list[Column | None]]] = []
     for table in tables:
         sheet = find_sheet(table.name)
-        where = Cell(str(table.file), table.name if table.file.suffix.lower() != ".csv" else None, None, None)
+        where = Cell(str(table.file), table.sheet, None, None)
         if sheet is None:
             if table.name.strip().lower().split("｜")[0] in IGNORED_SHEETS or not table.rows:
                 continue
@@ -258,7 +258,7 @@ def import_tables(tables: list[Table], codes: dict | None = None) -> Imported:
         ok = True
         seen: dict[str, int] = {}
         for i, (header, col) in enumerate(zip(table.headers, columns)):
-            cell = Cell(where.file, where.sheet, table.header_row, f"{column_letter(i)} ({header})")
+            cell = Cell(where.file, where.sheet, table.header_row, table.column(i))
             if header.strip() and col is None:
                 ok = False
                 out.problems.append(Problem("Violation", "import:unknown-column",
@@ -288,7 +288,7 @@ def import_tables(tables: list[Table], codes: dict | None = None) -> Imported:
     for table, sheet, columns in plan:
         for rownum, raw in table.rows:
             raw = list(raw) + [None] * (len(columns) - len(raw))
-            where = Cell(str(table.file), table.name if table.file.suffix.lower() != ".csv" else None, rownum, None)
+            where = Cell(str(table.file), table.sheet, rownum, None)
             if all(_empty(v) for v in raw):
                 out.empty_rows += 1
                 continue
@@ -303,7 +303,7 @@ def import_tables(tables: list[Table], codes: dict | None = None) -> Imported:
                 continue
             id_index = next(i for i, c in enumerate(columns) if c is not None and c.key == "id")
             ident = cell_text(raw[id_index])
-            id_cell = Cell(where.file, where.sheet, rownum, f"{column_letter(id_index)} ({table.headers[id_index]})")
+            id_cell = Cell(where.file, where.sheet, rownum, table.column(id_index))
             if not ident:
                 out.problems.append(Problem("Violation", "import:missing-id", "the row has values but no ID",
                                             "该行有内容但没有编号", id_cell))
@@ -326,10 +326,9 @@ def import_tables(tables: list[Table], codes: dict | None = None) -> Imported:
 
     # second pass: the triples
     for table, sheet, columns, rownum, raw, subject in records:
-        sheet_name = table.name if table.file.suffix.lower() != ".csv" else None
-        cell_at = lambda i: Cell(str(table.file), sheet_name, rownum, f"{column_letter(i)} ({table.headers[i]})")  # noqa: E731
+        cell_at = lambda i: Cell(str(table.file), table.sheet, rownum, table.column(i))  # noqa: E731
         if sheet is STATEMENTS:
-            _import_statement(out, values, columns, raw, cell_at, defined)
+            _import_statement(out, columns, raw, cell_at, defined)
             continue
         out.records += 1
         origin = out.origin.setdefault(subject, RowOrigin(defined[subject]))
@@ -341,15 +340,15 @@ def import_tables(tables: list[Table], codes: dict | None = None) -> Imported:
                 continue
             cell = cell_at(i)
             origin.cells[(col.prop, col.inverse)] = cell
-            for term in _cell_terms(out, values, col, raw[i], cell, subject, lang_of, defined):
+            for term in _cell_terms(out, codes, col, raw[i], cell, subject, lang_of, defined):
                 out.graph.add((term, col.prop, subject) if col.inverse else (subject, col.prop, term))
         if not sheet.types and (subject, RDF.type, None) not in out.graph:  # a record must say what it is
             i = next((i for i, c in enumerate(columns) if c is not None and c.kind == "type"), None)
-            column = f"{column_letter(i)} ({table.headers[i]})" if i is not None else None
+            column = table.column(i) if i is not None else None
             out.problems.append(Problem("Violation", "import:missing-type",
                                         f"the row does not say what kind of {sheet.en[:-1]} it is: fill the type column",
                                         f"该行未注明{sheet.zh}类型：请填写 type 列",
-                                        Cell(str(table.file), sheet_name, rownum, column), None, subject))
+                                        Cell(str(table.file), table.sheet, rownum, column), None, subject))
         for i, col in enumerate(columns):  # a language given for no text
             if col is not None and col.kind == "language" and not _empty(raw[i]):
                 owner = next(c for c in sheet.columns if c.lang_column == col.key)
@@ -366,7 +365,7 @@ def _place(cell: Cell, lang: str) -> str:
     return f"{Path(cell.file).name}{sheet} {row}"
 
 
-def _cell_terms(out: Imported, values: _Values, col: Column, raw, cell: Cell, subject, lang_of, defined) -> list:
+def _cell_terms(out: Imported, codes: _Codes, col: Column, raw, cell: Cell, subject, lang_of, defined) -> list:
     text = cell_text(raw)
     parts = [p for p in SPLIT.split(text) if p] if col.multi else [text]
     terms = []
@@ -393,7 +392,7 @@ def _cell_terms(out: Imported, values: _Values, col: Column, raw, cell: Cell, su
             elif col.kind == "number":
                 terms.append(parse_number(raw if not isinstance(raw, str) else part))
             elif col.kind in ("code", "type"):
-                terms.append(values.code(part, col.codes))
+                terms.append(codes.code(part, col.codes))
             elif col.kind == "ref":
                 term = parse_ref(part)
                 if isinstance(term, URIRef) and identifier_of(term) is not None and term not in defined \
@@ -408,7 +407,7 @@ def _cell_terms(out: Imported, values: _Values, col: Column, raw, cell: Cell, su
     return terms
 
 
-def _import_statement(out: Imported, values: _Values, columns, raw, cell_at, defined) -> None:
+def _import_statement(out: Imported, columns, raw, cell_at, defined) -> None:
     by_key = {c.key: (i, cell_text(raw[i])) for i, c in enumerate(columns) if c is not None}
     missing = [k for k in ("subject", "property", "value") if not by_key.get(k, (0, ""))[1]]
     if missing:
@@ -431,7 +430,7 @@ def _import_statement(out: Imported, values: _Values, columns, raw, cell_at, def
             return
     subject, prop = terms
     i, value = by_key["value"]
-    j, kind = by_key.get("value_type", (i, ""))
+    kind = by_key.get("value_type", (i, ""))[1]
     try:
         if kind.upper() == "IRI":
             obj = parse_ref(value)
@@ -473,7 +472,9 @@ def _literal_fits(col: Column, o) -> bool:
         return False
 
 
-def _sheet_for(graph: Graph, subject, codes) -> Sheet | None:
+def _sheet_for(graph: Graph, subject, allowed: dict[str, set]) -> Sheet | None:
+    """The sheet of a record: the first whose fixed types it has, or whose type list holds
+    all its types (``allowed``: sheet key → the types its type column may name)."""
     if identifier_of(subject) is None:
         return None
     types = set(graph.objects(subject, RDF.type))
@@ -481,10 +482,8 @@ def _sheet_for(graph: Graph, subject, codes) -> Sheet | None:
         if sheet.types:
             if set(sheet.types) <= types:
                 return sheet
-        else:
-            allowed = {c.iri for c in codes[sheet.column("type").codes]}
-            if types and types <= allowed:
-                return sheet
+        elif types and types <= allowed[sheet.key]:
+            return sheet
     return None
 
 
@@ -493,11 +492,12 @@ def to_rows(graph: Graph, codes: dict | None = None) -> dict[str, list[list[str]
     holds go to the ``statements`` sheet, so every triple lands in exactly one cell."""
     codes = codes if codes is not None else code_lists()
     code_of = {name: {c.iri: c.code for c in items} for name, items in codes.items()}
+    allowed = {s.key: set(code_of[s.column("type").codes]) for s in SHEETS if not s.types}
     used: set = set()
     out: dict[str, list[list[str]]] = {s.key: [] for s in ALL_SHEETS}
     rows_by_sheet: dict[str, list[tuple[str, list[str]]]] = {s.key: [] for s in SHEETS}
     for subject in sorted(set(graph.subjects()), key=str):
-        sheet = _sheet_for(graph, subject, codes)
+        sheet = _sheet_for(graph, subject, allowed)
         if sheet is None:
             continue
         for t in sheet.types:

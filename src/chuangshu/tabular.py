@@ -51,9 +51,14 @@ class Table:
     encoding: str | None = None             # CSV only
     uncalculated: list[tuple[int, int]] = field(default_factory=list)  # XLSX: (row, column index) of formulas with no value
 
+    def column(self, index: int) -> str:
+        """How a report names a column: its letter and header, ``C (builds｜培育维度)``."""
+        return f"{column_letter(index)} ({self.headers[index]})"
+
     @property
-    def label(self) -> str:
-        return self.file.name if self.file.suffix.lower() == ".csv" else f"{self.file.name} [{self.name}]"
+    def sheet(self) -> str | None:
+        """The worksheet's name in a workbook; None for a CSV file, which is its own sheet."""
+        return None if self.file.suffix.lower() == ".csv" else self.name
 
 
 def decode_csv(data: bytes, where: str) -> tuple[str, str]:
@@ -127,9 +132,10 @@ def read_xlsx(path: Path) -> list[Table]:
         for ws, wf in zip(wb.worksheets, formulas.worksheets):
             rows, uncalculated = [], []
             for i, (values, written) in enumerate(zip(ws.iter_rows(values_only=True), wf.iter_rows(values_only=True)), start=1):
-                uncalculated += [(i, j) for j, (v, w) in enumerate(zip(values, written))
-                                 if v is None and isinstance(w, str) and w.startswith("=")]
-                if any(c is not None and str(c).strip() for c in values) or any(r == i for r, _ in uncalculated):
+                missing = [(i, j) for j, (v, w) in enumerate(zip(values, written))
+                           if v is None and isinstance(w, str) and w.startswith("=")]
+                uncalculated += missing
+                if missing or any(c is not None and str(c).strip() for c in values):
                     rows.append((i, list(values)))
             if not rows:
                 tables.append(Table(path, ws.title, [], []))

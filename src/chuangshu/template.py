@@ -13,10 +13,10 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .errors import InputError
-from .sheets import ALL_SHEETS, Code, Column, code_lists
-from .spreadsheet import to_rows
 from .canon import write_atomic
+from .errors import InputError
+from .sheets import ALL_SHEETS, Column, code_lists
+from .spreadsheet import to_rows
 from .tabular import SheetLayout, csv_text, write_xlsx
 
 WORKBOOK = "chuangshu-template.xlsx"
@@ -60,13 +60,14 @@ GENERAL = [
 ]
 
 
-def _note(col: Column, codes: dict[str, tuple[Code, ...]]) -> str:
+def _describe(col: Column) -> tuple[str, str]:
+    """What a column holds, in en and zh: for the header's note and the README sheet."""
     kind_en, kind_zh = KIND_TEXT[col.kind]
-    if col.codes:
-        kind_en, kind_zh = f"{kind_en} {col.codes}", f"{kind_zh} {col.codes}"
-    many = " Several values: separate with ';'." if col.multi else ""
+    codes = f" {col.codes}" if col.codes else ""
+    many_en = " Several values: separate with ';'." if col.multi else ""
     many_zh = "可填多个值，以“;”分隔。" if col.multi else ""
-    return f"{col.en} — {kind_en}.{many} {col.help_en}\n{col.zh}——{kind_zh}。{many_zh}{col.help_zh}".strip()
+    return (f"{col.en} — {kind_en}{codes}.{many_en} {col.help_en}".strip(),
+            f"{col.zh}——{kind_zh}{codes}。{many_zh}{col.help_zh}".strip())
 
 
 def _code_ranges(codes) -> dict[str, str]:
@@ -89,15 +90,11 @@ CODES_HEADER = ["list｜代码表", "code｜代码", "label_zh｜中文标签", 
 README_HEADER = ["sheet｜表", "column｜列", "meaning (English)", "含义（中文）"]
 
 
-def _readme_rows(codes) -> list[list[str]]:
+def _readme_rows() -> list[list[str]]:
     rows = [["", title_en + "｜" + title_zh, en, zh] for title_en, title_zh, en, zh in GENERAL]
     for sheet in ALL_SHEETS:
         rows.append([sheet.title, "", f"{sheet.en}: {sheet.help_en}", f"{sheet.zh}：{sheet.help_zh}"])
-        for col in sheet.columns:
-            kind_en, kind_zh = KIND_TEXT[col.kind]
-            rows.append([sheet.key, col.header,
-                         f"{col.en} ({kind_en}{' ' + col.codes if col.codes else ''}{'; several' if col.multi else ''}). {col.help_en}".strip(),
-                         f"{col.zh}（{kind_zh}{' ' + col.codes if col.codes else ''}{'；可多值' if col.multi else ''}）。{col.help_zh}".strip()])
+        rows.extend([sheet.key, col.header, *_describe(col)] for col in sheet.columns)
     return rows
 
 
@@ -105,12 +102,12 @@ def layouts(graph: Graph | None = None, codes=None) -> list[SheetLayout]:
     codes = codes if codes is not None else code_lists()
     rows = to_rows(graph, codes) if graph is not None else {}
     ranges = _code_ranges(codes)
-    out = [SheetLayout(README_TITLE, README_HEADER, ["", "", "", ""], _readme_rows(codes), {}, [22, 34, 90, 70])]
+    out = [SheetLayout(README_TITLE, README_HEADER, ["", "", "", ""], _readme_rows(), {}, [22, 34, 90, 70])]
     for sheet in ALL_SHEETS:
         dropdowns = {i: (ranges[c.codes], not c.multi) for i, c in enumerate(sheet.columns) if c.codes}
         widths = [36 if c.kind in ("lang",) else 18 for c in sheet.columns]
         out.append(SheetLayout(sheet.title, [c.header for c in sheet.columns],
-                               [_note(c, codes) for c in sheet.columns], rows.get(sheet.key, []), dropdowns, widths))
+                               ["\n".join(_describe(c)) for c in sheet.columns], rows.get(sheet.key, []), dropdowns, widths))
     out.append(SheetLayout(CODES_TITLE, CODES_HEADER, [""] * len(CODES_HEADER), _codes_rows(codes), {}, [18, 30, 18, 28, 50, 50, 50]))
     return out
 
