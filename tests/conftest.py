@@ -31,3 +31,58 @@ def rdf_files() -> list[Path]:
         for p in (REPO / d).rglob("*")
         if p.suffix in exts and p.name != "broken-turtle.ttl" and "context" not in p.parts
     )
+
+
+# ---- nothing left running, nothing left behind ------------------------------------------
+
+import os
+import tempfile
+
+_WATCHED = ("oxigraph", "chuangshu", "java")
+
+
+def _processes() -> dict[int, str]:
+    """This user's processes whose command line names a program the tests start."""
+    out = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace").strip()
+            if entry.stat().st_uid != os.getuid():
+                continue
+        except OSError:
+            continue
+        if any(w in cmd for w in _WATCHED) and "pytest" not in cmd:
+            out[int(entry.name)] = cmd
+    return out
+
+
+def _temp_entries() -> set[str]:
+    return {p.name for p in Path(tempfile.gettempdir()).iterdir() if p.name.startswith(("chuangshu", "tmp-chuangshu"))}
+
+
+def pytest_sessionstart(session):
+    session.config._chuangshu_before = (set(_processes()) if Path("/proc").is_dir() else set(), _temp_entries())
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = getattr(session.config, "_chuangshu_before", None)
+    if before is None or not Path("/proc").is_dir():
+        return
+    import time
+
+    deadline = time.time() + 10  # a server stopped at the very end gets a moment to exit
+    while True:
+        left = {pid: cmd for pid, cmd in _processes().items() if pid not in before[0]}
+        if not left or time.time() > deadline:
+            break
+        time.sleep(0.2)
+    temps = _temp_entries() - before[1]
+    if left or temps:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        lines = [f"left running: {pid} {cmd}" for pid, cmd in sorted(left.items())]
+        lines += [f"left behind: {tempfile.gettempdir()}/{name}" for name in sorted(temps)]
+        if reporter:
+            reporter.write_line("\n".join(["the test session left these behind:"] + lines), red=True)
+        session.exitstatus = 1

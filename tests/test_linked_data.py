@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import http.server
 import json
-import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.request
 
 import pytest
@@ -22,9 +20,10 @@ from chuangshu.cli import cli
 from chuangshu.export import context_file
 from chuangshu.library import find_query, parse_term, run_remote
 from chuangshu.load import parse_file
-from chuangshu.remote import DEFAULT_GRAPH, Endpoint, RemoteError, chunks, oxigraph_binary, push
+from chuangshu.remote import DEFAULT_GRAPH, Endpoint, RemoteError, chunks, push
 
 from conftest import REPO
+from servers import free_port, oxigraph_binary, stop, wait_until_up
 
 
 def run(*args):
@@ -93,33 +92,6 @@ def test_export_refuses_unknown_format_and_missing_folder(tmp_path):
 
 
 # ---- real servers ----------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"server exited: {proc.stderr.read() if proc.stderr else ''}")
-        try:
-            urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2)
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError("server did not start")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
 
 @pytest.fixture
 def store(tmp_path):
@@ -210,9 +182,9 @@ def test_chunks_keep_blank_node_components_together():
 
 
 class _FlakyStore(http.server.BaseHTTPRequestHandler):
-    """No Graph Store Protocol; accepts CLEAR and two INSERT chunks, then fails."""
+    """No Graph Store Protocol; accepts two INSERT chunks, then fails every update."""
 
-    updates = 0
+    updates: list = []
 
     def log_message(self, *args):
         pass
@@ -223,9 +195,8 @@ class _FlakyStore(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length", 0))
-        self.rfile.read(length)
-        type(self).updates += 1
-        ok = type(self).updates <= 3
+        type(self).updates.append(self.rfile.read(length).decode("utf-8"))
+        ok = len(type(self).updates) <= 2
         self.send_response(204 if ok else 500)
         if not ok:
             self.send_header("Content-Type", "text/plain")
@@ -234,8 +205,8 @@ class _FlakyStore(http.server.BaseHTTPRequestHandler):
             self.wfile.write(b"storage backend failed")
 
 
-def test_a_partial_failure_is_reported_with_what_was_stored():
-    _FlakyStore.updates = 0
+def test_a_partial_failure_leaves_the_target_graph_untouched():
+    _FlakyStore.updates = []
     server = http.server.HTTPServer(("127.0.0.1", 0), _FlakyStore)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -246,12 +217,18 @@ def test_a_partial_failure_is_reported_with_what_was_stored():
             push(g, Endpoint.from_url(url), DEFAULT_GRAPH, chunk_size=100, progress=False)
         message = err.value.message("en")
         assert "HTTP 500" in message and "chunk 3 of" in message
-        assert "200 of" in message and "incomplete" in message
-        _FlakyStore.updates = 0
+        assert "200 of" in message and "target graph is unchanged" in message
+        sent = _FlakyStore.updates
+        # chunks went only to a staging graph; the target was never cleared or written; the staging graph is dropped
+        assert all(DEFAULT_GRAPH not in u for u in sent)
+        assert not any(u.lstrip().upper().startswith(("CLEAR", "MOVE")) for u in sent)
+        assert sent[-1].startswith("DROP SILENT GRAPH <urn:uuid:")
+        _FlakyStore.updates = []
         result = run("push", "--endpoint", url, "--chunk", "100", "--with", "data")
-        assert result.exit_code != 0 and "incomplete" in result.output
+        assert result.exit_code != 0 and "unchanged" in result.output
     finally:
         server.shutdown()
+        server.server_close()
 
 
 def test_a_hostile_graph_name_is_refused_before_anything_is_sent():
@@ -259,3 +236,30 @@ def test_a_hostile_graph_name_is_refused_before_anything_is_sent():
     with pytest.raises(Exception) as err:
         push(Graph(), Endpoint.from_url("http://127.0.0.1:9/query"), hostile, progress=False)
     assert "not a graph IRI" in str(err.value.message("en") if hasattr(err.value, "message") else err.value)
+
+
+def test_a_failed_push_keeps_the_previous_graph_on_a_real_store(store, monkeypatch):
+    from chuangshu.load import load_ontology
+    from chuangshu.sparql_client import Endpoint as Client
+
+    ep = Endpoint.from_url(store)
+    first = load_ontology()
+    push(first, ep, "https://example.org/g", prefer_gsp=False, chunk_size=500, progress=False)
+    real_update, sent = Client.update_, []
+
+    def fail_on_the_third_insert(self, text):
+        sent.append(text)
+        if text.startswith("INSERT DATA") and sum(t.startswith("INSERT DATA") for t in sent) == 3:
+            raise RemoteError("the server refused: HTTP 503", "服务器拒绝：HTTP 503")
+        return real_update(self, text)
+
+    monkeypatch.setattr(Client, "update_", fail_on_the_third_insert)
+    with pytest.raises(RemoteError) as err:
+        push(parse_file(REPO / "data" / "d-community.ttl"), ep, "https://example.org/g", prefer_gsp=False,
+             chunk_size=100, progress=False)
+    assert "unchanged" in err.value.message("en")
+    monkeypatch.setattr(Client, "update_", real_update)
+    back = ep.construct("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://example.org/g> { ?s ?p ?o } }")
+    assert isomorphic(back, first)
+    graphs = {r["g"]["value"] for r in ep.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
+    assert graphs == {"https://example.org/g"}  # the staging graph was dropped

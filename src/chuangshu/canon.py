@@ -7,11 +7,14 @@ graph (stable blank-node labels), with the project's prefixes bound.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import Graph
 
+from .errors import InputError
 from .load import PREFIXES, parse_file
 
 
@@ -43,20 +46,61 @@ def _parse_keep_prefixes(path: Path) -> Graph:
 
 def write_atomic(path: str | Path, content: str | bytes) -> None:
     """Write ``content`` (text as UTF-8, or bytes) to ``path`` through a temporary file and a
-    rename, so that ``path`` is either the old file or the whole new one."""
+    rename, so that ``path`` is either the old file or the whole new one.
+
+    A symbolic link is written through (the link stays, its target gets the content); an
+    existing file keeps its permissions; a folder, FIFO, socket or device at ``path`` is
+    refused, never replaced."""
     path = Path(path)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        st = None
+    except OSError as err:
+        raise InputError(f"cannot write here: {err.strerror}", f"无法写入此处：{err.strerror}", where=str(path)) from None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        raise InputError("not a regular file (a folder, FIFO, socket or device): choose another output",
+                         "不是普通文件（而是目录、FIFO、套接字或设备）：请另选输出", where=str(path))
+    if st is not None:
+        mode = stat.S_IMODE(st.st_mode)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask  # mkstemp makes 0600; a new file gets the usual permissions
     data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as err:
+        raise InputError(f"cannot write in this folder: {err.strerror}", f"无法在此目录写入：{err.strerror}",
+                         where=str(path.parent)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual permissions
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise InputError(f"cannot write the file: {err.strerror}; nothing was changed",
+                             f"无法写入文件：{err.strerror}；未作任何改动", where=str(path)) from None
         raise
+
+
+def refuse_overwriting_inputs(outputs: Iterable[str | Path], inputs: Iterable[str | Path]) -> None:
+    """An output that is one of the inputs (by any name: a link, a relative path) is refused."""
+    inputs = [Path(i) for i in inputs]
+    for out in outputs:
+        out = Path(out)
+        for i in inputs:
+            try:
+                same = os.path.samefile(out, i)
+            except OSError:
+                same = out.resolve() == i.resolve()
+            if same:
+                raise InputError(f"the output would overwrite the input {i}; choose another file name",
+                                 f"输出将覆盖输入文件 {i}；请另选文件名", where=str(out))
 
 
 def canonicalize_file(path: str | Path) -> bool:

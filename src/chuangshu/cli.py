@@ -216,6 +216,36 @@ _AS_OF = click.option("--as-of", "as_of", default=None, metavar="DATE",
 _DATA_FILES = click.option("--data", "paths", multiple=True, type=click.Path(path_type=Path),
                            help=T("Case data files (default: the bundled data); repeatable.",
                                   "案例数据文件（默认：内置数据），可重复。"))
+def _remote_options(f):
+    """--user, --password (asked for when given without a value), --timeout and --max-reply."""
+    f = click.option("--max-reply", "max_reply", type=click.IntRange(1, 1_000_000), default=512, show_default=True,
+                     metavar="MIB", help=T("Largest server reply read, in MiB.", "读取服务器应答的上限（MiB）。"))(f)
+    f = click.option("--timeout", type=click.FloatRange(0.1, 86_400), default=120, show_default=True, metavar="SECONDS",
+                     help=T("Time allowed for each request to the server.", "每次请求服务器的时限（秒）。"))(f)
+    f = click.option("--password", default=None, envvar="CHUANGSHU_PASSWORD", prompt=T("Password", "密码"),
+                     prompt_required=False, hide_input=True, help=T(
+                         "Password: give --password alone to be asked for it, or set CHUANGSHU_PASSWORD "
+                         "(a value on the command line is visible to other users in ps).",
+                         "密码：只写 --password 将提示输入，或设置 CHUANGSHU_PASSWORD（在命令行中写出的值他人可在 ps 中看到）。"))(f)
+    f = click.option("--user", default=None, help=T("User name for the endpoint (HTTP Basic, or Digest when the server asks).",
+                                                     "端点用户名（HTTP Basic，服务器要求时用 Digest）。"))(f)
+    return f
+
+
+def _endpoint(ctx, url, *, user, password, timeout, max_reply, update=None, store=None):
+    """The endpoint of a remote command; warns when the password was typed on the command line."""
+    from click.core import ParameterSource
+
+    from .sparql_client import Endpoint
+
+    if password is not None and ctx.get_parameter_source("password") == ParameterSource.COMMANDLINE:
+        click.echo(pick(_lang(ctx), "warning: a password on the command line is visible to other users (ps); "
+                                    "give --password without a value to be asked, or set CHUANGSHU_PASSWORD",
+                        "警告：写在命令行中的密码他人可见（ps）；只写 --password 将提示输入，或设置 CHUANGSHU_PASSWORD"), err=True)
+    return Endpoint.from_url(url, update=update, store=store, user=user, password=password,
+                             timeout=timeout, max_bytes=max_reply * 2**20)
+
+
 _NO_VALIDATE = click.option("--no-validate", is_flag=True, help=T(
     "Skip the SHACL validation that runs first.", "跳过预先进行的 SHACL 校验。"))
 
@@ -240,8 +270,7 @@ _NO_VALIDATE = click.option("--no-validate", is_flag=True, help=T(
     "With --endpoint: the named graph holding ontology, data and entailments.", "配合 --endpoint：存放本体、数据与蕴涵的命名图。"))
 @click.option("--update", "update_url", default=None, metavar="URL", help=T(
     "With --endpoint: the SPARQL Update URL (default: derived from the endpoint).", "配合 --endpoint：SPARQL 更新地址（默认由端点推得）。"))
-@click.option("--user", default=None, help=T("User name for the endpoint.", "端点用户名。"))
-@click.option("--password", default=None, envvar="CHUANGSHU_PASSWORD", help=T("Password (or CHUANGSHU_PASSWORD).", "密码（或 CHUANGSHU_PASSWORD）。"))
+@_remote_options
 @click.option("--fast", is_flag=True, help=T(
     "City-scale path: the whole pipeline in one Oxigraph store (shapes compiled to SPARQL, entailment updates, "
     "rules as INSERT); prints one summary row per community. Same results as the default path.",
@@ -252,7 +281,8 @@ _NO_VALIDATE = click.option("--no-validate", is_flag=True, help=T(
     "32.7 s → 23.9 s measured at 20,000 communities; one more process).",
     "配合 --fast：在另一核心上以分叉进程校验，同时运行规则（结果相同；两万个社区实测 32.7 秒 → 23.9 秒；多一个进程）。"))
 @click.pass_context
-def assess(ctx, paths, as_of, fmt, reasoner, engine, no_validate, endpoint, graph_iri, update_url, user, password, fast, parallel):
+def assess(ctx, paths, as_of, fmt, reasoner, engine, no_validate, endpoint, graph_iri, update_url, user, password,
+           timeout, max_reply, fast, parallel):
     from .assess import assess as run_assessment, parse_as_of
     from .canon import canonical_turtle
     from .render import assessment_text
@@ -262,10 +292,10 @@ def assess(ctx, paths, as_of, fmt, reasoner, engine, no_validate, endpoint, grap
     if fast:
         _assess_fast(paths, date, fmt, lang, not no_validate, parallel)
         return
-    if endpoint:
-        from .remote import DEFAULT_GRAPH, Endpoint, assess_remote
+    if endpoint is not None:
+        from .remote import DEFAULT_GRAPH, assess_remote
 
-        ep = Endpoint.from_url(endpoint, update=update_url, user=user, password=password)
+        ep = _endpoint(ctx, endpoint, update=update_url, user=user, password=password, timeout=timeout, max_reply=max_reply)
         result = assess_remote(ep, graph_iri or DEFAULT_GRAPH, as_of=date, lang=lang)
     else:
         graph = _load_checked(paths, lang, check=not no_validate)
@@ -338,7 +368,7 @@ def template(ctx, out_dir, fmt, sources, bundled, overwrite):
     lang = _lang(ctx)
     files = list(sources) + (resources.data_files() if bundled else [])
     graph = load_sources(files).graph if files else None
-    for path in write_templates(out_dir, fmt, graph=graph, overwrite=overwrite):
+    for path in write_templates(out_dir, fmt, graph=graph, overwrite=overwrite, inputs=files):
         click.echo(pick(lang, f"wrote {path}", f"已写出 {path}"))
 
 
@@ -356,7 +386,7 @@ def template(ctx, out_dir, fmt, sources, bundled, overwrite):
               help=T("Report format.", "报告格式。"))
 @click.pass_context
 def import_(ctx, files, output, force, fmt):
-    from .canon import canonical_turtle, write_atomic
+    from .canon import canonical_turtle, refuse_overwriting_inputs, write_atomic
     from .errors import InputError
     from .spreadsheet import import_files
     from .tabular import is_spreadsheet
@@ -371,8 +401,7 @@ def import_(ctx, files, output, force, fmt):
         raise InputError("the output is written as Turtle: name it *.ttl", "输出为 Turtle 格式，文件名须以 .ttl 结尾", where=str(output))
     if not output.parent.is_dir():
         raise InputError("the output folder does not exist", "输出目录不存在", where=str(output.parent))
-    if any(output.resolve() == Path(f).resolve() for f in files):
-        raise InputError("the output would overwrite an input", "输出将覆盖输入文件", where=str(output))
+    refuse_overwriting_inputs([output], files)
     imported = import_files(files)
     report = validate_graph(imported.graph, imported.origin, lang=lang, allow_warnings=True, problems=imported.problems)
     click.echo(_render_report(report, fmt, lang))
@@ -464,17 +493,20 @@ def timeline(ctx, community, paths, reasoner, engine):
 @click.option("--graph", "graphs", multiple=True, metavar="IRI", help=T(
     "With --endpoint: a graph of the query's default graph (default-graph-uri); repeatable.",
     "配合 --endpoint：作为查询默认图的图（default-graph-uri），可重复。"))
-@click.option("--user", default=None, help=T("User name for the endpoint.", "端点用户名。"))
-@click.option("--password", default=None, envvar="CHUANGSHU_PASSWORD", help=T("Password (or CHUANGSHU_PASSWORD).", "密码（或 CHUANGSHU_PASSWORD）。"))
+@_remote_options
+@click.option("--allow-service", is_flag=True, help=T(
+    "Let a local query's SERVICE clauses contact other hosts (off by default).",
+    "允许本地查询的 SERVICE 子句访问其他主机（默认关闭）。"))
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
               help=T("Output format (json: SPARQL 1.1 query results JSON).", "输出格式（json 为 SPARQL 1.1 JSON 结果格式）。"))
 @_AS_OF
 @_REASONER
 @_ENGINE
 @click.pass_context
-def query(ctx, query, list_, paths, params, endpoint, graphs, user, password, fmt, as_of, reasoner, engine):
+def query(ctx, query, list_, paths, params, endpoint, graphs, user, password, timeout, max_reply, allow_service, fmt,
+          as_of, reasoner, engine):
     from .assess import knowledge_graph, parse_as_of
-    from .library import find_query, library, parse_param, render, run_local, run_remote
+    from .library import find_query, library, parse_param, refuse_service, render, run_local, run_remote
 
     lang = _lang(ctx)
     if list_ or not query:
@@ -483,12 +515,15 @@ def query(ctx, query, list_, paths, params, endpoint, graphs, user, password, fm
         return
     q = find_query(query)
     bindings = dict(parse_param(p) for p in params)
-    if endpoint:
-        table = run_remote(q, endpoint, bindings, user=user, password=password, default_graphs=list(graphs))
+    if endpoint is not None:
+        ep = _endpoint(ctx, endpoint, user=user, password=password, timeout=timeout, max_reply=max_reply)
+        table = run_remote(q, ep, bindings, default_graphs=list(graphs))
     else:
+        refuse_service(q, allow_service)
         date = parse_as_of(as_of) if as_of else None
         graph = _load_checked(tuple(paths), lang)
-        table = run_local(q, knowledge_graph(graph, as_of=date, reasoner=reasoner, engine=engine), bindings, engine)
+        table = run_local(q, knowledge_graph(graph, as_of=date, reasoner=reasoner, engine=engine), bindings, engine,
+                          allow_service=allow_service)
     click.echo(render(table, fmt))
 
 
@@ -540,6 +575,7 @@ _PARTS = click.option("--with", "parts", multiple=True,
 @_REASONER
 @click.pass_context
 def export(ctx, paths, output, fmt, parts, no_void, as_of, reasoner):
+    from .canon import refuse_overwriting_inputs
     from .errors import InputError
     from .export import FORMATS, export as write_export
 
@@ -552,6 +588,8 @@ def export(ctx, paths, output, fmt, parts, no_void, as_of, reasoner):
                              f"无法从 {output.name} 判断格式，请用 --format 指定", where=str(output))
     if not output.parent.is_dir():
         raise InputError("the output folder does not exist", "输出目录不存在", where=str(output.parent))
+    refuse_overwriting_inputs([output] + ([] if no_void else [output.with_name(output.name + ".void.ttl")]),
+                              list(paths) or resources.data_files())
     parts = list(dict.fromkeys(parts or ("ontology", "data")))
     graph = _knowledge_parts(paths, parts, lang, as_of=as_of, reasoner=reasoner)
     written, description = write_export(graph, output, fmt, parts, void=not no_void)
@@ -561,9 +599,11 @@ def export(ctx, paths, output, fmt, parts, no_void, as_of, reasoner):
 
 
 @cli.command(help=T(
-    "Serve the knowledge graph (ontology, data, inferences) read-only on 127.0.0.1 with Oxigraph's SPARQL server, "
-    "which also gives a query page in the browser. Updates are refused.",
-    "以 Oxigraph 的 SPARQL 服务器在 127.0.0.1 上只读发布知识图谱（本体、数据、推理结果），并提供浏览器查询页面；拒绝更新。",
+    "Serve the knowledge graph (ontology, data, inferences) read-only on 127.0.0.1: a SPARQL 1.1 query endpoint at "
+    "/query and a query page at /. Updates, Graph Store requests, SERVICE clauses and requests addressed to any "
+    "host name but a loopback one are refused. SIGINT, SIGTERM or SIGHUP stops it.",
+    "在 127.0.0.1 上只读发布知识图谱（本体、数据、推理结果）：/query 为 SPARQL 1.1 查询端点，/ 为查询页面。"
+    "拒绝更新、图存储请求、SERVICE 子句以及发往非回环主机名的请求。SIGINT、SIGTERM 或 SIGHUP 使其停止。",
 ))
 @_PATHS
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True, help=T("Port.", "端口。"))
@@ -572,14 +612,14 @@ def export(ctx, paths, output, fmt, parts, no_void, as_of, reasoner):
 @_REASONER
 @click.pass_context
 def serve(ctx, paths, port, parts, as_of, reasoner):
-    from .remote import serve as run_server
+    from .server import serve as run_server
 
     lang = _lang(ctx)
     parts = list(dict.fromkeys(parts or ("ontology", "data", "inferences")))
     graph = _knowledge_parts(paths, parts, lang, as_of=as_of, reasoner=reasoner)
     ready = lambda url: click.echo(pick(lang, f"serving {len(graph)} triples read-only at {url} (query page: http://127.0.0.1:{port}/); Ctrl-C stops",  # noqa: E731
                                         f"只读发布 {len(graph)} 个三元组：{url}（查询页面：http://127.0.0.1:{port}/）；Ctrl-C 停止"), err=True)
-    ctx.exit(run_server(graph, port, on_ready=ready))
+    ctx.exit(run_server(graph, port, on_ready=ready, lang=lang))
 
 
 @cli.command(help=T(
@@ -593,8 +633,7 @@ def serve(ctx, paths, port, parts, as_of, reasoner):
     "Target named graph (default: https://w3id.org/chuangshu/graph/knowledge).", "目标命名图（默认：https://w3id.org/chuangshu/graph/knowledge）。"))
 @click.option("--update", "update_url", default=None, metavar="URL", help=T("SPARQL Update URL (default: derived).", "SPARQL 更新地址（默认推得）。"))
 @click.option("--store", "store_url", default=None, metavar="URL", help=T("Graph Store Protocol URL (default: derived).", "图存储协议地址（默认推得）。"))
-@click.option("--user", default=None, help=T("User name.", "用户名。"))
-@click.option("--password", default=None, envvar="CHUANGSHU_PASSWORD", help=T("Password (or CHUANGSHU_PASSWORD).", "密码（或 CHUANGSHU_PASSWORD）。"))
+@_remote_options
 @click.option("--chunk", "chunk_size", type=click.IntRange(1, 1_000_000), default=5000, show_default=True,
               help=T("Triples per SPARQL Update request.", "每次 SPARQL 更新的三元组数。"))
 @click.option("--no-gsp", is_flag=True, help=T("Use SPARQL Update only.", "只用 SPARQL 更新。"))
@@ -602,13 +641,16 @@ def serve(ctx, paths, port, parts, as_of, reasoner):
 @_AS_OF
 @_REASONER
 @click.pass_context
-def push(ctx, paths, endpoint, graph_iri, update_url, store_url, user, password, chunk_size, no_gsp, parts, as_of, reasoner):
-    from .remote import DEFAULT_GRAPH, Endpoint, push as run_push
+def push(ctx, paths, endpoint, graph_iri, update_url, store_url, user, password, timeout, max_reply, chunk_size, no_gsp,
+         parts, as_of, reasoner):
+    from .remote import DEFAULT_GRAPH, checked_graph_iri, push as run_push
 
     lang = _lang(ctx)
     parts = list(dict.fromkeys(parts or ("ontology", "data", "entailments")))
+    ep = _endpoint(ctx, endpoint, update=update_url, store=store_url, user=user, password=password,
+                   timeout=timeout, max_reply=max_reply)
+    checked_graph_iri(graph_iri)
     graph = _knowledge_parts(paths, parts, lang, as_of=as_of, reasoner=reasoner)
-    ep = Endpoint.from_url(endpoint, update=update_url, store=store_url, user=user, password=password)
     info = run_push(graph, ep, graph_iri or DEFAULT_GRAPH, chunk_size=chunk_size, prefer_gsp=not no_gsp)
     click.echo(pick(lang, f"pushed {info['triples']} triples by {info['method']}; verified: {info['verified']} in <{graph_iri or DEFAULT_GRAPH}>",
                     f"已通过{ {'graph store protocol': '图存储协议', 'SPARQL Update': ' SPARQL 更新'}[info['method']] }推送 {info['triples']} 个三元组；校验：<{graph_iri or DEFAULT_GRAPH}> 中有 {info['verified']} 个"))

@@ -23,6 +23,24 @@ from . import resources
 from .errors import InputError
 from .load import PREFIXES, compact
 
+_TOKEN = re.compile(
+    r'"""[\s\S]*?"""' "|'''[\\s\\S]*?'''"  # long strings
+    r'|"(?:[^"\\\n]|\\.)*"' r"|'(?:[^'\\\n]|\\.)*'"  # strings
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'  # IRIs
+    r'|#[^\n]*|[?$]\w+|[A-Za-z_][\w-]*(?::[\w.-]*)?|\S')  # comments, variables, words, the rest
+
+
+def sparql_keywords(text: str) -> set[str]:
+    """The bare words of a SPARQL text, upper-cased — its keywords and function names —
+    leaving out comments, strings, IRIs, variables and prefixed names."""
+    words = set()
+    for m in _TOKEN.finditer(text):
+        tok = m.group(0)
+        if (tok[0].isalpha() or tok[0] == "_") and ":" not in tok:
+            words.add(tok.upper())
+    return words
+
+
 _META = re.compile(r"^#\s*([a-z]+)(@(zh|en))?:\s*(.+?)\s*$")
 _BAD_IRI = re.compile(r'[\s<>"{}|\\^`]')
 
@@ -114,9 +132,18 @@ class Table:
     rows: list[dict]           # variable -> rdflib term
 
 
-def run_local(query: Query, graph, bindings: dict, engine: str = "oxigraph") -> Table:
+def refuse_service(query: Query, allow_service: bool = False) -> None:
+    """A local query never contacts another host unless the user allows it."""
+    if not allow_service and "SERVICE" in sparql_keywords(query.text):
+        raise InputError("the query has a SERVICE clause, which would contact another host; "
+                         "give --allow-service to let it", "查询含 SERVICE 子句，会访问其他主机；如确需如此，请加 --allow-service",
+                         where=str(query.path) if query.path else query.name)
+
+
+def run_local(query: Query, graph, bindings: dict, engine: str = "oxigraph", *, allow_service: bool = False) -> Table:
     from .rules import ENGINES
 
+    refuse_service(query, allow_service)
     runner = ENGINES[engine](graph)
     used = {k: v for k, v in bindings.items() if re.search(rf"[?$]{re.escape(k)}\b", query.text)}
     unknown = set(bindings) - set(used)
@@ -194,31 +221,25 @@ def values_block(bindings: dict) -> str:
     return "\nVALUES (" + " ".join("?" + n for n in names) + ") { (" + " ".join(terms) + ") }\n"
 
 
-def run_remote(query: Query, endpoint: str, bindings: dict, *, user: str | None = None,
+def run_remote(query: Query, endpoint, bindings: dict, *, user: str | None = None,
                password: str | None = None, default_graphs: list[str] | None = None) -> Table:
-    from SPARQLWrapper import JSON, POST, SELECT, SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+    """Run a SELECT on a remote endpoint (a URL or a :class:`~chuangshu.sparql_client.Endpoint`)."""
+    from .sparql_client import Endpoint
 
     text, rest = fill_slots(query.text, bindings)
     text += values_block(rest) if rest else ""
-    client = SPARQLWrapper(endpoint)
-    client.setMethod(POST)
-    client.setReturnFormat(JSON)
-    client.setQuery(text)
-    client.queryType = SELECT  # SPARQLWrapper guesses the type from the text, comments included
-    for g in default_graphs or []:
-        client.addDefaultGraph(g)
-    if user:
-        client.setCredentials(user, password or "")
+    ep = endpoint if isinstance(endpoint, Endpoint) else Endpoint.from_url(endpoint, user=user, password=password)
+    data = ep.results(text, default_graphs or [])
+    if "boolean" in data:
+        return Table(["boolean"], [{"boolean": Literal(bool(data["boolean"]))}])
     try:
-        data = client.queryAndConvert()
-    except SPARQLWrapperException as err:
-        raise InputError(f"the endpoint refused the query: {str(err).splitlines()[0]}",
-                         f"端点拒绝了查询：{str(err).splitlines()[0]}", where=endpoint) from None
-    except OSError as err:
-        raise InputError(f"cannot reach the endpoint: {err}", f"无法连接端点：{err}", where=endpoint) from None
-    variables = data["head"]["vars"]
-    rows = [{k: _from_json(v) for k, v in b.items()} for b in data["results"]["bindings"]]
+        variables = [str(v) for v in data.get("head", {}).get("vars", [])]
+        rows = [{str(k): _from_json(v) for k, v in b.items()} for b in data["results"]["bindings"]]
+    except (AttributeError, KeyError, TypeError, ValueError):
+        from .sparql_client import RemoteError, shown
+
+        raise RemoteError("the reply is not well-formed SPARQL JSON results", "应答不是格式正确的 SPARQL JSON 结果",
+                          where=shown(ep.query)) from None
     return Table(variables, rows)
 
 

@@ -1,148 +1,29 @@
-"""Real SPARQL servers: serve the knowledge graph read-only with Oxigraph's server,
-push it into any SPARQL 1.1 store, and run the rules on a remote endpoint.
+"""Push the knowledge graph into any SPARQL 1.1 store, and run the rules on a remote endpoint.
 
-Push uses the Graph Store Protocol (HTTP PUT of N-Triples), and falls back to SPARQL
-Update ``INSERT DATA`` in bounded chunks (triples sharing a blank node stay in one
-chunk, so blank nodes keep their identity). A final count in the target graph
-verifies that nothing was lost.
+Push uses the Graph Store Protocol (one HTTP PUT of N-Triples, which replaces the graph in
+one request), and falls back to SPARQL Update when the store has no Graph Store (404, 405,
+415, 501): ``INSERT DATA`` in bounded chunks into a fresh *staging* graph (triples sharing a
+blank node stay in one chunk, so blank nodes keep their identity), a count of the staging
+graph, then one ``MOVE`` onto the target. Until that last request the target graph is not
+touched, so a failure half-way loses nothing: the staging graph is dropped and the previous
+data stays. A final count in the target graph verifies the result. All HTTP goes through
+:mod:`chuangshu.sparql_client`.
 """
 
 from __future__ import annotations
 
-import base64
-import shutil
-import subprocess
-import tempfile
-import urllib.error
-import urllib.parse
-import urllib.request
-from dataclasses import dataclass
-from pathlib import Path
+import uuid
 
 from rdflib import BNode, Graph, Literal, URIRef
 
 from .errors import ChuangshuError
+from .sparql_client import Endpoint, RemoteError, refused
+
+__all__ = ["ASSESSMENT_GRAPH", "DEFAULT_GRAPH", "Endpoint", "RemoteError", "assess_remote", "chunks", "count", "push"]
 
 DEFAULT_GRAPH = "https://w3id.org/chuangshu/graph/knowledge"
 ASSESSMENT_GRAPH = "https://w3id.org/chuangshu/graph/assessment"
-
-
-class RemoteError(ChuangshuError):
-    exit_code = 1
-
-
-def oxigraph_binary() -> str:
-    exe = shutil.which("oxigraph")
-    if not exe:
-        raise ChuangshuError("the Oxigraph server is not installed (pip install oxigraph)",
-                             "未安装 Oxigraph 服务器（pip install oxigraph）")
-    return exe
-
-
-# ---- serve ----------------------------------------------------------------------------
-
-def prepare_store(graph: Graph, location: Path) -> None:
-    """Bulk-load ``graph`` into an Oxigraph database at ``location``."""
-    nt = location.parent / "load.nt"
-    graph.serialize(nt, format="nt", encoding="utf-8")
-    proc = subprocess.run([oxigraph_binary(), "load", "--location", str(location), "--file", str(nt)],
-                          capture_output=True, text=True)
-    nt.unlink()
-    if proc.returncode != 0:
-        raise ChuangshuError(f"oxigraph load failed: {proc.stderr.strip().splitlines()[-1] if proc.stderr else ''}",
-                             f"oxigraph 加载失败：{proc.stderr.strip().splitlines()[-1] if proc.stderr else ''}")
-
-
-def serve(graph: Graph, port: int, on_ready=None) -> int:
-    """Serve ``graph`` read-only on 127.0.0.1:port until interrupted; returns the exit code."""
-    with tempfile.TemporaryDirectory(prefix="chuangshu-serve-") as tmp:
-        location = Path(tmp) / "db"
-        prepare_store(graph, location)
-        cmd = [oxigraph_binary(), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
-        proc = subprocess.Popen(cmd)
-        if on_ready:
-            on_ready(f"http://127.0.0.1:{port}/query")
-        try:
-            return proc.wait()
-        except KeyboardInterrupt:
-            proc.terminate()
-            proc.wait(timeout=10)
-            return 0
-
-
-# ---- HTTP -----------------------------------------------------------------------------
-
-@dataclass
-class Endpoint:
-    query: str
-    update: str | None = None
-    store: str | None = None
-    user: str | None = None
-    password: str | None = None
-
-    @classmethod
-    def from_url(cls, url: str, update: str | None = None, store: str | None = None,
-                 user: str | None = None, password: str | None = None) -> "Endpoint":
-        base = url.rstrip("/")
-        if base.endswith("/query"):
-            root = base[: -len("/query")]
-            update = update or root + "/update"
-            store = store or root + "/store"
-        return cls(url, update or url, store, user, password)
-
-    def _headers(self, content_type: str | None = None, accept: str | None = None) -> dict:
-        h = {}
-        if content_type:
-            h["Content-Type"] = content_type
-        if accept:
-            h["Accept"] = accept
-        if self.user:
-            token = base64.b64encode(f"{self.user}:{self.password or ''}".encode()).decode()
-            h["Authorization"] = f"Basic {token}"
-        return h
-
-    def request(self, url: str, method: str, body: bytes | None, content_type: str | None = None,
-                accept: str | None = None, timeout: float = 120) -> tuple[int, bytes]:
-        req = urllib.request.Request(url, data=body, method=method,
-                                     headers=self._headers(content_type, accept))
-        try:
-            with urllib.request.urlopen(req, timeout=timeout) as resp:
-                return resp.status, resp.read()
-        except urllib.error.HTTPError as err:
-            return err.code, err.read()
-        except (urllib.error.URLError, OSError) as err:
-            raise RemoteError(f"cannot reach the server: {getattr(err, 'reason', err)}",
-                              f"无法连接服务器：{getattr(err, 'reason', err)}", where=url) from None
-
-    def update_(self, text: str) -> None:
-        status, body = self.request(self.update, "POST", text.encode("utf-8"), "application/sparql-update")
-        if not 200 <= status < 300:
-            raise _refused(self.update, status, body)
-
-    def select(self, text: str, default_graphs: list[str] = ()) -> list[dict]:
-        import json
-
-        params = [("query", text)] + [("default-graph-uri", g) for g in default_graphs]
-        status, body = self.request(self.query, "POST", urllib.parse.urlencode(params).encode(),
-                                    "application/x-www-form-urlencoded", "application/sparql-results+json")
-        if not 200 <= status < 300:
-            raise _refused(self.query, status, body)
-        data = json.loads(body)
-        return data["results"]["bindings"]
-
-    def construct(self, text: str, default_graphs: list[str] = ()) -> Graph:
-        params = [("query", text)] + [("default-graph-uri", g) for g in default_graphs]
-        status, body = self.request(self.query, "POST", urllib.parse.urlencode(params).encode(),
-                                    "application/x-www-form-urlencoded", "application/n-triples")
-        if not 200 <= status < 300:
-            raise _refused(self.query, status, body)
-        return Graph().parse(data=body.decode("utf-8"), format="nt")
-
-
-def _refused(url: str, status: int, body: bytes) -> RemoteError:
-    detail = body.decode("utf-8", "replace").strip().splitlines()[0][:200] if body else ""
-    return RemoteError(f"the server refused: HTTP {status} {detail}".rstrip(),
-                       f"服务器拒绝：HTTP {status} {detail}".rstrip(), where=url)
+_NO_GRAPH_STORE = {404, 405, 415, 501}
 
 
 # ---- push -----------------------------------------------------------------------------
@@ -208,49 +89,63 @@ def count(endpoint: Endpoint, graph_iri: str | None) -> int:
 
 def push(graph: Graph, endpoint: Endpoint, graph_iri: str | None, *, chunk_size: int = 5000,
          progress: bool = True, prefer_gsp: bool = True) -> dict:
-    """Load ``graph`` into ``graph_iri`` (replacing it) on the endpoint; verify the count."""
-    from tqdm import tqdm
-
+    """Replace ``graph_iri`` on the endpoint by ``graph``; verify the count. The previous
+    contents are replaced only by a complete upload."""
     graph_term = checked_graph_iri(graph_iri)
     method = None
     if prefer_gsp and endpoint.store:
-        target = endpoint.store + ("?" + urllib.parse.urlencode({"graph": graph_iri}) if graph_iri else "?default")
-        body = _nt(graph).encode("utf-8")
-        status, reply = endpoint.request(target, "PUT", body, "application/n-triples")
-        if 200 <= status < 300:
+        reply = endpoint.put_graph(graph_iri, _nt(graph).encode("utf-8"))
+        if reply.ok:
             method = "graph store protocol"
-        elif status in (401, 403):
-            raise _refused(target, status, reply)
-        # otherwise (404, 405, 415, 501 …): the store speaks no GSP here; use SPARQL Update
+        elif reply.status not in _NO_GRAPH_STORE:
+            err = refused(endpoint.store, reply)
+            raise RemoteError(f"{err.en} — the Graph Store upload failed; not retried another way",
+                              f"{err.zh} —— 图存储上传失败；未改用其他方式重试", where=err.where)
     if method is None:
         method = "SPARQL Update"
-        target = f"GRAPH {graph_term}" if graph_iri else "DEFAULT"
-        endpoint.update_(f"CLEAR SILENT {target}")
-        parts = chunks(graph, chunk_size)
-        done = 0
-        bar = tqdm(total=len(graph), unit="triples", desc="push", disable=not progress, leave=False)
-        try:
-            for i, part in enumerate(parts, 1):
-                data = _nt(part)
-                text = (f"INSERT DATA {{ GRAPH {graph_term} {{\n{data}}} }}" if graph_iri
-                        else f"INSERT DATA {{\n{data}}}")
-                try:
-                    endpoint.update_(text)
-                except RemoteError as err:
-                    raise RemoteError(
-                        f"{err.en} — chunk {i} of {len(parts)} failed after {done} of {len(graph)} triples were stored; "
-                        f"the target graph is incomplete",
-                        f"{err.zh} —— 第 {i}/{len(parts)} 块失败，此前已存入 {done}/{len(graph)} 个三元组；目标图不完整",
-                        where=err.where) from None
-                done += len(part)
-                bar.update(len(part))
-        finally:
-            bar.close()
+        _push_by_update(graph, endpoint, graph_term, chunk_size, progress)
     stored = count(endpoint, graph_iri)
     if stored != len(graph):
         raise RemoteError(f"verify failed: the target graph holds {stored} triples, {len(graph)} were sent",
                           f"校验失败：目标图有 {stored} 个三元组，发送了 {len(graph)} 个", where=endpoint.query)
     return {"method": method, "triples": len(graph), "verified": stored}
+
+
+def _push_by_update(graph: Graph, endpoint: Endpoint, graph_term: str | None, chunk_size: int, progress: bool) -> None:
+    """Chunks into a fresh staging graph, counted, then moved onto the target in one request."""
+    from tqdm import tqdm
+
+    staging_iri = f"urn:uuid:{uuid.uuid4()}"
+    staging = URIRef(staging_iri).n3()
+    target = f"GRAPH {graph_term}" if graph_term else "DEFAULT"
+    parts = chunks(graph, chunk_size)
+    done = 0
+    bar = tqdm(total=len(graph), unit="triples", desc="push", disable=not progress, leave=False)
+    try:
+        for i, part in enumerate(parts, 1):
+            try:
+                endpoint.update_(f"INSERT DATA {{ GRAPH {staging} {{\n{_nt(part)}}} }}")
+            except RemoteError as err:
+                raise RemoteError(
+                    f"{err.en} — chunk {i} of {len(parts)} failed after {done} of {len(graph)} triples were staged; "
+                    f"the target graph is unchanged",
+                    f"{err.zh} —— 第 {i}/{len(parts)} 块失败，此前已暂存 {done}/{len(graph)} 个三元组；目标图未改动",
+                    where=err.where) from None
+            done += len(part)
+            bar.update(len(part))
+        staged = count(endpoint, staging_iri)
+        if staged != len(graph):
+            raise RemoteError(f"the staging graph holds {staged} triples, {len(graph)} were sent; the target graph is unchanged",
+                              f"暂存图有 {staged} 个三元组，发送了 {len(graph)} 个；目标图未改动", where=endpoint.query)
+        endpoint.update_(f"MOVE SILENT GRAPH {staging} TO {target}")
+    except BaseException:
+        try:  # best effort: leave no staging graph behind
+            endpoint.update_(f"DROP SILENT GRAPH {staging}")
+        except (RemoteError, ChuangshuError):
+            pass
+        raise
+    finally:
+        bar.close()
 
 
 # ---- remote rules ---------------------------------------------------------------------------

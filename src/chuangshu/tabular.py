@@ -26,6 +26,26 @@ from .errors import InputError
 
 SPREADSHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 
+# A cell that starts with one of these is a formula to Excel, LibreOffice and Google Sheets
+# (=HYPERLINK(…), +cmd|…, -2+3, @SUM(…)); tab and carriage return as well, in some of them.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """A CSV cell that no spreadsheet program runs as a formula: text that starts like a formula
+    (after any apostrophes) gets one more leading apostrophe. :func:`restore` undoes it."""
+    if text.lstrip("'").startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def restore(text: str) -> str:
+    """The cell text :func:`neutralise` was given: one leading apostrophe before a formula-like
+    start is dropped (the quote prefix Excel itself uses for text)."""
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_START):
+        return text[1:]
+    return text
+
 
 def is_spreadsheet(path: str | Path) -> bool:
     return Path(path).suffix.lower() in SPREADSHEET_SUFFIXES
@@ -110,8 +130,8 @@ def read_csv(path: Path) -> Table:
             records.append(record)
     except csv.Error as err:
         raise InputError(f"malformed CSV: {err}", f"CSV 格式错误：{err}", where=f"{path}:{len(records) + 1}") from None
-    headers = records[0] if records else []
-    rows = [(i + 2, list(r)) for i, r in enumerate(records[1:])]
+    headers = [restore(h) for h in records[0]] if records else []
+    rows = [(i + 2, [restore(c) for c in r]) for i, r in enumerate(records[1:])]
     return Table(path, path.stem, headers, rows, encoding=encoding)
 
 
@@ -162,9 +182,11 @@ def read_tables(path: str | Path) -> list[Table]:
 # --- writing -------------------------------------------------------------------------
 
 def csv_text(rows: list[list[str]]) -> str:
-    """CSV as Excel reads it without asking: UTF-8 with a byte-order mark, CRLF line ends."""
+    """CSV as Excel reads it without asking: UTF-8 with a byte-order mark, CRLF line ends; a cell
+    that would start a formula is neutralised (:func:`neutralise`)."""
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    csv.writer(buf, lineterminator="\r\n").writerows([[neutralise(c) if isinstance(c, str) else c for c in row]
+                                                       for row in rows])
     return "\ufeff" + buf.getvalue()
 
 
@@ -205,6 +227,10 @@ def write_xlsx(path: Path, layouts: list[SheetLayout]) -> None:
                 cell.comment = Comment(note, "chuangshu", width=320, height=160)
         for row in layout.rows:
             ws.append(row)
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # text, never a formula: what a cell says is what it holds
+                    cell.quotePrefix = True
         for i, w in enumerate(layout.widths):
             ws.column_dimensions[column_letter(i)].width = w
         ws.freeze_panes = "B2" if layout.headers and layout.headers[0].startswith("id") else "A2"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .canon import write_atomic
+from .canon import refuse_overwriting_inputs, write_atomic
 from .errors import InputError
 from .sheets import ALL_SHEETS, Column, code_lists
 from .spreadsheet import to_rows
@@ -122,8 +122,9 @@ def _refuse_existing(paths: list[Path], overwrite: bool) -> None:
 
 
 def write_templates(out_dir: Path, fmt: str = "both", graph: Graph | None = None, overwrite: bool = False,
-                    codes=None) -> list[Path]:
-    """Write the XLSX workbook and/or the CSV files into ``out_dir``; return what was written."""
+                    codes=None, inputs=()) -> list[Path]:
+    """Write the XLSX workbook and/or the CSV files into ``out_dir``; return what was written.
+    ``inputs`` (the files ``graph`` was read from) are never overwritten."""
     if not out_dir.is_dir():
         raise InputError("the output folder does not exist", "输出目录不存在", where=str(out_dir))
     sheets = layouts(graph, codes)
@@ -135,6 +136,7 @@ def write_templates(out_dir: Path, fmt: str = "both", graph: Graph | None = None
         for layout in sheets:
             key = layout.title.split("｜")[0]
             targets.append((csv_dir / f"{key}.csv", [layout.headers] + layout.rows))
+    refuse_overwriting_inputs([p for p, _ in targets], inputs)
     _refuse_existing([p for p, _ in targets], overwrite)
     written = []
     for path, content in targets:
