@@ -79,9 +79,17 @@ def test_D_is_low_initial_cycle_closed_ready_for_warming(base):
     assert order.index("BusinessResidentAlliance") < order.index("ContractProcess")
     assert {local(r.scope_group) for r in d.recommendations} == {"ExtendedScope"}
     merchant = first(d)
-    assert local(merchant.dimension) == "GeneralizedTrust"
-    assert [local(e.intervention) for e in merchant.evidence] == ["S1"]
-    assert "extended scope" in merchant.reason and "generalized trust" in merchant.reason
+    assert local(merchant.dimension) == "GeneralizedTrust" and local(merchant.step) == "AdvancedCycle_Trust"
+    # the paper's case first, then cases of public reports (data/cases), each marked as such
+    assert local(merchant.evidence[0].intervention) == "S1" and merchant.evidence[0].from_paper
+    assert all(not e.from_paper for e in merchant.evidence[1:])
+    assert "advanced cycle" in merchant.reason and "trust migration" in merchant.reason
+    assert "generalized trust" in merchant.reason
+    # every type once, even one that fills two gaps (wish claiming: trust and network)
+    assert len(order) == len(set(order))
+    wish = next(r for r in d.recommendations if local(r.intervention_type) == "WishClaiming")
+    assert {g["step"]["iri"].split("#")[1] for g in wish.gaps} == {"AdvancedCycle_Trust", "AdvancedCycle_Network"}
+    assert local(d.next_stage) == "Warming"
     contract = next(r for r in d.recommendations if local(r.intervention_type) == "ContractProcess")
     assert contract.evidence[0].quotations[0]["code"] == "20231016-S 社区驻地商户代表"
 
@@ -101,7 +109,7 @@ def test_S_is_high_advanced_cycle_closed_boundary_extended(base):
 
 def test_reasons_come_in_both_languages(bundled):
     zh = assess(bundled, lang="zh").community("D")
-    assert "外延范围" in first(zh).reason and "纾企困行动" in first(zh).reason
+    assert "高阶循环" in first(zh).reason and "信任迁移" in first(zh).reason and "纾企困行动" in first(zh).reason
 
 
 # ---- synthetic variants -------------------------------------------------------------
@@ -121,19 +129,26 @@ def test_S_without_contracts_is_warming_and_needs_contracts(bundled):
     assert local(first(s).dimension) == "ReciprocityNorm"
 
 
-def test_high_type_community_without_interventions_starts_warming_with_merchant_trust(bundled):
+def test_high_type_community_without_interventions_is_ready_for_warming_like_a_low_one_that_closed_its_cycle(bundled):
+    """Issue #12, point 5: a high-capital community with nothing built outside is reported the way a
+    low-capital community that closed its initial cycle is: ice-breaking, ready, next stage warming."""
     g = variant(bundled, add="""
 ex:H a cs:Community ; rdfs:label "H community"@en ; cs:hasForm cs:VillageToResidence .
 """)
     h = assess(g).community(str(EX.H))
+    d = assess(g).community("D")
     assert local(h.capital_type) == "HighSocialCapital" and local(h.capital_type_basis) == "FormBasis"
     assert h.initial_cycle_closed and local(h.cycle_closures[str(CS.InitialCycle)]) == "ClosedByPreExistingCapital"
-    assert local(h.stage) == "Warming" and not h.findings
+    assert (local(h.stage), h.ready_to_move_on, local(h.next_stage)) == (local(d.stage), d.ready_to_move_on, local(d.next_stage)) \
+        == ("IceBreaking", True, "Warming")
+    assert not h.findings
     assert local(first(h).intervention_type) == "MerchantSupport"
-    assert {local(e.intervention) for e in first(h).evidence} == {"S1"}
+    assert local(first(h).evidence[0].intervention) == "S1"
 
 
-def test_low_type_with_only_merchant_facing_interventions_stays_ice_breaking(bundled):
+def test_low_type_that_began_warming_early_owes_its_initial_cycle_first(bundled):
+    """The stage is what the community does: merchant-facing work means warming has begun, but
+    the paper's order stands — the initial cycle's gaps come before the advanced cycle's."""
     g = variant(bundled, add="""
 ex:M a cs:Community ; rdfs:label "M community"@en ; cs:hasForm cs:AffordableHousing .
 ex:M1 a cs:MerchantSupport ; cs:inCommunity ex:M ; cs:builds cs:GeneralizedTrust ; cs:targetsScope cs:CommitteeMerchantUnit .
@@ -141,9 +156,12 @@ ex:M2 a cs:BusinessResidentAlliance ; cs:inCommunity ex:M ; cs:builds cs:Partici
 """)
     m = assess(g).community(str(EX.M))
     assert local(m.capital_type) == "LowSocialCapital"
-    assert local(m.stage) == "IceBreaking" and not m.initial_cycle_closed and not m.ready_to_move_on
+    assert local(m.stage) == "Warming" and [local(x) for x in m.begun_early] == ["Warming"]
+    assert not m.initial_cycle_closed and not m.ready_to_move_on
+    assert [g_["step"]["iri"].split("#")[1] for g_ in m.gaps] == [
+        "InitialCycle_Trust", "InitialCycle_Network", "InitialCycle_Norm", "AdvancedCycle_Norm"]
     assert local(first(m).scope_group) == "CoreScope" and local(first(m).dimension) == "GeneralizedTrust"
-    assert local(first(m).intervention_type) in {"VolunteerService", "PartyBuildingActivity"}
+    assert local(first(m).intervention_type) == "VolunteerService"   # residents among themselves first
 
 
 DATED_D = [("D1", "2021-03"), ("D2", "2021-04"), ("D3", "2021-06"), ("D4", "2021-09"),
@@ -188,7 +206,9 @@ def test_explicit_assessment_overrides_the_form_with_a_warning(bundled):
     d = assess(variant(bundled, replace=[(old, new)])).community("D")
     assert local(d.capital_type) == "HighSocialCapital" and d.capital_type_conflict
     assert local(d.form_implied_type) == "LowSocialCapital"
-    assert local(d.stage) == "Warming"
+    # D builds its core by its own interventions and has not begun warming: judged by them (all three hold)
+    assert local(d.stage) == "IceBreaking" and d.ready_to_move_on
+    assert local(d.cycle_closures[str(CS.InitialCycle)]) == "ClosedByInterventions"
     assert local(first(d).intervention_type) == "MerchantSupport"
 
 
@@ -208,7 +228,9 @@ csd:D9 a cs:MerchantSupport ; rdfs:label "D merchant support"@en ; cs:inCommunit
 
 def test_S_before_its_programme_started(bundled):
     s = assess(bundled, as_of="2022-07").community("S")
-    assert local(s.stage) == "Warming" and not s.findings
+    # nothing done yet: its pre-existing capital carries the initial cycle; warming is next
+    assert local(s.stage) == "IceBreaking" and s.ready_to_move_on and not s.findings
+    assert local(s.cycle_closures[str(CS.InitialCycle)]) == "ClosedByPreExistingCapital"
     assert local(first(s).intervention_type) == "MerchantSupport"
 
 
@@ -335,21 +357,23 @@ def test_assess_json_follows_its_schema():
 
 def test_assess_table_in_chinese_and_bad_inputs():
     zh = run("--lang", "zh", "assess")
-    assert zh.exit_code == 0 and "阶段: 破冰 —— 可进入下一阶段" in zh.output and "纾企困行动" in zh.output
+    assert zh.exit_code == 0 and "阶段: 破冰 —— 可进入下一阶段；下一阶段：升温" in zh.output and "纾企困行动" in zh.output
     bad_date = run("assess", "--as-of", "2022-13")
     assert bad_date.exit_code == 2 and "not a date" in bad_date.output
-    invalid = run("assess", str(REPO / "data" / "examples" / "invalid" / "missing-community-form.ttl"))
+    invalid = run("assess", str(REPO / "data" / "examples" / "invalid" / "unknown-dimension.ttl"))
     assert invalid.exit_code == 1 and "does not conform" in invalid.output
 
 
 def test_explain_shows_the_chain_of_facts_and_rules():
-    out = run("explain", "D").output
-    assert "queries/rules/30-cycles.rq" in out and "queries/rules/20-established.rq" in out
+    out = run("--lang", "en", "explain", "D").output
+    assert "queries/rules/30-cycles.rq" in out and "queries/rules/50-gaps.rq" in out
     assert "D7" in out and "积分的门槛是很低的" in out            # fact and its quotation
-    assert "queries/rules/60-recommend-types.rq" in out and "gap: generalized trust · extended scope" in out
+    assert "✓ norms feed back into deeper trust" in out and "(researcher's coding)" not in out
+    assert "queries/rules/60-recommend-types.rq" in out and "gap 4: advanced cycle — trust migration" in out
+    assert "✗ trust migration" in out and "needs: trust between the community and merchants" in out
     assert run("explain", "Z").exit_code == 2
 
 
 def test_timeline_command():
     out = run("--lang", "en", "timeline", "S").output
-    assert "before 2022-08: warming" in out and "2022-08: boundary extended" in out
+    assert "before 2022-08: ice-breaking; ready to move on" in out and "2022-08: boundary extended" in out

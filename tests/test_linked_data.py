@@ -20,7 +20,7 @@ from chuangshu.cli import cli
 from chuangshu.export import context_file
 from chuangshu.library import find_query, parse_term, run_remote
 from chuangshu.load import parse_file
-from chuangshu.remote import DEFAULT_GRAPH, Endpoint, RemoteError, chunks, push
+from chuangshu.remote import ASSESSMENT_GRAPH, DEFAULT_GRAPH, Endpoint, RemoteError, chunks, push
 
 from conftest import REPO
 from servers import free_port, oxigraph_binary, stop, wait_until_up
@@ -141,10 +141,12 @@ def test_push_by_graph_store_protocol_then_query_and_assess_remotely(store):
     result = run("push", "--endpoint", store)
     assert result.exit_code == 0, result.output
     assert "graph store protocol" in result.output and "verified" in result.output
-    table = run_remote(find_query("cq01"), store, {"community": parse_term("csd:D")}, default_graphs=[DEFAULT_GRAPH])
-    assert sorted(str(r["caseLabel"]) for r in table.rows) == ["D1", "D2"]
     out = run("assess", "--endpoint", store, "--format", "json")
     assert out.exit_code == 0, out.output
+    # the library's queries over the pushed graph and the assessment the server's rules made
+    table = run_remote(find_query("cq01"), store, {"community": parse_term("csd:D")},
+                       default_graphs=[DEFAULT_GRAPH, ASSESSMENT_GRAPH])
+    assert sorted(str(r["caseLabel"]) for r in table.rows) == ["D1", "D2"]
     data = json.loads(out.output)
     stages = {c["community"]["iri"].rsplit("/", 1)[-1]: c["stage"]["iri"].split("#")[1] for c in data["communities"]}
     assert stages == {"D": "IceBreaking", "S": "BoundaryExtended"}
@@ -153,7 +155,9 @@ def test_push_by_graph_store_protocol_then_query_and_assess_remotely(store):
                           next(c for c in d["communities"] if c["community"]["iri"].endswith(k))["recommendations"]]
     assert first(data, "/D") == first(local, "/D")
     early = json.loads(run("assess", "--endpoint", store, "--as-of", "2022-07", "--format", "json").output)
-    assert {c["stage"]["iri"].split("#")[1] for c in early["communities"]} == {"IceBreaking", "Warming"}
+    # before S's programme: both at ice-breaking and ready to move on (D by its interventions, S by its pre-existing capital)
+    assert {c["community"]["iri"].rsplit("/", 1)[-1]: (c["stage"]["iri"].split("#")[1], c["ready_to_move_on"])
+            for c in early["communities"]} == {"D": ("IceBreaking", True), "S": ("IceBreaking", True)}
 
 
 def test_push_by_sparql_update_in_chunks_keeps_blank_nodes(store):

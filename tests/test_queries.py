@@ -94,10 +94,10 @@ def test_counted_and_grouped_answers(kg):
     bounds = answer(kg, "cq21", "subject", "moreThan")
     assert ("D", "16000") in bounds and ("S", "7000") in bounds and ("S", "200") in bounds
     mechanisms = answer(kg, "cq10", "mechanism", "intervention")
-    assert ("RedeemPointsPromoteReciprocity", "D7") in mechanisms
+    assert ("RedeemPointsPromoteReciprocity", "D7") in mechanisms        # the type's default
     assert ("ContractSecureReciprocity", "S5") in mechanisms
-    first = answer(kg, "cq09", "community", "priority", "type", lang="zh")[0]
-    assert first == ("D", "105", "MerchantSupport")
+    first = answer(kg, "cq09", "community", "priority", "type", "paperCases", lang="zh")[0]
+    assert first == ("D", "4055", "MerchantSupport", "1")   # S1, the paper's case
 
 
 def test_parameters_narrow_the_answer(kg):
@@ -115,14 +115,16 @@ def test_a_missing_initial_cycle_is_found(kg):
     for t in load_graph():
         if str(t[0]) not in (CSD + "D7", CSD + "D8"):
             g.add(t)
-    assert answer(knowledge_graph(g), "cq03") == [("D", "ReciprocityNorm")]
+    assert answer(knowledge_graph(g), "cq03") == [("D", "ReciprocityNorm", "InitialCycle_Norm")]
 
 
 def test_as_of_changes_the_stage(kg):
     from chuangshu.assess import parse_as_of
 
     early = knowledge_graph(load_graph(), as_of=parse_as_of("2022-07"))
-    assert answer(early, "cq12", "community", "asOf", "stage") == [("D", "2022-07", "IceBreaking"), ("S", "2022-07", "Warming")]
+    assert answer(early, "cq12", "community", "asOf", "stage", "ready") == [
+        ("D", "2022-07", "IceBreaking", "true"), ("S", "2022-07", "IceBreaking", "true")]
+    assert answer(kg, "cq12", "community", "stage") == [("D", "IceBreaking"), ("S", "BoundaryExtended")]
 
 
 @pytest.mark.parametrize("query", library(), ids=lambda q: q.name)

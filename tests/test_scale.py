@@ -103,7 +103,7 @@ def test_synth_and_fast_assess_commands(tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert len(data["communities"]) == 12 and {"stage", "ready", "first_recommendations"} <= set(data["communities"][0])
-    bad = CliRunner().invoke(cli, ["assess", "--fast", str(REPO / "data" / "examples" / "invalid" / "missing-community-form.ttl")])
+    bad = CliRunner().invoke(cli, ["assess", "--fast", str(REPO / "data" / "examples" / "invalid" / "unknown-dimension.ttl")])
     assert bad.exit_code == 1
 
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from rdflib import BNode, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.namespace import RDF, RDFS, XSD
 
 from chuangshu import resources
 from chuangshu.cli import cli
@@ -107,10 +107,15 @@ def test_dropdowns_are_the_ontology_code_lists(tmp_path, ontology):
     ws = wb["interventions｜举措"]
     letter = lambda sheet, key: column_letter([c.key for c in sheet.columns].index(key))  # noqa: E731
     interventions = next(s for s in SHEETS if s.key == "interventions")
-    # intervention types: the classes that state what they build (read from the ontology here)
-    types = {str(c)[len(str(CS)):] for c, r in ontology.subject_objects(RDFS.subClassOf)
-             if (r, OWL.onProperty, CS.builds) in ontology and (r, OWL.hasValue, None) in ontology}
-    assert _dropdown_values(wb, ws, letter(interventions, "type")) == types and len(types) == 15
+    # intervention types: the catalogue, the paper's 15 and the extensions (read from the ontology here)
+    types = {str(c)[len(str(CS)):] for c in ontology.subjects(CS.catalogueOrigin, None)
+             if (c, RDFS.subClassOf, CS.Intervention) in ontology}
+    paper = {t for t in types if (CS[t], CS.catalogueOrigin, CS.FromThePaper) in ontology}
+    assert _dropdown_values(wb, ws, letter(interventions, "type")) == types and len(paper) == 15
+    assert "OtherIntervention" in types and len(types) > 25
+    mechanisms = {str(s)[len(str(CS)):] for s in ontology.subjects(RDF.type, CS.Mechanism)}
+    assert _dropdown_values(wb, ws, letter(interventions, "mechanism")) == mechanisms
+    assert _dropdown_values(wb, ws, letter(interventions, "status")) == {"Planned", "Ongoing", "Implemented", "Discontinued"}
     scopes = {str(s)[len(str(CS)):] for s in ontology.subjects(RDF.type, CS.RelationScope)}
     assert _dropdown_values(wb, ws, letter(interventions, "scope")) == scopes
     dims = {str(s)[len(str(CS)):] for s in ontology.subjects(RDF.type, CS.SocialCapitalDimension)}

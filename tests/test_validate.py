@@ -35,9 +35,15 @@ EXPECTED = {
     },
     "unknown-dimension": {
         ("Violation", "E1", "csh:Intervention-builds"),
-        ("Violation", "E1", "csh:Intervention-dimensionAgreesWithType"),
+        ("Warning", "E1", "csh:Intervention-dimensionAgreesWithType"),
     },
-    "dimension-disagrees-with-type": {("Violation", "E2", "csh:Intervention-dimensionAgreesWithType")},
+    # the researcher's coding counts; a disagreement with the type's default is a Warning naming both
+    "dimension-disagrees-with-type": {("Warning", "E2", "csh:Intervention-dimensionAgreesWithType")},
+    "other-intervention-without-coding": {
+        ("Violation", "E2", "csh:Intervention-dimensionKnown"),
+        ("Violation", "E2", "csh:Intervention-scopeKnown"),
+    },
+    "unknown-status": {("Violation", "E2", "csh:Intervention-status")},
     "contract-steps-out-of-order": {("Violation", "F1", "csh:Contract-stepsInOrder")},
     "start-before-built": {("Violation", "E1", "csh:Intervention-notBeforeBuilt")},
     "malformed-interview-code": {
@@ -45,7 +51,8 @@ EXPECTED = {
         ("Warning", "quote-E1", "csh:Quotation-citedAsMatchesCode"),
     },
     "interview-code-date-mismatch": {("Warning", "interview-20200110-E-W", "csh:Interview-codeMatchesDate")},
-    "missing-community-form": {("Violation", "E", "csh:Community-form")},
+    # no form and no explicit assessment: the type is undetermined (assess still runs)
+    "missing-community-form": {("Warning", "E", "csh:Community-typeDetermined")},
     "quantity-exact-and-lower-bound": {("Violation", "E-residents", "csh:QuantityShape")},
     "quotation-without-language": {("Violation", "quote-E1", "csh:Quotation-text")},
     "untyped-intervention": {("Violation", "E2", "csh:Intervention-typed")},
@@ -125,7 +132,7 @@ def test_allow_warnings():
     warning_only = EXAMPLES / "invalid" / "missing-label.ttl"
     assert run("validate", str(warning_only)).exit_code == 1
     assert run("validate", "--allow-warnings", str(warning_only)).exit_code == 0
-    violation = EXAMPLES / "invalid" / "missing-community-form.ttl"
+    violation = EXAMPLES / "invalid" / "unknown-capital-type.ttl"
     assert run("validate", "--allow-warnings", str(violation)).exit_code == 1
 
 
@@ -151,14 +158,15 @@ def test_json_and_turtle_formats():
 
 
 def test_json_ld_and_n_triples_inputs(tmp_path):
-    g = parse_file(EXAMPLES / "invalid" / "missing-community-form.ttl")
+    g = parse_file(EXAMPLES / "invalid" / "unknown-capital-type.ttl")
     nt = tmp_path / "case.nt"
     jsonld = tmp_path / "case.jsonld"
     g.serialize(nt, format="nt", encoding="utf-8")
     g.serialize(jsonld, format="json-ld", encoding="utf-8")
     for f in (nt, jsonld):
         report = validate_files([f])
-        assert {(r.focus.removeprefix(EX), r.constraint) for r in report.results if r.severity == "Violation"} == {("E", "csh:Community-form")}
+        assert {(r.focus.removeprefix(EX), r.constraint) for r in report.results if r.severity == "Violation"} == \
+            {("E-capital-type", "csh:Assessment-type")}
 
 
 # ---- a second, independent engine ------------------------------------------------

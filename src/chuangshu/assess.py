@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
+from . import resources
 from .errors import InputError
 from .load import CS
 from .reason import entail
@@ -71,6 +73,7 @@ class Evidence:
     intervention: Term
     community: Term
     quotations: list[dict] = field(default_factory=list)  # {iri, text, code}
+    from_paper: bool = True                                # the paper's own case, or one from a public report
 
 
 @dataclass
@@ -87,6 +90,50 @@ class Recommendation:
     evidence: list[Evidence] = field(default_factory=list)
     rule: Term | None = None
     iri: str = ""
+    step: Term | None = None                          # the cycle step of the gap it fills best
+    gaps: list[dict] = field(default_factory=list)    # every gap it fills: {cycle, step, dimension}
+    extension: bool = False                           # the type is an extension beyond the paper
+
+
+@dataclass
+class Coded:
+    """One value a reading counts with, and where it comes from (researcher's coding or type default)."""
+    term: Term
+    basis: Term
+
+
+@dataclass
+class Reading:
+    """What one intervention counts for in the assessment."""
+    intervention: Term
+    types: list[Term]
+    status: Term
+    counts: bool
+    dimensions: list[Coded]
+    scopes: list[Coded]
+    mechanisms: list[Coded]
+
+
+@dataclass
+class StepState:
+    """One step of a cycle: satisfied or not, by which interventions, and what falls short."""
+    cycle: Term
+    step: Term
+    order: int
+    dimension: Term
+    satisfied: bool
+    satisfied_by: list[Term]
+    partly_by: list[Term]
+    requirement: str
+    scopes: list[str] = field(default_factory=list)            # IRIs of the scopes that count for it
+    accepted: list[str] = field(default_factory=list)          # IRIs of the mechanisms it accepts (empty: any)
+    rejected: list[str] = field(default_factory=list)          # IRIs of the mechanisms it rejects
+
+    def counts_scope(self, iri: str) -> bool:
+        return iri in self.scopes
+
+    def counts_mechanism(self, iri: str) -> bool:
+        return (not self.accepted or iri in self.accepted) and iri not in self.rejected
 
 
 @dataclass
@@ -114,6 +161,15 @@ class CommunityResult:
     gaps: list[dict]                           # {dimension, scope_group, cycle, order}
     recommendations: list[Recommendation]
     iri: str = ""
+    next_stage: Term | None = None               # the stage after the current one
+    begun_early: list[Term] = field(default_factory=list)   # stages begun before the previous cycle closed
+    steps: list[StepState] = field(default_factory=list)
+    readings: list[Reading] = field(default_factory=list)
+
+    @property
+    def planned(self) -> list[Reading]:
+        """Interventions recorded as planned: shown, never counted."""
+        return [r for r in self.readings if r.status.iri == CS + "Planned"]
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -177,9 +233,48 @@ def reasoned_graph(graph: Graph, reasoner: str = "auto") -> tuple[Graph, str]:
     return out, name
 
 
+@lru_cache(maxsize=1)
+def reference_graph() -> Graph:
+    """The reference cases (the paper's D and S, and the communities of public reports in
+    ``data/cases``): always at hand, so that recommendations have evidence whatever file is assessed."""
+    from .load import parse_files
+
+    return parse_files(resources.reference_files())
+
+
+def reference_triples(own) -> list[tuple]:
+    """The triples that bring in every reference community not among ``own`` (community IRIs),
+    marked ``cs:referenceOnly`` (its interventions are evidence; it is not assessed): the community,
+    its interventions, the quotations and interviews that evidence them and their sources. A
+    community the data holds is never mixed with its reference copy, so an edited D stays as edited."""
+    reference = reference_graph()
+    out, nodes = [], set()
+    for c in sorted(set(reference.subjects(RDF.type, C("Community"))) - set(own)):
+        out.append((c, C("referenceOnly"), Literal(True)))
+        cases = set(reference.subjects(C("inCommunity"), c))
+        quotes = {q for i in cases for q in reference.subjects(C("evidences"), i)}
+        nodes |= {c} | cases | quotes
+        nodes |= {v for q in quotes for v in reference.objects(q, C("fromInterview"))}
+        nodes |= {src for x in cases | {c} for src in reference.objects(x, DCTERMS.source)}
+    for node in nodes:
+        out.extend(reference.triples((node, None, None)))
+    return out
+
+
+def with_reference_cases(graph: Graph) -> Graph:
+    """``graph`` plus the reference communities it does not hold (:func:`reference_triples`)."""
+    out = Graph()
+    for t in graph:
+        out.add(t)
+    for t in reference_triples(graph.subjects(RDF.type, C("Community"))):
+        out.add(t)
+    return out
+
+
 def assess_reasoned(reasoned: Graph, reasoner: str, *, as_of: Literal | None = None,
                     engine: str = "oxigraph", lang: str = "en") -> Assessment:
     bindings = {"asOf": as_of} if as_of is not None else {}
+    reasoned = with_reference_cases(reasoned)
     concluded = run_rules(reasoned, bindings, engine=engine)
     concluded.add((RUN, RDF.type, PROV.Activity))
     concluded.add((RUN, RDFS.label, Literal("chuangshu assessment", lang="en")))
@@ -219,6 +314,56 @@ def assess(graph: Graph, *, as_of: Literal | str | None = None, reasoner: str = 
     return assess_reasoned(reasoned, name, as_of=as_of, engine=engine, lang=lang)
 
 
+def _sorted_terms(terms) -> list[Term]:
+    return sorted(terms, key=lambda x: x.iri)
+
+
+def _read_readings(g: Graph, a, t) -> list[Reading]:
+    out = []
+    for r in g.objects(a, C("hasReading")):
+        i = g.value(r, C("readsIntervention"))
+
+        def coded(value_prop, basis_prop):
+            basis = t(g.value(r, C(basis_prop)))
+            return [Coded(t(v), basis) for v in sorted(g.objects(r, C(value_prop)), key=str)]
+
+        counts = g.value(r, C("counts"))
+        out.append(Reading(
+            intervention=t(i),
+            types=_sorted_terms(t(x) for x in g.objects(i, RDF.type) if (x, C("catalogueOrigin"), None) in g),
+            status=t(g.value(r, C("readStatus"))),
+            counts=bool(counts.toPython()) if counts is not None else False,
+            dimensions=coded("readDimension", "dimensionBasis"),
+            scopes=coded("readScope", "scopeBasis"),
+            mechanisms=coded("readMechanism", "mechanismBasis"),
+        ))
+    out.sort(key=lambda x: (_case_key(g, URIRef(x.intervention.iri)), x.intervention.iri))
+    return out
+
+
+def _case_key(g: Graph, node) -> str:
+    label = g.value(node, C("caseLabel"))
+    return str(label) if label is not None else str(node)
+
+
+def _read_steps(g: Graph, a, t, lang: str) -> list[StepState]:
+    findings = {g.value(f, C("aboutStep")): f for f in g.objects(a, C("hasStepFinding"))}
+    out = []
+    for cycle in g.subjects(RDF.type, C("Cycle")):
+        for step in g.objects(cycle, C("hasCycleStep")):
+            f = findings.get(step)
+            ok = _sorted_terms(t(i) for i in g.objects(f, C("satisfiedBy"))) if f is not None else []
+            ok_iris = {x.iri for x in ok}
+            short = _sorted_terms(t(i) for i in g.objects(f, C("partlyBy")) if str(i) not in ok_iris) if f is not None else []
+            iris = lambda p: sorted(str(x) for x in g.objects(step, C(p)))  # noqa: E731
+            out.append(StepState(t(cycle), t(step), int(g.value(step, C("stepOrder"))), t(g.value(step, C("stepDimension"))),
+                                 (a, C("satisfiesStep"), step) in g, ok, short, _text(g, step, C("stepRequirement"), lang),
+                                 iris("countsInScope"), iris("acceptsMechanism"), iris("rejectsMechanism")))
+    stage_order = {g.value(st, C("hasCycle")): int(g.value(st, C("stageOrder"))) for st in g.subjects(C("hasCycle"), None)}
+    out.sort(key=lambda x: (stage_order.get(URIRef(x.cycle.iri), 9), x.order))
+    return out
+
+
 def _read(g: Graph, a, lang: str) -> CommunityResult:
     community = g.value(a, C("assessedCommunity"))
     t = lambda node: Term.of(g, node, lang)  # noqa: E731
@@ -229,7 +374,7 @@ def _read(g: Graph, a, lang: str) -> CommunityResult:
             dimension=t(g.value(f, C("aboutDimension"))),
             scope=t(scope),
             scope_group=t(g.value(scope, C("inScopeGroup"))),
-            interventions=sorted((t(i) for i in g.objects(f, C("establishedBy"))), key=lambda x: x.iri),
+            interventions=_sorted_terms(t(i) for i in g.objects(f, C("establishedBy"))),
         ))
     findings.sort(key=lambda f: (DIMENSIONS.index(URIRef(f.dimension.iri)), f.scope.iri))
     closures = {str(g.value(c, C("aboutCycle"))): t(g.value(c, C("closureBasis")))
@@ -238,13 +383,16 @@ def _read(g: Graph, a, lang: str) -> CommunityResult:
         ({"dimension": asdict(t(g.value(x, C("aboutDimension")))),
           "scope_group": asdict(t(g.value(x, C("aboutScopeGroup")))),
           "cycle": asdict(t(g.value(x, C("aboutCycle")))),
-          "order": int(g.value(x, C("stepOrder")))} for x in g.objects(a, C("hasGap"))),
-        key=lambda x: (x["cycle"]["iri"], x["order"]))
+          "step": asdict(t(g.value(x, C("aboutStep")))),
+          "order": int(g.value(x, C("stepOrder"))),
+          "rank": int(g.value(x, C("gapRank")))} for x in g.objects(a, C("hasGap"))),
+        key=lambda x: x["rank"])
     recs = [_read_recommendation(g, r, community, lang) for r in g.objects(a, C("hasRecommendation"))]
-    recs.sort(key=lambda r: (r.priority, r.intervention_type.label if r.intervention_type else
-                             (r.actor_kind.label if r.actor_kind else ""), r.iri))
+    # lower priority first; a tie goes by the type's (or actor kind's) IRI, the same in every language
+    recs.sort(key=lambda r: (r.priority, (r.intervention_type or r.actor_kind or r.kind).iri, r.iri))
     conflict = g.value(a, C("capitalTypeConflict"))
     ready = g.value(a, C("readyToMoveOn"))
+    stage = g.value(a, C("currentStage"))
     return CommunityResult(
         community=t(community),
         as_of=str(g.value(a, C("asOf"))) if g.value(a, C("asOf")) is not None else None,
@@ -255,12 +403,16 @@ def _read(g: Graph, a, lang: str) -> CommunityResult:
         initial_cycle_closed=(a, C("closesCycle"), C("InitialCycle")) in g,
         advanced_cycle_closed=(a, C("closesCycle"), C("AdvancedCycle")) in g,
         cycle_closures=closures,
-        stage=t(g.value(a, C("currentStage"))),
+        stage=t(stage),
         ready_to_move_on=bool(ready.toPython()) if ready is not None else False,
         findings=findings,
         gaps=gaps,
         recommendations=recs,
         iri=str(a),
+        next_stage=t(g.value(stage, C("nextStage"))) if stage is not None else None,
+        begun_early=_sorted_terms(t(x) for x in g.objects(a, C("begunEarly"))),
+        steps=_read_steps(g, a, t, lang),
+        readings=_read_readings(g, a, t),
     )
 
 
@@ -270,27 +422,36 @@ def _read_recommendation(g: Graph, r, community, lang: str) -> Recommendation:
     quotes_by_case: dict = {}
     for q in g.objects(r, C("referenceQuotation")):
         quotes_by_case.setdefault(g.value(q, C("evidences")), []).append(q)
-    for case in sorted(g.objects(r, C("referenceCase")), key=str):
+    # the paper's own cases first, then cases from public reports
+    paper = lambda c: not any((src, RDF.type, C("Publication")) in g for src in g.objects(c, DCTERMS.source))  # noqa: E731
+    for case in sorted(g.objects(r, C("referenceCase")), key=lambda c: (paper(c), _case_key(g, c), str(c))):
         quotes = []
         for q in sorted(quotes_by_case.get(case, []), key=str):
             interview = g.value(q, C("fromInterview"))
             quotes.append({"iri": str(q), "text": str(g.value(q, C("quotationText")) or ""),
                            "code": str(g.value(interview, C("interviewCode")) or "")})
-        evidence.append(Evidence(t(case), t(g.value(case, C("inCommunity"))), quotes))
+        evidence.append(Evidence(t(case), t(g.value(case, C("inCommunity"))), quotes, not paper(case)))
+    gaps = sorted(({"cycle": asdict(t(g.value(x, C("aboutCycle")))), "step": asdict(t(g.value(x, C("aboutStep")))),
+                    "dimension": asdict(t(g.value(x, C("aboutDimension")))), "rank": int(g.value(x, C("gapRank")))}
+                   for x in g.objects(r, C("addressesGap"))), key=lambda x: x["rank"])
+    kind = g.value(r, C("recommendsType"))
     return Recommendation(
         kind=t(g.value(r, C("recommendationKind"))),
         priority=int(g.value(r, C("priority"))),
         reason=_text(g, r, C("reason"), lang),
-        intervention_type=t(g.value(r, C("recommendsType"))),
+        intervention_type=t(kind),
         dimension=t(g.value(r, C("aboutDimension"))),
         scope_group=t(g.value(r, C("aboutScopeGroup"))),
-        scopes=sorted((t(s) for s in g.objects(r, C("aboutScope"))), key=lambda x: x.iri),
+        scopes=_sorted_terms(t(s) for s in g.objects(r, C("aboutScope"))),
         actor_kind=t(g.value(r, C("targetActorKind"))),
         steps=sorted((t(s) for s in g.objects(r, C("recommendsStep"))),
                      key=lambda x: int(g.value(URIRef(x.iri), C("stepOrder")) or 0), reverse=True),
         evidence=evidence,
         rule=t(g.value(r, C("byRule"))),
         iri=str(r),
+        step=t(g.value(r, C("aboutStep"))),
+        gaps=gaps,
+        extension=kind is not None and (kind, C("catalogueOrigin"), C("ExtensionBeyondThePaper")) in g,
     )
 
 

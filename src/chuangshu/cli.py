@@ -213,9 +213,10 @@ _ENGINE = click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), de
 _AS_OF = click.option("--as-of", "as_of", default=None, metavar="DATE",
                       help=T("Assess as of a past date (YYYY-MM-DD, YYYY-MM or YYYY).",
                              "按过去某一日期评估（YYYY-MM-DD、YYYY-MM 或 YYYY）。"))
+_FILES = click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 _DATA_FILES = click.option("--data", "paths", multiple=True, type=click.Path(path_type=Path),
-                           help=T("Case data files (default: the bundled data); repeatable.",
-                                  "案例数据文件（默认：内置数据），可重复。"))
+                           help=T("Case data files, as the FILES arguments (default: the bundled data); repeatable.",
+                                  "案例数据文件，同 FILES 参数（默认：内置数据），可重复。"))
 def _remote_options(f):
     """--user, --password (asked for when given without a value), --timeout and --max-reply."""
     f = click.option("--max-reply", "max_reply", type=click.IntRange(1, 1_000_000), default=512, show_default=True,
@@ -441,18 +442,19 @@ def synth(ctx, n, seed, output):
     "解释某一社区的阶段与每条建议：其背后的事实与规则链。",
 ))
 @click.argument("community")
+@_FILES
 @_DATA_FILES
 @_AS_OF
 @_REASONER
 @_ENGINE
 @click.pass_context
-def explain(ctx, community, paths, as_of, reasoner, engine):
+def explain(ctx, community, files, paths, as_of, reasoner, engine):
     from .assess import assess_reasoned, parse_as_of, reasoned_graph
     from .render import explain_text
 
     lang = _lang(ctx)
     date = parse_as_of(as_of) if as_of else None
-    graph = _load_checked(tuple(paths), lang)
+    graph = _load_checked(tuple(files) + tuple(paths), lang)
     reasoned, name = reasoned_graph(graph, reasoner)
     result = assess_reasoned(reasoned, name, as_of=date, engine=engine, lang=lang)
     click.echo(explain_text(result, reasoned + result.graph, community, lang), nl=False)
@@ -463,16 +465,17 @@ def explain(ctx, community, paths, as_of, reasoner, engine):
     "列出某一社区有日期的举措所推得的阶段变化。",
 ))
 @click.argument("community")
+@_FILES
 @_DATA_FILES
 @_REASONER
 @_ENGINE
 @click.pass_context
-def timeline(ctx, community, paths, reasoner, engine):
+def timeline(ctx, community, files, paths, reasoner, engine):
     from .assess import timeline as run_timeline
     from .render import timeline_text
 
     lang = _lang(ctx)
-    graph = _load_checked(tuple(paths), lang)
+    graph = _load_checked(tuple(files) + tuple(paths), lang)
     label, rows = run_timeline(graph, community, reasoner=reasoner, engine=engine, lang=lang)
     click.echo(timeline_text(label, rows, lang), nl=False)
 
@@ -484,6 +487,7 @@ def timeline(ctx, community, paths, reasoner, engine):
     "（本体、数据、OWL 蕴涵、评估）或远程端点。",
 ))
 @click.argument("query", required=False)
+@_FILES
 @click.option("--list", "list_", is_flag=True, help=T("List the query library.", "列出查询库。"))
 @_DATA_FILES
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
@@ -503,7 +507,7 @@ def timeline(ctx, community, paths, reasoner, engine):
 @_REASONER
 @_ENGINE
 @click.pass_context
-def query(ctx, query, list_, paths, params, endpoint, graphs, user, password, timeout, max_reply, allow_service, fmt,
+def query(ctx, query, files, list_, paths, params, endpoint, graphs, user, password, timeout, max_reply, allow_service, fmt,
           as_of, reasoner, engine):
     from .assess import knowledge_graph, parse_as_of
     from .library import find_query, library, parse_param, refuse_service, render, run_local, run_remote
@@ -521,7 +525,7 @@ def query(ctx, query, list_, paths, params, endpoint, graphs, user, password, ti
     else:
         refuse_service(q, allow_service)
         date = parse_as_of(as_of) if as_of else None
-        graph = _load_checked(tuple(paths), lang)
+        graph = _load_checked(tuple(files) + tuple(paths), lang)
         table = run_local(q, knowledge_graph(graph, as_of=date, reasoner=reasoner, engine=engine), bindings, engine,
                           allow_service=allow_service)
     click.echo(render(table, fmt))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import PROV, RDF
+from rdflib.namespace import PROV
 
 from .assess import Assessment, CommunityResult, label_of
 from .i18n import pick
@@ -29,56 +29,123 @@ def _short(iri: str) -> str:
     return iri.rsplit("/", 1)[-1].split("#")[-1]
 
 
+def _stage_line(c: CommunityResult, L) -> str:
+    stage = c.stage.label if c.stage else "?"
+    early = L(" (begun before the previous cycle closed)", "（前一循环闭合之前即已开始）") if c.begun_early else ""
+    if c.ready_to_move_on:
+        nxt = L(f" — ready to move on; next stage: {c.next_stage.label}", f" —— 可进入下一阶段；下一阶段：{c.next_stage.label}") \
+            if c.next_stage else L(" — ready to move on", " —— 可进入下一阶段")
+    else:
+        nxt = ""
+    return stage + early + nxt
+
+
+def type_text(c: CommunityResult, L) -> str:
+    if c.capital_type is None:
+        return L("undetermined — record the community's form (one that implies a type) or an explicit capital-type assessment",
+                 "未定——请记录社区形态（可推定类型者）或社会资本类型的明确判定")
+    basis = f" ({c.capital_type_basis.label})" if c.capital_type_basis else ""
+    return c.capital_type.label + basis
+
+
+def coded_text(items, L) -> str:
+    """Values with a mark where they come from the type's defaults rather than the researcher's coding."""
+    out = []
+    for x in items:
+        mark = L(" (type default)", "（类型默认）") if x.basis.iri.endswith("#TypeDefault") else ""
+        out.append(x.term.label + mark)
+    return ", ".join(out)
+
+
+def step_short_text(st, readings: dict, L) -> list[str]:
+    """What the community has for an open step, and why it does not count: its scope, or its form."""
+    lines = []
+    for i in st.partly_by:
+        r = readings.get(i.iri)
+        if r is None:
+            continue
+        name = f"{_short(i.iri)} {i.label}"
+        dims = ", ".join(x.term.label for x in r.dimensions if x.term.iri == st.dimension.iri) or st.dimension.label
+        good_scopes = [x.term.label for x in r.scopes if st.counts_scope(x.term.iri)]
+        mechs = [x.term for x in r.mechanisms]
+        if good_scopes and all(m.iri.endswith("#UnspecifiedMechanism") for m in mechs):
+            lines.append(L(f"{dims} ({', '.join(good_scopes)}) is recorded without a mechanism ({name}): record how it works — "
+                           f"this step counts only certain forms",
+                           f"{dims}（{'、'.join(good_scopes)}）的记录没有作用机制（{name}）：请记录其作用方式——本环节只计入特定形式"))
+        elif good_scopes and not any(st.counts_mechanism(m.iri) for m in mechs):
+            form = ", ".join(f"“{m.label}”" for m in mechs)
+            lines.append(L(f"{dims} ({', '.join(good_scopes)}) exists only as {form} ({name}): not the form this step counts",
+                           f"{dims}（{'、'.join(good_scopes)}）仅以{form}的形式存在（{name}）：不是本环节计入的形式"))
+        else:
+            scopes = ", ".join(x.term.label for x in r.scopes)
+            lines.append(L(f"{dims} only in {scopes} ({name}): not a scope this step counts",
+                           f"{dims}仅见于{scopes}（{name}）：不是本环节计入的关系范围"))
+    return lines
+
+
+def evidence_lines(e, L, indent: str) -> list[str]:
+    origin = L("the paper", "论文案例") if e.from_paper else L("public report", "公开报道")
+    lines = [f"{indent}{L('evidence', '证据')}: {_short(e.intervention.iri)} {e.intervention.label} ({e.community.label}; {origin})"]
+    for q in e.quotations:
+        lines.append(f"{indent}  “{q['text']}”（{q['code']}）")
+    return lines
+
+
 def community_text(c: CommunityResult, lang: str) -> list[str]:
     L = lambda en, zh: pick(lang, en, zh)  # noqa: E731
     lines = [f"{c.community.label}  ({c.community.iri})"]
     lines.append("  " + L("as of", "评估日期") + ": " + (c.as_of or L("all recorded interventions", "全部已记录举措")))
-    ctype = c.capital_type.label if c.capital_type else L("unknown", "未知")
-    basis = f" ({c.capital_type_basis.label})" if c.capital_type_basis else ""
-    lines.append("  " + L("social-capital type", "社会资本类型") + f": {ctype}{basis}")
+    lines.append("  " + L("social-capital type", "社会资本类型") + f": {type_text(c, L)}")
     if c.capital_type_conflict:
+        ctype = c.capital_type.label if c.capital_type else "?"
         lines.append("  " + L(
             f"warning: the explicit assessment ({ctype}) disagrees with the form-implied type "
             f"({c.form_implied_type.label if c.form_implied_type else '?'}); the assessment wins",
             f"警告：明确判定（{ctype}）与形态推定的类型（{c.form_implied_type.label if c.form_implied_type else '?'}）不一致，以判定为准"))
-    stage = c.stage.label if c.stage else "?"
-    ready = L(" — ready to move on", " —— 可进入下一阶段") if c.ready_to_move_on else ""
-    lines.append("  " + L("stage", "阶段") + f": {stage}{ready}")
+    lines.append("  " + L("stage", "阶段") + f": {_stage_line(c, L)}")
     for key, en, zh in (("InitialCycle", "initial cycle", "初始循环"), ("AdvancedCycle", "advanced cycle", "高阶循环")):
         basis = c.cycle_closures.get(CS + key)
         state = (L("closed", "已闭合") + f" ({basis.label})") if basis else L("open", "未闭合")
         lines.append(f"  {L(en, zh)}: {state}")
-    # dimension × scope table
-    dims = []
-    for f in c.findings:
-        if f.dimension.label not in dims:
-            dims.append(f.dimension.label)
     lines.append("  " + L("established (dimension × scope, by interventions)", "已建立（维度 × 关系范围，及其举措）") + ":")
     if not c.findings:
         lines.append("    " + L("nothing yet", "尚无"))
     for f in c.findings:
         names = ", ".join(_short(i.iri) for i in f.interventions)
         lines.append(f"    {pad(f.dimension.label, 26)} {pad(f.scope.label, 32)} {names}")
+    if c.planned:
+        lines.append("  " + L("planned (not counted)", "计划中（不计入）") + ":")
+        for r in c.planned:
+            lines.append(f"    {_short(r.intervention.iri)} {r.intervention.label} [{coded_text(r.dimensions, L)} · {coded_text(r.scopes, L)}]")
     if c.gaps:
-        lines.append("  " + L("gaps of the cycle due to close", "待闭合循环的缺口") + ":")
+        readings = {r.intervention.iri: r for r in c.readings}
+        steps = {st.step.iri: st for st in c.steps}
+        lines.append("  " + L("gaps of the cycles due to close", "待闭合循环的缺口") + ":")
         for gap in c.gaps:
-            lines.append(f"    {gap['order']}. {gap['dimension']['label']} — {gap['scope_group']['label']} ({gap['cycle']['label']})")
+            st = steps.get(gap["step"]["iri"])
+            lines.append(f"    {gap['rank']}. {gap['cycle']['label']} — {gap['step']['label']} ({gap['dimension']['label']})")
+            if st is not None:
+                lines.append(f"       {L('needs', '要求')}: {st.requirement}")
+                lines.extend(f"       {x}" for x in step_short_text(st, readings, L))
     lines.append("  " + L("recommended next", "建议下一步") + ":")
     if not c.recommendations:
         lines.append("    " + L("none", "无"))
     for n, r in enumerate(c.recommendations, 1):
         if r.intervention_type:
-            what = f"{r.intervention_type.label} [{r.dimension.label} · {r.scope_group.label}]"
+            scopes = ", ".join(x.label for x in r.scopes)
+            ext = L("; beyond the paper", "；论文之外的扩展") if r.extension else ""
+            what = f"{r.intervention_type.label} [{r.dimension.label} · {scopes}{ext}]"
         elif r.actor_kind:
             what = L(f"extend the boundary to: {r.actor_kind.label}", f"将边界扩展至：{r.actor_kind.label}")
         else:
             what = r.kind.label + (" — " + " → ".join(s.label for s in r.steps) if r.steps else "")
         lines.append(f"    {n}. {what}")
         lines.append(f"       {L('why', '理由')}: {r.reason}")
+        others = [g["step"]["label"] for g in r.gaps if r.step is None or g["step"]["iri"] != r.step.iri]
+        if others:
+            lines.append(f"       {L('also fills', '还可填补')}: {', '.join(others)}")
         for e in r.evidence:
-            lines.append(f"       {L('evidence', '证据')}: {_short(e.intervention.iri)} {e.intervention.label} ({e.community.label})")
-            for q in e.quotations:
-                lines.append(f"         “{q['text']}”（{q['code']}）")
+            lines.extend(evidence_lines(e, L, "       "))
     return lines
 
 
@@ -102,56 +169,96 @@ def _rule(graph: Graph, node, lang: str) -> str:
     return pick(lang, "  [rule: ", "  [规则：") + label_of(graph, rule, lang) + (f" — {source}" if source else "") + "]"
 
 
+def _quotes(g: Graph, node, indent: str) -> list[str]:
+    out = []
+    for q in sorted(g.subjects(URIRef(CS + "evidences"), node), key=str):
+        code = g.value(g.value(q, URIRef(CS + "fromInterview")), URIRef(CS + "interviewCode"))
+        out.append(f"{indent}“{g.value(q, URIRef(CS + 'quotationText'))}”（{code}）")
+    return out
+
+
+def reading_text(r, L) -> str:
+    """An intervention as the assessment reads it: dimension · scope · mechanism, and whether it counts."""
+    state = "" if r.counts else (L(" — not counted: ", " —— 不计入：") + r.status.label)
+    types = ", ".join(x.label for x in r.types)
+    return (f"{_short(r.intervention.iri)} {r.intervention.label} ({types}) [{coded_text(r.dimensions, L)} · "
+            f"{coded_text(r.scopes, L)} · {coded_text(r.mechanisms, L)}]{state}")
+
+
 def explain_text(a: Assessment, view: Graph, key: str, lang: str) -> str:
-    """The chain of facts and rules behind one community's stage and recommendations."""
+    """The chain of facts and rules behind one community's stage and recommendations: its type,
+    why it is at this stage, each cycle step satisfied (by which interventions, read how) or
+    missing (and what the community has that falls short), what it has done, and each
+    recommendation with its reason and evidence."""
     L = lambda en, zh: pick(lang, en, zh)  # noqa: E731
     c = a.community(key)
     node = URIRef(c.iri)
     g = view
     lab = lambda n: label_of(g, n, lang)  # noqa: E731
-    out = [f"{c.community.label}: {L('stage', '阶段')} {c.stage.label if c.stage else '?'}"
-           + (L(", ready to move on", "，可进入下一阶段") if c.ready_to_move_on else "")
-           + L("  [rules: reached stages, current stage — queries/rules/40-reached-stages.rq, 45-current-stage.rq]",
-               "  [规则：已到达阶段、当前阶段 —— queries/rules/40-reached-stages.rq、45-current-stage.rq]")]
-    out.append(f"  ← {L('social-capital type', '社会资本类型')}: {c.capital_type.label if c.capital_type else '?'}"
-               f" ({c.capital_type_basis.label if c.capital_type_basis else ''}){_rule(g, node, lang)}")
+    readings = {r.intervention.iri: r for r in c.readings}
+    out = [f"{c.community.label}: {L('stage', '阶段')} {_stage_line(c, L)}"
+           + L("  [rules: queries/rules/40-reached-stages.rq, 45-current-stage.rq]",
+               "  [规则：queries/rules/40-reached-stages.rq、45-current-stage.rq]")]
+    out.append(f"  ← {L('social-capital type', '社会资本类型')}: {type_text(c, L)}{_rule(g, node, lang)}")
     for source in g.objects(node, PROV.wasDerivedFrom):
         if source != URIRef(c.community.iri):
             out.append(f"      ← {lab(source)}")
-    for cycle_iri, basis in sorted(c.cycle_closures.items()):
-        closure = next(x for x in g.objects(node, URIRef(CS + "hasClosure"))
-                       if str(g.value(x, URIRef(CS + "aboutCycle"))) == cycle_iri)
-        out.append(f"  ← {lab(URIRef(cycle_iri))} {L('closed', '已闭合')} ({basis.label}){_rule(g, closure, lang)}")
-        for f in sorted(g.objects(closure, PROV.wasDerivedFrom), key=str):
-            if f == node:
-                continue
-            out.append(f"      ← {lab(g.value(f, URIRef(CS + 'aboutDimension')))} · {lab(g.value(f, URIRef(CS + 'aboutScope')))}{_rule(g, f, lang)}")
-            for i in sorted(g.objects(f, PROV.wasDerivedFrom), key=str):
-                types = sorted(lab(t) for t in g.objects(i, RDF.type) if str(t).startswith(CS))
-                out.append(f"          ← {_short(str(i))} {lab(i)} ({', '.join(types)})")
-                for q in sorted(g.subjects(URIRef(CS + "evidences"), i), key=str):
-                    code = g.value(g.value(q, URIRef(CS + "fromInterview")), URIRef(CS + "interviewCode"))
-                    out.append(f"              “{g.value(q, URIRef(CS + 'quotationText'))}”（{code}）")
-    for gap in c.gaps:
-        out.append(f"  ← {L('open', '未闭合')}: {gap['cycle']['label']} — {L('missing', '缺')} {gap['dimension']['label']}"
-                   f" ({gap['scope_group']['label']})  [{L('rule', '规则')}: queries/rules/50-gaps.rq]")
+    if c.stage is not None and c.stage.iri.endswith("#Warming"):
+        begun = sorted({r.intervention.iri for r in c.readings if r.counts and any(
+            (URIRef(c.stage.iri), URIRef(CS + "stageScope"), URIRef(s.term.iri)) in g for s in r.scopes)})
+        out.append("  ← " + L("warming has begun: interventions with merchants or resident units — ",
+                              "升温已开始：涉及商户或驻地单位的举措——") + ", ".join(_short(i) for i in begun))
+        if c.begun_early:
+            out.append("      " + L("begun before the initial cycle closed: the gaps of the initial cycle come first",
+                                    "初始循环闭合之前即已开始：先补初始循环的缺口"))
+    by_cycle: dict[str, list] = {}
+    for st in c.steps:
+        by_cycle.setdefault(st.cycle.iri, []).append(st)
+    for cycle_iri, steps in by_cycle.items():
+        basis = c.cycle_closures.get(cycle_iri)
+        cycle = lab(URIRef(cycle_iri))
+        if basis is not None:
+            closure = next(x for x in g.objects(node, URIRef(CS + "hasClosure"))
+                           if str(g.value(x, URIRef(CS + "aboutCycle"))) == cycle_iri)
+            out.append(f"  ← {cycle} {L('closed', '已闭合')} ({basis.label}){_rule(g, closure, lang)}")
+            if basis.iri.endswith("#ClosedByPreExistingCapital"):
+                out.append("      " + L("a high-social-capital community relies on the momentum of its existing cycle: it has begun "
+                                        "its entry stage, or records no intervention of its own in this cycle's scopes",
+                                        "高社会资本型社区依托既有循环势能：已开始其起始阶段，或未在本循环的关系范围中记录自身举措"))
+        else:
+            out.append(f"  ← {cycle} {L('open', '未闭合')}  [{L('rule', '规则')}: queries/rules/25-steps.rq, 30-cycles.rq]")
+        for st in steps:
+            if st.satisfied:
+                out.append(f"      ✓ {st.step.label} ({st.dimension.label})")
+                for i in st.satisfied_by:
+                    out.append(f"          ← {reading_text(readings[i.iri], L)}" if i.iri in readings else f"          ← {i.label}")
+                    out.extend(_quotes(g, URIRef(i.iri), "              "))
+            elif basis is not None:
+                out.append(f"      · {st.step.label} ({st.dimension.label}) — {L('carried by pre-existing capital', '由原生社会资本承载')}")
+            else:
+                out.append(f"      ✗ {st.step.label} ({st.dimension.label}) — {L('needs', '要求')}: {st.requirement}")
+                for line in step_short_text(st, readings, L):
+                    out.append(f"          {line}")
+    others = [r for r in c.readings if not r.counts or not any(r.intervention.iri in {i.iri for i in st.satisfied_by} for st in c.steps)]
+    if others:
+        out.append("  " + L("other interventions recorded (not satisfying a step, or not counted):",
+                            "其他已记录的举措（未满足任何环节，或不计入）："))
+        for r in others:
+            out.append(f"    {reading_text(r, L)}")
+            out.extend(_quotes(g, URIRef(r.intervention.iri), "        "))
     out.append(L("recommendations:", "建议："))
+    if not c.recommendations:
+        out.append("  " + L("none", "无"))
     for n, r in enumerate(c.recommendations, 1):
         title = r.intervention_type.label if r.intervention_type else (
             r.actor_kind.label if r.actor_kind else r.kind.label)
-        rec = URIRef(r.iri)
-        out.append(f"  {n}. {title}{_rule(g, rec, lang)}")
+        out.append(f"  {n}. {title}{_rule(g, URIRef(r.iri), lang)}")
         out.append(f"     {r.reason}")
-        for src in sorted(g.objects(rec, PROV.wasDerivedFrom), key=str):
-            if (src, RDF.type, URIRef(CS + "CapitalGap")) in g:
-                what = L("gap: ", "缺口：") + f"{lab(g.value(src, URIRef(CS + 'aboutDimension')))} · {lab(g.value(src, URIRef(CS + 'aboutScopeGroup')))}"
-            else:
-                what = lab(src)
-            out.append(f"     ← {what}{_rule(g, src, lang)}")
+        for gap in r.gaps:
+            out.append(f"     ← {L('gap', '缺口')} {gap['rank']}: {gap['cycle']['label']} — {gap['step']['label']}  "
+                       f"[{L('rule', '规则')}: queries/rules/50-gaps.rq]")
         for e in r.evidence:
-            out.append(f"     {L('evidence', '证据')}: {_short(e.intervention.iri)} {e.intervention.label} ({e.community.label})")
-            for q in e.quotations:
-                out.append(f"       “{q['text']}”（{q['code']}）")
+            out.extend(evidence_lines(e, L, "     "))
     return "\n".join(out) + "\n"
 
 

@@ -35,5 +35,11 @@ def data_files() -> list[Path]:
     return sorted(p for p in resource_dir("data").glob("*.ttl"))
 
 
+def reference_files() -> list[Path]:
+    """The reference cases that evidence recommendations: the paper's D and S (the bundled case
+    data) and the development set of communities from public reports (``data/cases``)."""
+    return data_files() + sorted((resource_dir("data") / "cases").glob("*.ttl"))
+
+
 def shapes_files() -> list[Path]:
     return sorted(resource_dir("shapes").glob("*.ttl"))

@@ -71,7 +71,7 @@ class ScaleRun:
     # ---- validate ------------------------------------------------------------------------
     def validate(self, *, lang: str = "en", allow_warnings: bool = False):
         from .fastshacl import compile_shapes
-        from .validate import Report, Result, _text, compact, format_value, shapes_graph
+        from .validate import Report, Result, _text, compact, fill_message, format_value, shapes_graph
 
         def run():
             shapes = shapes_graph()
@@ -83,11 +83,13 @@ class ScaleRun:
                     value, path = row.get("value"), row.get("path")
                     if value is None and c.component == "sh:SPARQLConstraintComponent":
                         value = row["this"]  # SHACL: a node shape's value node is its focus node
+                    template = _text(shapes, c.node, URIRef("http://www.w3.org/ns/shacl#message"), lang) or ""
                     results.append(Result(
                         severity=c.severity, focus=str(focus), focus_label=self._label(row["this"], lang) or compact(focus),
                         path=compact(from_oxigraph(path)) if path is not None else c.path,
                         value=format_value(from_oxigraph(value), self._label(value, lang)) if value is not None else None,
-                        message=_text(shapes, c.node, URIRef("http://www.w3.org/ns/shacl#message"), lang) or "",
+                        message=fill_message(template, {k: v.value for k, v in row.items()},
+                                             lambda iri: self._label(ox.NamedNode(iri), lang)),
                         constraint=compact(c.constraint), shape=compact(c.shape), component=c.component, file=None))
             results.sort(key=lambda x: ({"Violation": 0, "Warning": 1, "Info": 2}[x.severity], x.focus, x.constraint, x.value or ""))
             return Report(results=results, allow_warnings=allow_warnings, report_graph=None)
@@ -102,6 +104,19 @@ class ScaleRun:
                 if getattr(l, "language", None) == want:
                     return l.value
         return labels[0].value if labels else None
+
+    def add_reference_cases(self) -> None:
+        """The reference communities the data do not hold, as evidence for recommendations
+        (the same triples the reference path adds: :func:`chuangshu.assess.reference_triples`)."""
+        from .assess import reference_triples
+        from .load import CS
+        from .rules import to_ox
+
+        def run():
+            own = {from_oxigraph(q.subject) for q in self.store.quads_for_pattern(
+                None, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(CS + "Community"))}
+            self.store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in reference_triples(own))
+        self._timed("load", run)
 
     # ---- reason and rules -------------------------------------------------------------------
     def reason(self) -> None:
@@ -173,6 +188,7 @@ def run_pipeline(files: list[Path], *, as_of: Literal | None = None, progress: b
         report = run.validate(lang=lang, allow_warnings=allow_warnings) if validate and not parallel else None
         if report is not None and check is not None:
             check(report)  # before anything is inferred
+        run.add_reference_cases()  # after validation, which sees the user's data alone
         run.reason()
         run.rules(as_of)
         if pending is not None:

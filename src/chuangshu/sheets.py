@@ -13,6 +13,7 @@ Column kinds:
 ``date``   xsd:date, xsd:gYearMonth or xsd:gYear, by the precision written
 ``number`` xsd:integer, or xsd:decimal when it has a fraction
 ``ref``    IDs of other records (or ``prefix:local``, ``<IRI>``)
+``iri``    a web address (http or https)
 ``code``   terms from a code list, by code, label or ``prefix:local``
 ``type``   like ``code``, for ``rdf:type``
 
@@ -142,14 +143,34 @@ SHEETS: tuple[Sheet, ...] = (
            COMMUNITY,
            Column("organizer", "organizer", "组织者", C("organizer"), "ref", multi=True),
            Column("participants", "participants", "参与者", C("participant"), "ref", multi=True),
-           Column("builds", "builds", "培育维度", C("builds"), "code", codes="dimensions", multi=True),
-           Column("scope", "relation scope", "关系范围", C("targetsScope"), "code", codes="scopes", multi=True),
+           Column("builds", "builds", "培育维度", C("builds"), "code", codes="dimensions", multi=True,
+                  help_en="Your coding: it counts as recorded. Leave empty to take the type's default (codes sheet); "
+                          "required for the type OtherIntervention.",
+                  help_zh="研究者的编码：按记录计入。留空则取该类型的默认值（见 codes 表）；类型为 OtherIntervention 时必填。"),
+           Column("scope", "relation scope", "关系范围", C("targetsScope"), "code", codes="scopes", multi=True,
+                  help_en="Your coding: it counts as recorded. Leave empty to take the type's default; required for OtherIntervention.",
+                  help_zh="研究者的编码：按记录计入。留空则取该类型的默认值；类型为 OtherIntervention 时必填。"),
+           Column("mechanism", "mechanism", "作用机制", C("viaMechanism"), "code", codes="mechanisms", multi=True,
+                  help_en="How it works, where the source shows it (points, a contract, one-way giving …); empty: the type's default. "
+                          "Reciprocity with merchants counts for norm iteration only as a contract.",
+                  help_zh="来源显示的作用方式（积分、契约、单向捐助等）；留空则取类型默认值。与商户之间的互惠只有以契约形式才计入规范迭代。"),
+           Column("status", "status", "状态", C("interventionStatus"), "code", codes="statuses",
+                  help_en="Planned, Ongoing, Implemented or Discontinued; empty means implemented. Planned ones are shown, never counted.",
+                  help_zh="计划中、进行中、已实施或已停止；留空即已实施。计划中的举措予以展示，但不计入。"),
            Column("part_of", "part of", "所属举措", C("partOfIntervention"), "ref"),
            Column("realizes_step", "contract step", "六约步骤", C("realizesStep"), "code", codes="contract-steps"),
            Column("start_date", "start date", "开始时间", C("startDate"), "date",
                   help_en="2022-08-01, 2022-08, 2022, 2022/8/1, 2022年8月 …; only as precise as the source.",
                   help_zh="2022-08-01、2022-08、2022、2022/8/1、2022年8月等；精度以来源为准。"),
-           Column("end_date", "end date", "结束时间", C("endDate"), "date"),
+           Column("started_by", "started no later than", "不晚于", C("startNoLaterThan"), "date",
+                  help_en="When the source says only “by 2012” or reports it in 2025: it counts from this date.",
+                  help_zh="来源只说“截至 2012 年”或于 2025 年报道时填写：自此日期起计入。"),
+           Column("started_after", "started no earlier than", "不早于", C("startNoEarlierThan"), "date",
+                  help_en="The first year of a range such as “2022–2023” (put 2023 in started_by).",
+                  help_zh="如“2022—2023 年”中的 2022（2023 填入“不晚于”）。"),
+           Column("end_date", "end date", "结束时间", C("endDate"), "date",
+                  help_en="For a discontinued intervention: it counts only before this date.",
+                  help_zh="已停止的举措：只在此日期之前计入。"),
            Column("date_status", "date status", "日期状态", C("dateStatus"), "code", codes="fact-statuses"),
            Column("recurrence", "recurrence", "周期", C("recurrence"),
                   help_en="An iCalendar rule such as FREQ=YEARLY.", help_zh="iCalendar 规则，如 FREQ=YEARLY。"),
@@ -195,6 +216,9 @@ SHEETS: tuple[Sheet, ...] = (
            Column("exact_value", "exact value", "确数", C("exactValue"), "number"),
            Column("more_than", "more than", "下限（余）", C("moreThan"), "number",
                   help_en="For “more than N” (N 余): the lower bound.", help_zh="“N 余”时填下限 N。"),
+           Column("approximate_value", "about", "约数", C("approximateValue"), "number",
+                  help_en="For “about N” (约 N): the figure; fill one of exact_value, more_than, approximate_value.",
+                  help_zh="“约 N”时填 N；确数、下限、约数三者填其一。"),
            help_en="Counts and shares the source gives.", help_zh="来源给出的数量与比例。"),
     _sheet("assessments", "capital-type assessments", "社会资本类型判定", [C("CapitalTypeAssessment")],
            Column("community", "community", "所属社区", C("assessesCommunity"), "ref"),
@@ -217,7 +241,13 @@ SHEETS: tuple[Sheet, ...] = (
            Column("start_date", "start date", "开始时间", C("startDate"), "date"),
            Column("end_date", "end date", "结束时间", C("endDate"), "date"),
            Column("associated_with", "carried out by", "实施者", PROV.wasAssociatedWith, "ref", multi=True),
-           help_en="Publications, fieldwork and their authors.", help_zh="文献、实地调查及其作者。"),
+           Column("url", "web address", "网址", URIRef("https://schema.org/url"), "iri"),
+           Column("publisher", "publisher", "发布者", DCTERMS.publisher,
+                  help_en="The outlet the page credits (a news site, a government office).", help_zh="页面所署的发布机构（新闻网站、政府部门）。"),
+           Column("issued", "published on", "发布日期", DCTERMS.issued, "date"),
+           Column("accessed", "accessed on", "访问日期", C("accessedOn"), "date"),
+           help_en="Publications, news reports, government pages, fieldwork and their authors.",
+           help_zh="文献、新闻报道、政府网页、实地调查及其作者。"),
 )
 
 STATEMENTS = Sheet("statements", "other statements", "其他陈述", (), (

@@ -128,6 +128,14 @@ def parse_ref(text: str):
     return mint(text)
 
 
+def parse_web_address(text: str) -> URIRef:
+    """A web address (http or https), with or without angle brackets."""
+    iri = text[1:-1] if text.startswith("<") and text.endswith(">") else text
+    if not re.match(r"^https?://[^/\s]", iri, re.I) or not _IRI_OK.match(iri):
+        raise ValueError(("not a web address: write it as http://… or https://…", "不是网址：请写作 http://… 或 https://…"))
+    return URIRef(iri)
+
+
 def ref_text(term) -> str:
     """The inverse of :func:`parse_ref`."""
     if isinstance(term, BNode):
@@ -393,6 +401,8 @@ def _cell_terms(out: Imported, codes: _Codes, col: Column, raw, cell: Cell, subj
                 terms.append(parse_number(raw if not isinstance(raw, str) else part))
             elif col.kind in ("code", "type"):
                 terms.append(codes.code(part, col.codes))
+            elif col.kind == "iri":
+                terms.append(parse_web_address(part))
             elif col.kind == "ref":
                 term = parse_ref(part)
                 if isinstance(term, URIRef) and identifier_of(term) is not None and term not in defined \
@@ -520,6 +530,8 @@ def to_rows(graph: Graph, codes: dict | None = None) -> dict[str, list[list[str]
                 o = t[0] if col.inverse else t[2]
                 if col.kind in ("code", "type"):
                     text = code_of[col.codes].get(o)
+                elif col.kind == "iri":
+                    text = str(o) if isinstance(o, URIRef) and re.match(r"^https?://", str(o)) and _IRI_OK.match(str(o)) else None
                 elif col.kind == "ref":
                     text = ref_text(o) if isinstance(o, (URIRef, BNode)) else None
                     if text is not None and SPLIT.search(text):

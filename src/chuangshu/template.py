@@ -31,6 +31,7 @@ KIND_TEXT = {
     "date": ("date: 2022-08-01, 2022-08 or 2022", "日期：2022-08-01、2022-08 或 2022"),
     "number": ("number", "数字"),
     "ref": ("ID of another row", "其他行的编号"),
+    "iri": ("web address (http://… or https://…)", "网址（http://… 或 https://…）"),
     "code": ("code from the list", "代码表中的代码"),
     "type": ("kind from the list", "代码表中的类型"),
     "language": ("language tag (zh, en)", "语言标签（zh、en）"),
@@ -80,13 +81,54 @@ def _code_ranges(codes) -> dict[str, str]:
     return ranges
 
 
+def type_defaults(onto, iri) -> tuple[str, str, str]:
+    """What an intervention type builds by default, in zh and en (``dimension · scope · mechanism
+    · stage``), and whether it is the paper's or an extension; empty for any other code."""
+    from rdflib import URIRef
+
+    from .load import CS
+
+    node = URIRef(iri)
+    origin = onto.value(node, URIRef(CS + "catalogueOrigin"))
+    if origin is None:
+        return "", "", ""
+    kind = "paper｜论文" if origin == URIRef(CS + "FromThePaper") else "extension｜扩展"
+    if not any(onto.objects(node, URIRef(CS + "defaultDimension"))):
+        return "无默认值：须记录培育维度与关系范围", "no defaults: record builds and scope", kind
+
+    def labels(prop, lang):
+        return ", ".join(_label(onto, v, lang) for v in sorted(onto.objects(node, URIRef(CS + prop)), key=str)) or "—"
+
+    parts = ("defaultDimension", "defaultScope", "defaultMechanism", "typicalStage")
+    return " · ".join(labels(p, "zh") for p in parts), " · ".join(labels(p, "en") for p in parts), kind
+
+
+def _label(graph, node, lang) -> str:
+    from rdflib.namespace import RDFS
+
+    for o in graph.objects(node, RDFS.label):
+        if getattr(o, "language", None) == lang:
+            return str(o)
+    return str(node).rsplit("#", 1)[-1]
+
+
 def _codes_rows(codes) -> list[list[str]]:
-    return [[name, c.code, c.zh or "", c.en or "", c.definition_zh or "", c.definition_en or "", str(c.iri)]
-            for name in sorted(codes) for c in codes[name]]
+    from .load import load_ontology
+
+    onto = load_ontology()
+    rows = []
+    for name in sorted(codes):
+        for c in codes[name]:
+            zh, en, origin = type_defaults(onto, c.iri) if name == "intervention-types" else ("", "", "")
+            rows.append([name, c.code, c.zh or "", c.en or "", c.definition_zh or "", c.definition_en or "", str(c.iri),
+                         zh, en, origin])
+    return rows
 
 
 CODES_HEADER = ["list｜代码表", "code｜代码", "label_zh｜中文标签", "label_en｜英文标签",
-                "definition_zh｜中文定义", "definition_en｜英文定义", "iri｜IRI"]
+                "definition_zh｜中文定义", "definition_en｜英文定义", "iri｜IRI",
+                "defaults_zh｜默认（维度·范围·机制·阶段）", "defaults_en｜defaults (dimension · scope · mechanism · stage)",
+                "origin｜出处"]
 README_HEADER = ["sheet｜表", "column｜列", "meaning (English)", "含义（中文）"]
 
 
@@ -108,7 +150,7 @@ def layouts(graph: Graph | None = None, codes=None) -> list[SheetLayout]:
         widths = [36 if c.kind in ("lang",) else 18 for c in sheet.columns]
         out.append(SheetLayout(sheet.title, [c.header for c in sheet.columns],
                                ["\n".join(_describe(c)) for c in sheet.columns], rows.get(sheet.key, []), dropdowns, widths))
-    out.append(SheetLayout(CODES_TITLE, CODES_HEADER, [""] * len(CODES_HEADER), _codes_rows(codes), {}, [18, 30, 18, 28, 50, 50, 50]))
+    out.append(SheetLayout(CODES_TITLE, CODES_HEADER, [""] * len(CODES_HEADER), _codes_rows(codes), {}, [18, 30, 18, 28, 50, 50, 50, 50, 60, 14]))
     return out
 
 

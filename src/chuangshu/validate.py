@@ -7,6 +7,7 @@ fails; a Warning fails unless warnings are allowed; an Info never fails.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable
@@ -95,6 +96,32 @@ def format_value(value, label: str | None = None) -> str | None:
     return f"{compact(value)} ({label})" if label else compact(value)
 
 
+_IRI_IN_TEXT = re.compile(r"(?:https?|urn):[^\s，。；、：（）()<>\"“”‘’]+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def humanize(text: str, label) -> str:
+    """A message whose placeholders were filled with IRIs, with each IRI replaced by its label
+    (``label(iri)``, None when it has none) or its compact name."""
+    return _IRI_IN_TEXT.sub(lambda m: label(m.group(0)) or compact(URIRef(m.group(0))), text)
+
+
+def fill_message(template: str, values: dict, label) -> str:
+    """``{?var}`` and ``{$this}`` in a SHACL message filled with the solution's terms, as people read them."""
+    filled = re.sub(r"\{[?$](\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), template)
+    return humanize(filled, label)
+
+
+def _pick_message(report: Graph, result, lang: str) -> str | None:
+    """pySHACL fills a SPARQL constraint's {?var} placeholders but drops the messages' language
+    tags: tell the Chinese one by its characters."""
+    texts = [str(m) for m in report.objects(result, URIRef(SH + "resultMessage"))]
+    for text in texts:
+        if bool(_CJK.search(text)) == (lang == "zh"):
+            return text
+    return texts[0] if texts else None
+
+
 def _render_value(graph: Graph, value, lang: str) -> str | None:
     label = _text(graph, value, RDFS.label, lang) if isinstance(value, URIRef) else None
     return format_value(value, label)
@@ -163,9 +190,13 @@ def validate_graph(data: Graph, origin: dict | None = None, *, lang: str = "en",
         focus = report.value(r, URIRef(SH + "focusNode"))
         source = report.value(r, URIRef(SH + "sourceConstraint")) or report.value(r, URIRef(SH + "sourceShape"))
         severity = str(report.value(r, URIRef(SH + "resultSeverity"))).rsplit("#", 1)[-1]
-        # pySHACL drops the language of SPARQL messages: take them from the shapes graph.
+        # pySHACL drops the language of SPARQL messages: take them from the shapes graph, or,
+        # when they have placeholders, pySHACL's filled ones, with labels for the IRIs.
         message = _text(shapes, source, URIRef(SH + "message"), lang) \
             or _text(report, r, URIRef(SH + "resultMessage"), lang) or ""
+        if "{?" in message or "{$" in message:
+            message = humanize(_pick_message(report, r, lang) or message,
+                               lambda iri: _text(merged, URIRef(iri), RDFS.label, lang))
         path = report.value(r, URIRef(SH + "resultPath"))
         value = report.value(r, URIRef(SH + "value"))
         inverse = path is not None and not isinstance(path, URIRef)
