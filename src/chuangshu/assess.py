@@ -462,7 +462,9 @@ def timeline(graph: Graph, key: str, *, reasoner: str = "auto", engine: str = "o
     reasoned, name = reasoned_graph(graph, reasoner)
     first = assess_reasoned(reasoned, name, engine=engine, lang=lang).community(key)
     node = URIRef(first.community.iri)
-    dates = {str(d) for i in reasoned.subjects(C("inCommunity"), node) for d in reasoned.objects(i, C("startDate"))}
+    # every date at which what counts can change: a start, the latest start of “by 2012”, an end
+    dates = {str(d) for i in reasoned.subjects(C("inCommunity"), node)
+             for p in ("startDate", "startNoLaterThan", "endDate") for d in reasoned.objects(i, C(p))}
     dates |= {str(d) for d in reasoned.objects(node, C("programmeStart"))}
     rows = []
     ordered = sorted(dates)
