@@ -170,7 +170,7 @@ def test_query_cli_formats_and_errors():
     assert data["results"]["bindings"][0]["community"] == {"type": "uri", "value": CSD + "S"}
     assert runner.invoke(cli, ["query", "nosuch"]).exit_code == 2
     bad = runner.invoke(cli, ["query", "-"], input="SELEC ?x")
-    assert bad.exit_code == 2 and "bad query" in bad.output
+    assert bad.exit_code == 2 and "not a SPARQL query" in bad.output
     assert runner.invoke(cli, ["query", "cq01", "--param", "nosuch=1"]).exit_code == 2
     listing = runner.invoke(cli, ["--lang", "zh", "query", "--list"]).output
     assert "某社区哪些举措培育了信任" in listing

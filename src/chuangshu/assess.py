@@ -35,8 +35,11 @@ _DATE_FORMS = [
 
 
 def parse_as_of(text: str) -> Literal:
-    """``2022-08-15``, ``2022-08`` or ``2022`` as a typed literal at that precision."""
-    text = text.strip()
+    """``2022-08-15``, ``2022-08`` or ``2022`` as a typed literal at that precision; full-width digits
+    and dashes (as an input method types them) are read as their ASCII forms."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text).strip().replace("－", "-").replace("‐", "-")
     for pattern, datatype in _DATE_FORMS:
         if pattern.match(text):
             if datatype == XSD.date:

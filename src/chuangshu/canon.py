@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import BNode, Graph
 
 from .errors import InputError
 from .load import PREFIXES, parse_file
@@ -27,9 +27,12 @@ def canonical_turtle(graph: Graph) -> str:
     for prefix, ns in graph.namespaces():
         if prefix not in PREFIXES and any(term.startswith(str(ns)) for term in used):
             g.bind(prefix, ns)
+    has_blank_nodes = False
     for t in graph:
         g.add(t)
-    return g.serialize(format="longturtle", canon=True)
+        has_blank_nodes = has_blank_nodes or isinstance(t[0], BNode) or isinstance(t[2], BNode)
+    # canonicalization only renames blank nodes; without any it costs most of the time and changes nothing
+    return g.serialize(format="longturtle", canon=has_blank_nodes)
 
 
 def is_canonical(path: str | Path) -> bool:
@@ -63,12 +66,8 @@ def write_atomic(path: str | Path, content: str | bytes) -> None:
     if st is not None and not stat.S_ISREG(st.st_mode):
         raise InputError("not a regular file (a folder, FIFO, socket or device): choose another output",
                          "不是普通文件（而是目录、FIFO、套接字或设备）：请另选输出", where=str(path))
-    if st is not None:
-        mode = stat.S_IMODE(st.st_mode)
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask  # mkstemp makes 0600; a new file gets the usual permissions
+    # mkstemp makes 0600: an existing file keeps its mode, a new one gets the usual permissions
+    mode = stat.S_IMODE(st.st_mode) if st is not None else _new_file_mode()
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -86,6 +85,42 @@ def write_atomic(path: str | Path, content: str | bytes) -> None:
             raise InputError(f"cannot write the file: {err.strerror}; nothing was changed",
                              f"无法写入文件：{err.strerror}；未作任何改动", where=str(path)) from None
         raise
+
+
+def write_all_atomic(items: list[tuple[Path, str | bytes]]) -> None:
+    """Write several files as one: each goes to a temporary file first, and only when all of them
+    are written are they renamed into place; a failure (a full disk) leaves none of the new files
+    and every old one as it was."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, content in items:
+            path = Path(path)
+            if path.is_symlink():
+                path = Path(os.path.realpath(path))
+            if path.exists() and not path.is_file():
+                raise InputError("not a regular file (a folder, FIFO, socket or device): choose another output",
+                                 "不是普通文件（而是目录、FIFO、套接字或设备）：请另选输出", where=str(path))
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(tmp, stat.S_IMODE(path.stat().st_mode) if path.exists() else _new_file_mode())
+    except BaseException as err:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise InputError(f"cannot write the files: {err.strerror}; nothing was written",
+                             f"无法写入文件：{err.strerror}；未写出任何文件", where=str(staged[-1][1]) if staged else None) from None
+        raise
+    for tmp, path in staged:
+        os.replace(tmp, path)
+
+
+def _new_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def refuse_overwriting_inputs(outputs: Iterable[str | Path], inputs: Iterable[str | Path]) -> None:

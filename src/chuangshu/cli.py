@@ -7,6 +7,8 @@ locale; messages (results, errors) follow ``--lang``.
 from __future__ import annotations
 
 import json
+import os
+import re
 import sys
 from pathlib import Path
 
@@ -46,8 +48,19 @@ class _Command(click.Command):
         return _localize_help_option(super().get_help_option(ctx))
 
 
+EXIT_INTERNAL = 3   # a bug, never "does not conform" (1) nor "unusable input" (2)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def echo(text: str = "", **kwargs) -> None:
+    """click.echo without control characters: a label or a server's reply cannot move the cursor,
+    recolour or retitle the user's terminal."""
+    click.echo(_CONTROL.sub("?", str(text)), **kwargs)
+
+
 class _Cli(click.Group):
-    """Turns project errors into one line on stderr and exit code 2, no traceback."""
+    """Turns project errors into one line on stderr and exit code 2, and anything unexpected into one
+    line and exit code 3 (set CHUANGSHU_DEBUG=1 for the traceback); never a traceback by default."""
 
     command_class = _Command
 
@@ -55,12 +68,36 @@ class _Cli(click.Group):
         return _localize_help_option(super().get_help_option(ctx))
 
     def invoke(self, ctx: click.Context):
+        lang = (ctx.obj or {}).get("lang", _HELP_LANG)
         try:
             return super().invoke(ctx)
         except ChuangshuError as err:
-            lang = (ctx.obj or {}).get("lang", _HELP_LANG)
-            click.echo(err.message(lang), err=True)
+            echo(err.message((ctx.obj or {}).get("lang", lang)), err=True)
             ctx.exit(err.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except KeyboardInterrupt:
+            echo(pick(lang, "interrupted", "已中断"), err=True)
+            ctx.exit(130)
+        except BrokenPipeError:
+            sys.stderr.close()  # the reader went away (| head): nothing more to say
+            ctx.exit(0)
+        except RecursionError:
+            echo(pick(lang, "the input nests too deeply to be processed (a list or an element nested thousands deep)",
+                      "输入嵌套过深，无法处理（列表或元素嵌套达数千层）"), err=True)
+            ctx.exit(2)
+        except MemoryError:
+            echo(pick(lang, "out of memory", "内存不足"), err=True)
+            ctx.exit(EXIT_INTERNAL)
+        except Exception as err:  # noqa: BLE001 - the last line of defence: one line, a distinct exit code
+            if os.environ.get("CHUANGSHU_DEBUG"):
+                raise
+            detail = (str(err).splitlines() or [""])[0][:200]
+            echo(pick(lang, f"internal error ({type(err).__name__}: {detail}); this is a bug — run again with "
+                            f"CHUANGSHU_DEBUG=1 for the traceback and report it",
+                      f"内部错误（{type(err).__name__}：{detail}）；这是程序缺陷——请设置 CHUANGSHU_DEBUG=1 重新运行以查看回溯并报告"),
+                 err=True)
+            ctx.exit(EXIT_INTERNAL)
 
 
 @click.group(cls=_Cli, help=T(
@@ -75,8 +112,24 @@ class _Cli(click.Group):
                      "输出信息的语言（默认取自系统区域设置，否则为 en）。"))
 @click.pass_context
 def cli(ctx: click.Context, lang: str | None) -> None:
+    import warnings
+
+    from .errors import Notice
+
     ctx.ensure_object(dict)
     ctx.obj["lang"] = lang or default_lang()
+    chosen = ctx.obj["lang"]
+
+    def show(message, category, *args, **kwargs):  # one line on stderr, in the chosen language
+        text = message.message(chosen) if isinstance(message, Notice) else str(message)
+        echo(pick(chosen, "warning: ", "警告：") + text, err=True)
+
+    warnings.showwarning = show
+    # rdflib logs a traceback for every literal it cannot convert (a 5,000-digit integer); the value is
+    # kept as written and the shapes report it, so its log stays quiet here
+    import logging
+
+    logging.getLogger("rdflib").setLevel(logging.ERROR)
 
 
 def _lang(ctx: click.Context) -> str:
@@ -102,9 +155,9 @@ def summary(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
     graph = load_graph(paths or None)
     info = summarize(graph)
     if fmt == "json":
-        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+        echo(json.dumps(info, ensure_ascii=False, indent=2))
         return
-    click.echo(pick(lang, "chuangshu knowledge graph", "创熟知识图谱"))
+    echo(pick(lang, "chuangshu knowledge graph", "创熟知识图谱"))
     rows = [
         (pick(lang, "triples", "三元组"), info["triples"]),
         (pick(lang, "ontology classes", "本体类"), info["classes"]),
@@ -115,7 +168,7 @@ def summary(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
         rows.append((pick(lang, f"instances of cs:{name}", f"cs:{name} 实例"), count))
     width = max(len(r[0]) for r in rows)
     for name, value in rows:
-        click.echo(f"  {name.ljust(width)}  {value}")
+        echo(f"  {name.ljust(width)}  {value}")
 
 
 _SEVERITY_ZH = {"Violation": "违规", "Warning": "警告", "Info": "提示"}
@@ -177,16 +230,16 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, allow_warnin
     from .validate import validate_files
 
     lang = _lang(ctx)
-    report = validate_files(paths or None, lang=lang, allow_warnings=allow_warnings)
-    click.echo(_render_report(report, fmt, lang))
+    report = validate_files(paths or None, lang=lang, allow_warnings=allow_warnings, need_report_graph=fmt == "turtle")
+    echo(_render_report(report, fmt, lang))
     ctx.exit(0 if report.conforms else 1)
 
 
 def _stop_if_nonconforming(report, lang: str) -> None:
     """A Violation in the input stops the run: the report on stderr, exit 1."""
     if not report.conforms:
-        click.echo(_render_report(report, "text", lang), err=True)
-        click.echo(pick(lang, "the data does not conform to the shapes; fix it first (see chuangshu validate)",
+        echo(_render_report(report, "text", lang), err=True)
+        echo(pick(lang, "the data does not conform to the shapes; fix it first (see chuangshu validate)",
                         "数据不符合约束，请先修正（参见 chuangshu validate）"), err=True)
         raise click.exceptions.Exit(1)
 
@@ -222,7 +275,8 @@ def _remote_options(f):
     f = click.option("--max-reply", "max_reply", type=click.IntRange(1, 1_000_000), default=512, show_default=True,
                      metavar="MIB", help=T("Largest server reply read, in MiB.", "读取服务器应答的上限（MiB）。"))(f)
     f = click.option("--timeout", type=click.FloatRange(0.1, 86_400), default=120, show_default=True, metavar="SECONDS",
-                     help=T("Time allowed for each request to the server.", "每次请求服务器的时限（秒）。"))(f)
+                     help=T("Time allowed for each request to the server (for query, also for a local query).",
+                            "每次请求服务器的时限（秒）（对 query 而言，也是本地查询的时限）。"))(f)
     f = click.option("--password", default=None, envvar="CHUANGSHU_PASSWORD", prompt=T("Password", "密码"),
                      prompt_required=False, hide_input=True, help=T(
                          "Password: give --password alone to be asked for it, or set CHUANGSHU_PASSWORD "
@@ -240,7 +294,7 @@ def _endpoint(ctx, url, *, user, password, timeout, max_reply, update=None, stor
     from .sparql_client import Endpoint
 
     if password is not None and ctx.get_parameter_source("password") == ParameterSource.COMMANDLINE:
-        click.echo(pick(_lang(ctx), "warning: a password on the command line is visible to other users (ps); "
+        echo(pick(_lang(ctx), "warning: a password on the command line is visible to other users (ps); "
                                     "give --password without a value to be asked, or set CHUANGSHU_PASSWORD",
                         "警告：写在命令行中的密码他人可见（ps）；只写 --password 将提示输入，或设置 CHUANGSHU_PASSWORD"), err=True)
     return Endpoint.from_url(url, update=update, store=store, user=user, password=password,
@@ -302,11 +356,11 @@ def assess(ctx, paths, as_of, fmt, reasoner, engine, no_validate, endpoint, grap
         graph = _load_checked(paths, lang, check=not no_validate)
         result = run_assessment(graph, as_of=date, reasoner=reasoner, engine=engine, lang=lang)
     if fmt == "json":
-        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     elif fmt == "turtle":
-        click.echo(canonical_turtle(result.graph), nl=False)
+        echo(canonical_turtle(result.graph), nl=False)
     else:
-        click.echo(assessment_text(result, lang), nl=False)
+        echo(assessment_text(result, lang), nl=False)
 
 
 def _assess_fast(paths, date, fmt, lang, check, parallel=False):
@@ -327,7 +381,7 @@ def _assess_fast(paths, date, fmt, lang, check, parallel=False):
                                 parallel=parallel)
     communities = community_rows(rows)
     if fmt == "json":
-        click.echo(json.dumps({"as_of": str(date) if date is not None else None, "triples": len(run),
+        echo(json.dumps({"as_of": str(date) if date is not None else None, "triples": len(run),
                                "timings_s": {k: round(v, 3) for k, v in run.timings.items()},
                                "communities": communities}, ensure_ascii=False, indent=2))
         return
@@ -337,12 +391,12 @@ def _assess_fast(paths, date, fmt, lang, check, parallel=False):
 
     head = [pick(lang, h_en, h_zh) for h_en, h_zh in (("community", "社区"), ("type", "类型"), ("stage", "阶段"),
                                                    ("ready", "可进入下一阶段"), ("first recommendations", "首要建议"))]
-    click.echo("\t".join(head))
+    echo("\t".join(head))
     for c in communities:
-        click.echo("\t".join([c["community"], c["capital_type"] or "", c["stage"] or "", yes_no(lang, c["ready"]),
+        echo("\t".join([c["community"], c["capital_type"] or "", c["stage"] or "", yes_no(lang, c["ready"]),
                               " / ".join(c["first_recommendations"])]))
     counts = Counter(c["stage"] for c in communities)
-    click.echo(pick(lang, "stages: ", "阶段分布：") + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), err=True)
+    echo(pick(lang, "stages: ", "阶段分布：") + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), err=True)
 
 
 @cli.command(help=T(
@@ -370,7 +424,7 @@ def template(ctx, out_dir, fmt, sources, bundled, overwrite):
     files = list(sources) + (resources.data_files() if bundled else [])
     graph = load_sources(files).graph if files else None
     for path in write_templates(out_dir, fmt, graph=graph, overwrite=overwrite, inputs=files):
-        click.echo(pick(lang, f"wrote {path}", f"已写出 {path}"))
+        echo(pick(lang, f"wrote {path}", f"已写出 {path}"))
 
 
 @cli.command("import", help=T(
@@ -405,14 +459,14 @@ def import_(ctx, files, output, force, fmt):
     refuse_overwriting_inputs([output], files)
     imported = import_files(files)
     report = validate_graph(imported.graph, imported.origin, lang=lang, allow_warnings=True, problems=imported.problems)
-    click.echo(_render_report(report, fmt, lang))
+    echo(_render_report(report, fmt, lang))
     summary = pick(lang, f"{imported.records} records, {len(imported.graph)} triples, {imported.empty_rows} empty rows skipped",
                    f"{imported.records} 条记录，{len(imported.graph)} 个三元组，跳过空行 {imported.empty_rows} 行")
     if report.conforms or force:
         write_atomic(output, canonical_turtle(imported.graph))
-        click.echo(pick(lang, f"wrote {output}: {summary}", f"已写出 {output}：{summary}"), err=True)
+        echo(pick(lang, f"wrote {output}: {summary}", f"已写出 {output}：{summary}"), err=True)
     else:
-        click.echo(pick(lang, f"nothing written (Violations; --force writes anyway): {summary}",
+        echo(pick(lang, f"nothing written (Violations; --force writes anyway): {summary}",
                         f"未写出（有违规；--force 可强制写出）：{summary}"), err=True)
     ctx.exit(0 if report.conforms else 1)
 
@@ -433,7 +487,7 @@ def synth(ctx, n, seed, output):
     if not output.parent.is_dir():
         raise InputError("the output folder does not exist", "输出目录不存在", where=str(output.parent))
     triples = synthesize(n, seed, output)
-    click.echo(pick(lang, f"wrote {output}: {n} communities, {triples} triples",
+    echo(pick(lang, f"wrote {output}: {n} communities, {triples} triples",
                     f"已写出 {output}：{n} 个社区，{triples} 个三元组"))
 
 
@@ -457,7 +511,7 @@ def explain(ctx, community, files, paths, as_of, reasoner, engine):
     graph = _load_checked(tuple(files) + tuple(paths), lang)
     reasoned, name = reasoned_graph(graph, reasoner)
     result = assess_reasoned(reasoned, name, as_of=date, engine=engine, lang=lang)
-    click.echo(explain_text(result, reasoned + result.graph, community, lang), nl=False)
+    echo(explain_text(result, reasoned + result.graph, community, lang), nl=False)
 
 
 @cli.command(help=T(
@@ -477,7 +531,7 @@ def timeline(ctx, community, files, paths, reasoner, engine):
     lang = _lang(ctx)
     graph = _load_checked(tuple(files) + tuple(paths), lang)
     label, rows = run_timeline(graph, community, reasoner=reasoner, engine=engine, lang=lang)
-    click.echo(timeline_text(label, rows, lang), nl=False)
+    echo(timeline_text(label, rows, lang), nl=False)
 
 
 @cli.command(help=T(
@@ -515,7 +569,7 @@ def query(ctx, query, files, list_, paths, params, endpoint, graphs, user, passw
     lang = _lang(ctx)
     if list_ or not query:
         for q in library():
-            click.echo(f"{q.name}  {q.meta.get('question@' + lang, '')}  [{q.meta.get('needs', '')}]")
+            echo(f"{q.name}  {q.meta.get('question@' + lang, '')}  [{q.meta.get('needs', '')}]")
         return
     q = find_query(query)
     bindings = dict(parse_param(p) for p in params)
@@ -527,13 +581,14 @@ def query(ctx, query, files, list_, paths, params, endpoint, graphs, user, passw
         date = parse_as_of(as_of) if as_of else None
         graph = _load_checked(tuple(files) + tuple(paths), lang)
         table = run_local(q, knowledge_graph(graph, as_of=date, reasoner=reasoner, engine=engine), bindings, engine,
-                          allow_service=allow_service)
-    click.echo(render(table, fmt))
+                          allow_service=allow_service, timeout=timeout)
+    echo(render(table, fmt))
 
 
-def _knowledge_parts(paths, parts, lang, as_of=None, reasoner="auto", engine="oxigraph"):
+def _knowledge_parts(paths, parts, lang, as_of=None, reasoner="auto", engine="oxigraph", public=False, policy=None):
     """The chosen parts of the knowledge graph: ontology, data, entailments (OWL), assessment
-    (the rules' conclusions); ``inferences`` stands for the last two."""
+    (the rules' conclusions); ``inferences`` stands for the last two. ``public`` (or a ``policy``
+    file) leaves out what identifies people (``chuangshu.privacy``)."""
     from rdflib import Graph
 
     from .assess import INFERENCES, knowledge_graph, parse_as_of
@@ -552,7 +607,22 @@ def _knowledge_parts(paths, parts, lang, as_of=None, reasoner="auto", engine="ox
         full = onto + data
         date = parse_as_of(as_of) if as_of else None
         out += knowledge_graph(full, parts=inferred, as_of=date, reasoner=reasoner, engine=engine, lang=lang) - full
+    if public or policy is not None:
+        from .privacy import apply_policy
+
+        out = apply_policy(out, policy)
     return out
+
+
+def _privacy_options(f):
+    f = click.option("--policy", type=click.Path(path_type=Path), default=None, metavar="FILE.ru", help=T(
+        "With --public: your own policy, a SPARQL Update file run on a copy of the graph before it leaves.",
+        "配合 --public：自定义隐私策略，即在图谱发出前对其副本执行的 SPARQL 更新文件。"))(f)
+    f = click.option("--public", is_flag=True, help=T(
+        "Leave out what identifies people: persons, interviews, quotations and free-text notes "
+        "(queries/privacy/public.ru).",
+        "去除可识别个人的信息：个人、访谈、引文及自由文本备注（queries/privacy/public.ru）。"))(f)
+    return f
 
 
 _PARTS = click.option("--with", "parts", multiple=True,
@@ -574,11 +644,20 @@ _PARTS = click.option("--with", "parts", multiple=True,
 @click.option("--format", "fmt", type=click.Choice(["auto", "turtle", "nt", "jsonld", "xml"]), default="auto",
               help=T("Format (auto: from the file name).", "格式（auto：按文件扩展名）。"))
 @_PARTS
+@_privacy_options
 @click.option("--no-void", is_flag=True, help=T("Do not write the VoID/DCAT description.", "不写 VoID/DCAT 描述。"))
+@click.option("--title", default=None, help=T("Title of the dataset (VoID/DCAT).", "数据集题名（VoID/DCAT）。"))
+@click.option("--licence", "--license", "licence", default=None, metavar="IRI",
+              help=T("Licence of the dataset, as an IRI (VoID/DCAT; none is claimed when not given).",
+                     "数据集许可，以 IRI 给出（VoID/DCAT；未给出则不声明许可）。"))
+@click.option("--creator", multiple=True, help=T("Creator of the dataset (repeatable).", "数据集创建者（可重复）。"))
+@click.option("--source", "sources", multiple=True, metavar="IRI",
+              help=T("Source of the dataset, as an IRI (repeatable; default: the sources the data cite).",
+                     "数据集来源，以 IRI 给出（可重复；默认：数据所引用的来源）。"))
 @_AS_OF
 @_REASONER
 @click.pass_context
-def export(ctx, paths, output, fmt, parts, no_void, as_of, reasoner):
+def export(ctx, paths, output, fmt, parts, public, policy, no_void, title, licence, creator, sources, as_of, reasoner):
     from .canon import refuse_overwriting_inputs
     from .errors import InputError
     from .export import FORMATS, export as write_export
@@ -595,11 +674,13 @@ def export(ctx, paths, output, fmt, parts, no_void, as_of, reasoner):
     refuse_overwriting_inputs([output] + ([] if no_void else [output.with_name(output.name + ".void.ttl")]),
                               list(paths) or resources.data_files())
     parts = list(dict.fromkeys(parts or ("ontology", "data")))
-    graph = _knowledge_parts(paths, parts, lang, as_of=as_of, reasoner=reasoner)
-    written, description = write_export(graph, output, fmt, parts, void=not no_void)
-    click.echo(pick(lang, f"wrote {written} ({len(graph)} triples)", f"已写出 {written}（{len(graph)} 个三元组）"))
+    graph = _knowledge_parts(paths, parts, lang, as_of=as_of, reasoner=reasoner, public=public, policy=policy)
+    meta = {"title": title, "licence": licence, "creators": list(creator), "sources": list(sources),
+            "bundled": not paths, "public": public or policy is not None}
+    written, description = write_export(graph, output, fmt, parts, void=not no_void, meta=meta)
+    echo(pick(lang, f"wrote {written} ({len(graph)} triples)", f"已写出 {written}（{len(graph)} 个三元组）"))
     if description:
-        click.echo(pick(lang, f"wrote {description}", f"已写出 {description}"))
+        echo(pick(lang, f"wrote {description}", f"已写出 {description}"))
 
 
 @cli.command(help=T(
@@ -612,16 +693,17 @@ def export(ctx, paths, output, fmt, parts, no_void, as_of, reasoner):
 @_PATHS
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True, help=T("Port.", "端口。"))
 @_PARTS
+@_privacy_options
 @_AS_OF
 @_REASONER
 @click.pass_context
-def serve(ctx, paths, port, parts, as_of, reasoner):
+def serve(ctx, paths, port, parts, public, policy, as_of, reasoner):
     from .server import serve as run_server
 
     lang = _lang(ctx)
     parts = list(dict.fromkeys(parts or ("ontology", "data", "inferences")))
-    graph = _knowledge_parts(paths, parts, lang, as_of=as_of, reasoner=reasoner)
-    ready = lambda url: click.echo(pick(lang, f"serving {len(graph)} triples read-only at {url} (query page: http://127.0.0.1:{port}/); Ctrl-C stops",  # noqa: E731
+    graph = _knowledge_parts(paths, parts, lang, as_of=as_of, reasoner=reasoner, public=public, policy=policy)
+    ready = lambda url: echo(pick(lang, f"serving {len(graph)} triples read-only at {url} (query page: http://127.0.0.1:{port}/); Ctrl-C stops",  # noqa: E731
                                         f"只读发布 {len(graph)} 个三元组：{url}（查询页面：http://127.0.0.1:{port}/）；Ctrl-C 停止"), err=True)
     ctx.exit(run_server(graph, port, on_ready=ready, lang=lang))
 
@@ -642,11 +724,12 @@ def serve(ctx, paths, port, parts, as_of, reasoner):
               help=T("Triples per SPARQL Update request.", "每次 SPARQL 更新的三元组数。"))
 @click.option("--no-gsp", is_flag=True, help=T("Use SPARQL Update only.", "只用 SPARQL 更新。"))
 @_PARTS
+@_privacy_options
 @_AS_OF
 @_REASONER
 @click.pass_context
 def push(ctx, paths, endpoint, graph_iri, update_url, store_url, user, password, timeout, max_reply, chunk_size, no_gsp,
-         parts, as_of, reasoner):
+         parts, public, policy, as_of, reasoner):
     from .remote import DEFAULT_GRAPH, checked_graph_iri, push as run_push
 
     lang = _lang(ctx)
@@ -654,9 +737,9 @@ def push(ctx, paths, endpoint, graph_iri, update_url, store_url, user, password,
     ep = _endpoint(ctx, endpoint, update=update_url, store=store_url, user=user, password=password,
                    timeout=timeout, max_reply=max_reply)
     checked_graph_iri(graph_iri)
-    graph = _knowledge_parts(paths, parts, lang, as_of=as_of, reasoner=reasoner)
+    graph = _knowledge_parts(paths, parts, lang, as_of=as_of, reasoner=reasoner, public=public, policy=policy)
     info = run_push(graph, ep, graph_iri or DEFAULT_GRAPH, chunk_size=chunk_size, prefer_gsp=not no_gsp)
-    click.echo(pick(lang, f"pushed {info['triples']} triples by {info['method']}; verified: {info['verified']} in <{graph_iri or DEFAULT_GRAPH}>",
+    echo(pick(lang, f"pushed {info['triples']} triples by {info['method']}; verified: {info['verified']} in <{graph_iri or DEFAULT_GRAPH}>",
                     f"已通过{ {'graph store protocol': '图存储协议', 'SPARQL Update': ' SPARQL 更新'}[info['method']] }推送 {info['triples']} 个三元组；校验：<{graph_iri or DEFAULT_GRAPH}> 中有 {info['verified']} 个"))
 
 
@@ -672,13 +755,13 @@ def check_ontology(ctx: click.Context) -> None:
     lang = _lang(ctx)
     report = check_consistency(load_ontology())
     if not report.consistent:
-        click.echo(pick(lang, "the ontology is inconsistent", "本体不一致"), err=True)
+        echo(pick(lang, "the ontology is inconsistent", "本体不一致"), err=True)
         ctx.exit(1)
     if report.unsatisfiable:
         for iri in report.unsatisfiable:
-            click.echo(pick(lang, f"unsatisfiable class: {iri}", f"不可满足的类：{iri}"), err=True)
+            echo(pick(lang, f"unsatisfiable class: {iri}", f"不可满足的类：{iri}"), err=True)
         ctx.exit(1)
-    click.echo(pick(lang, "HermiT: consistent, no unsatisfiable class",
+    echo(pick(lang, "HermiT: consistent, no unsatisfiable class",
                     "HermiT：一致，无不可满足类"))
 
 
@@ -703,17 +786,27 @@ def fmt(ctx: click.Context, paths: tuple[Path, ...], check: bool) -> None:
     ]
     bad = []
     for f in files:
+        if Path(f).suffix.lower() != ".ttl":
+            from .errors import InputError
+
+            raise InputError("fmt checks and rewrites Turtle files (.ttl) only", "fmt 只检查、改写 Turtle 文件（.ttl）", where=str(f))
         if check:
             if not is_canonical(f):
                 bad.append(f)
-                click.echo(pick(lang, f"{f}: not canonical", f"{f}：非规范序列化"), err=True)
+                echo(pick(lang, f"{f}: not canonical", f"{f}：非规范序列化"), err=True)
         elif canonicalize_file(f):
-            click.echo(pick(lang, f"{f}: rewritten", f"{f}：已改写"))
+            echo(pick(lang, f"{f}: rewritten", f"{f}：已改写"))
     if bad:
         ctx.exit(1)
 
 
 def main() -> None:
+    # a terminal that cannot show Chinese or arrows (latin-1, cp1252) gets escapes, not a crash
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):
+            pass
     cli(prog_name="chuangshu")
 
 

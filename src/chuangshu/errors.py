@@ -24,6 +24,22 @@ class ChuangshuError(Exception):
     def __str__(self) -> str:  # pragma: no cover - convenience
         return self.message("en")
 
+    def __reduce__(self):  # survives a pipe from a child process whole, both languages and where
+        return (type(self), (self.en, self.zh, self.where))
+
 
 class InputError(ChuangshuError):
     """The user's input (a file, an option) cannot be used."""
+
+
+class Notice(UserWarning):
+    """Something the user should know that does not stop the run (a fallback taken, input ignored),
+    in both languages; the CLI prints it as one line on stderr in the chosen language."""
+
+    def __init__(self, en: str, zh: str):
+        super().__init__(en)
+        self.en = en
+        self.zh = zh
+
+    def message(self, lang: str = "en") -> str:
+        return self.zh if lang == "zh" else self.en

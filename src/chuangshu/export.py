@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
 
 from . import resources
-from .canon import canonical_turtle, write_atomic
+from .canon import canonical_turtle, write_all_atomic, write_atomic
 from .load import ONTOLOGY_IRI, PREFIXES, new_graph
 
 FORMATS = {
@@ -45,28 +45,54 @@ def serialize(graph: Graph, fmt: str) -> str:
         g = new_graph()
         for t in graph:
             g.add(t)
-        return g.serialize(format="xml")  # not pretty-xml: it drops statements on list nodes
+        try:
+            return g.serialize(format="xml")  # not pretty-xml: it drops statements on list nodes
+        except ValueError as err:
+            from .errors import InputError
+
+            import re
+
+            found = re.search(r"'([^']*)'\s*$", str(err))
+            iri = found.group(1) if found else str(err)
+            raise InputError(f"cannot be written as RDF/XML: the property <{iri}> has no local name (it ends in "
+                             f"/ or #); write Turtle, N-Triples or JSON-LD instead",
+                             f"无法写为 RDF/XML：属性 <{iri}> 没有本地名（以 / 或 # 结尾）；请改用 Turtle、N-Triples 或 JSON-LD") from None
     raise ValueError(fmt)
 
 
-def describe(graph: Graph, parts: list[str], fmt: str, filename: str, size: int) -> Graph:
-    """A VoID and DCAT description of an exported dataset."""
+def describe(graph: Graph, parts: list[str], fmt: str, filename: str, size: int, meta: dict | None = None) -> Graph:
+    """A VoID and DCAT description of an exported dataset: what the file holds (parts, size,
+    communities), with the title, licence, creators and sources the user gives. The paper and CC BY 4.0
+    are claimed only for the bundled data; the sources default to the ones the data cite."""
+    meta = meta or {}
     d = new_graph()
     ds = URIRef(DATASET + "-".join(parts))
     dist = URIRef(str(ds) + "/" + fmt)
     d.add((ds, RDF.type, VOID.Dataset))
     d.add((ds, RDF.type, DCAT.Dataset))
-    d.add((ds, DCTERMS.title, Literal("创熟知识图谱：" + "、".join(
-        {"ontology": "本体", "data": "案例数据", "entailments": "OWL 蕴涵", "assessment": "评估",
-         "inferences": "推理结果"}[p] for p in parts), lang="zh")))
-    d.add((ds, DCTERMS.title, Literal("chuangshu knowledge graph: " + ", ".join(parts), lang="en")))
+    names = {"ontology": ("本体", "ontology"), "data": ("案例数据", "case data"), "entailments": ("OWL 蕴涵", "OWL entailments"),
+             "assessment": ("评估", "assessment"), "inferences": ("推理结果", "inferences")}
+    if meta.get("title"):
+        d.add((ds, DCTERMS.title, Literal(meta["title"])))
+    else:
+        d.add((ds, DCTERMS.title, Literal("创熟知识图谱：" + "、".join(names[p][0] for p in parts), lang="zh")))
+        d.add((ds, DCTERMS.title, Literal("chuangshu knowledge graph: " + ", ".join(names[p][1] for p in parts), lang="en")))
+    communities = sorted({str(c) for c in graph.subjects(RDF.type, URIRef(PREFIXES["cs"] + "Community"))})
+    public = " Public export: persons, interviews, quotations and free-text notes left out." if meta.get("public") else ""
+    public_zh = "公开导出：已去除个人、访谈、引文及自由文本备注。" if meta.get("public") else ""
     d.add((ds, DCTERMS.description, Literal(
-        "城市社区“递进式创熟”知识图谱的导出：本体、D 与 S 社区的案例数据及推理所得的评估。", lang="zh")))
+        f"{'、'.join(names[p][0] for p in parts)}；{len(communities)} 个社区；{len(graph)} 个三元组。{public_zh}", lang="zh")))
     d.add((ds, DCTERMS.description, Literal(
-        "An export of the gradual community familiarization knowledge graph: the ontology, the case data of "
-        "communities D and S, and the assessment the rules infer.", lang="en")))
-    d.add((ds, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
-    d.add((ds, DCTERMS.source, URIRef(PREFIXES["csd"] + "paper")))
+        f"{', '.join(names[p][1] for p in parts)}; {len(communities)} communities; {len(graph)} triples.{public}", lang="en")))
+    licence = meta.get("licence") or ("https://creativecommons.org/licenses/by/4.0/" if meta.get("bundled", True) else None)
+    if licence:
+        d.add((ds, DCTERMS.license, URIRef(licence)))
+    for creator in meta.get("creators") or []:
+        d.add((ds, DCTERMS.creator, Literal(creator)))
+    sources = meta.get("sources") or sorted({o for c in communities for o in graph.objects(URIRef(c), DCTERMS.source)
+                                             if isinstance(o, URIRef)}, key=str)
+    for source in sources:
+        d.add((ds, DCTERMS.source, URIRef(source)))
     version = graph.value(URIRef(ONTOLOGY_IRI), OWL.versionIRI) or URIRef(ONTOLOGY_IRI)
     d.add((ds, DCTERMS.conformsTo, version))
     d.add((ds, VOID.triples, Literal(len(graph), datatype=XSD.integer)))
@@ -86,15 +112,14 @@ def describe(graph: Graph, parts: list[str], fmt: str, filename: str, size: int)
     return d
 
 
-def export(graph: Graph, output: Path, fmt: str, parts: list[str], *, void: bool = True) -> tuple[Path, Path | None]:
-    """Write ``graph`` to ``output`` (and its description beside it), atomically."""
+def export(graph: Graph, output: Path, fmt: str, parts: list[str], *, void: bool = True,
+           meta: dict | None = None) -> tuple[Path, Path | None]:
+    """Write ``graph`` to ``output`` (and its description beside it), both or neither."""
     text = serialize(graph, fmt)
     size = len(text.encode("utf-8"))
-    description = None
-    if void:
-        description = output.with_name(output.name + ".void.ttl")
-        void_text = canonical_turtle(describe(graph, parts, fmt, output.name, size))
-    write_atomic(output, text)
-    if description is not None:
-        write_atomic(description, void_text)
+    if not void:
+        write_atomic(output, text)
+        return output, None
+    description = output.with_name(output.name + ".void.ttl")
+    write_all_atomic([(output, text), (description, canonical_turtle(describe(graph, parts, fmt, output.name, size, meta)))])
     return output, description

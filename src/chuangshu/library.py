@@ -67,7 +67,13 @@ def library() -> list[Query]:
 
 
 def read_query(path: Path, name: str | None = None) -> Query:
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(f"the query is not UTF-8 text (undecodable byte at offset {err.start})",
+                         f"查询不是 UTF-8 文本（偏移 {err.start} 处的字节无法解码）", where=str(path)) from None
+    except OSError as err:
+        raise InputError(f"cannot read the query: {err.strerror}", f"无法读取查询：{err.strerror}", where=str(path)) from None
     meta = {}
     for line in text.splitlines():
         m = _META.match(line)
@@ -79,7 +85,11 @@ def read_query(path: Path, name: str | None = None) -> Query:
 def find_query(ref: str) -> Query:
     """A library query by id or file stem, a file path, or ``-`` for standard input."""
     if ref == "-":
-        return Query("stdin", sys.stdin.read())
+        try:
+            return Query("stdin", sys.stdin.buffer.read().decode("utf-8-sig") if hasattr(sys.stdin, "buffer") else sys.stdin.read())
+        except UnicodeDecodeError as err:
+            raise InputError(f"the query is not UTF-8 text (undecodable byte at offset {err.start})",
+                             f"查询不是 UTF-8 文本（偏移 {err.start} 处的字节无法解码）", where="-") from None
     path = Path(ref)
     if path.suffix in (".rq", ".sparql") and path.is_file():
         return read_query(path, path.stem)
@@ -120,7 +130,7 @@ def parse_term(value: str):
     if m:
         return Literal(m.group(1), lang=m.group(2))
     if re.fullmatch(r"[+-]?\d+", value):
-        return Literal(int(value))
+        return Literal(value.lstrip("+"), datatype=XSD.integer)  # as written: no int() of thousands of digits
     return Literal(value)
 
 
@@ -130,21 +140,55 @@ def parse_term(value: str):
 class Table:
     variables: list[str]
     rows: list[dict]           # variable -> rdflib term
+    graph: object = None       # CONSTRUCT and DESCRIBE: an rdflib Graph (rows and variables empty)
+    ask: bool = False          # ASK: one row, variable "boolean"
+
+
+UPDATE_FORMS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+QUERY_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+
+
+def query_form(text: str) -> str | None:
+    """The form of a SPARQL text: its first keyword after the prologue (SELECT, ASK, INSERT …)."""
+    for m in _TOKEN.finditer(text):
+        tok = m.group(0).upper()
+        if tok in QUERY_FORMS or tok in UPDATE_FORMS:
+            return tok
+    return None
 
 
 def refuse_service(query: Query, allow_service: bool = False) -> None:
-    """A local query never contacts another host unless the user allows it."""
+    """A local query never contacts another host unless the user allows it; an update is never run."""
+    where = str(query.path) if query.path else query.name
+    form = query_form(query.text)
+    if form in UPDATE_FORMS:
+        raise InputError(f"this is an update ({form}); chuangshu query only reads — nothing was changed",
+                         f"这是更新操作（{form}）；chuangshu query 只读取——未作任何改动", where=where)
+    if form is None:
+        raise InputError("not a SPARQL query: no SELECT, CONSTRUCT, ASK or DESCRIBE",
+                         "不是 SPARQL 查询：没有 SELECT、CONSTRUCT、ASK 或 DESCRIBE", where=where)
     if not allow_service and "SERVICE" in sparql_keywords(query.text):
         raise InputError("the query has a SERVICE clause, which would contact another host; "
                          "give --allow-service to let it", "查询含 SERVICE 子句，会访问其他主机；如确需如此，请加 --allow-service",
-                         where=str(query.path) if query.path else query.name)
+                         where=where)
 
 
-def run_local(query: Query, graph, bindings: dict, engine: str = "oxigraph", *, allow_service: bool = False) -> Table:
-    from .rules import ENGINES
+def _syntax_message(err) -> str:
+    """A parser's complaint in one line: ``line L, column C: what``."""
+    line, col = getattr(err, "lineno", None), getattr(err, "col", None) or getattr(err, "offset", None)
+    text = getattr(err, "msg", None) or str(err)
+    text = " ".join(str(text).split())[:300]
+    located = re.match(r"^error at (\d+):(\d+): (.*)$", text)  # Oxigraph's form
+    if located:
+        line, col, text = located.groups()
+    return f"line {line}, column {col}: {text}" if line and col else text
 
+
+def run_local(query: Query, graph, bindings: dict, engine: str = "oxigraph", *, allow_service: bool = False,
+              timeout: float | None = None) -> Table:
+    """Run ``query`` on ``graph``. With ``timeout`` (where the system can fork) the query runs in a
+    child process that is stopped when the time is up."""
     refuse_service(query, allow_service)
-    runner = ENGINES[engine](graph)
     used = {k: v for k, v in bindings.items() if re.search(rf"[?$]{re.escape(k)}\b", query.text)}
     unknown = set(bindings) - set(used)
     if unknown:
@@ -156,13 +200,67 @@ def run_local(query: Query, graph, bindings: dict, engine: str = "oxigraph", *, 
         raise InputError(
             f"a parameter must be a variable the query selects; {', '.join('?' + h for h in hidden)} is not",
             f"参数须为查询所选出的变量；{'、'.join('?' + h for h in hidden)} 不是", where="--param")
+    where = str(query.path) if query.path else query.name
+
+    def execute():
+        from .rules import ENGINES
+
+        try:
+            return ENGINES[engine](graph).run(query.text, used)
+        except RecursionError:
+            raise
+        except Exception as err:  # noqa: BLE001 - each engine's parser and evaluator raise their own kinds
+            raise InputError(f"bad query: {_syntax_message(err)}", f"查询有误：{_syntax_message(err)}", where=where) from None
+
+    kind, names, result = _with_timeout(execute, timeout, where) if timeout else execute()
+    if kind == "boolean":
+        return Table(["boolean"], [{"boolean": Literal(result)}], ask=True)
+    if kind == "graph":
+        from .load import new_graph
+
+        g = new_graph()
+        for t in result:
+            g.add(t)
+        return Table([], [], g)
+    return Table(_variables(query.text, result) if not names else names, result)
+
+
+def _with_timeout(fn, seconds: float, where: str):
+    """``fn()`` in a forked child, stopped after ``seconds``; its result or its error comes back."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return fn()
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+
+    def child():
+        try:
+            send.send(("ok", fn()))
+        except BaseException as err:  # noqa: BLE001 - handed to the parent
+            send.send(("error", err))
+        finally:
+            send.close()
+
+    process = ctx.Process(target=child, daemon=True)
+    process.start()
+    send.close()
     try:
-        rows = runner.select(query.text, used)
-    except (SyntaxError, ValueError, RuntimeError) as err:
-        where = str(query.path) if query.path else query.name
-        raise InputError(f"bad query: {err}", f"查询有误：{err}", where=where) from None
-    variables = _variables(query.text, rows)
-    return Table(variables, rows)
+        if not receive.poll(seconds):
+            raise InputError(f"the query took longer than {seconds:g} s and was stopped (raise the limit with --timeout)",
+                             f"查询超过 {seconds:g} 秒，已停止（可用 --timeout 放宽）", where=where)
+        status, payload = receive.recv()
+    except EOFError:
+        raise InputError("the query stopped without an answer (out of memory?)", "查询未给出结果即中止（内存不足？）",
+                         where=where) from None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        receive.close()
+    if status == "error":
+        raise payload
+    return payload
 
 
 def _variables(text: str, rows: list[dict]) -> list[str]:
@@ -231,7 +329,7 @@ def run_remote(query: Query, endpoint, bindings: dict, *, user: str | None = Non
     ep = endpoint if isinstance(endpoint, Endpoint) else Endpoint.from_url(endpoint, user=user, password=password)
     data = ep.results(text, default_graphs or [])
     if "boolean" in data:
-        return Table(["boolean"], [{"boolean": Literal(bool(data["boolean"]))}])
+        return Table(["boolean"], [{"boolean": Literal(bool(data["boolean"]))}], ask=True)
     try:
         variables = [str(v) for v in data.get("head", {}).get("vars", [])]
         rows = [{str(k): _from_json(v) for k, v in b.items()} for b in data["results"]["bindings"]]
@@ -268,6 +366,10 @@ def _compact(term) -> str:
 
 
 def render(table: Table, fmt: str) -> str:
+    if table.graph is not None:
+        return _render_graph(table.graph, fmt)
+    if table.ask and fmt == "json":
+        return json.dumps({"head": {}, "boolean": bool(table.rows[0]["boolean"].toPython())}, indent=2)
     if fmt == "json":
         def cell(t):
             if isinstance(t, URIRef):
@@ -298,3 +400,21 @@ def render(table: Table, fmt: str) -> str:
              "-+-".join("-" * w for w in widths)]
     lines += [" | ".join(pad(c, w) for c, w in zip(row, widths)) for row in cells]
     return "\n".join(lines)
+
+
+def _render_graph(graph, fmt: str) -> str:
+    """A CONSTRUCT or DESCRIBE result: Turtle (table), JSON-LD (json), or one triple per row (csv, tsv)."""
+    if fmt == "json":
+        from .export import serialize
+
+        return serialize(graph, "jsonld")
+    if fmt in ("csv", "tsv"):
+        buf = io.StringIO()
+        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(["subject", "predicate", "object"])
+        for t in sorted(graph, key=lambda t: tuple(str(x) for x in t)):
+            writer.writerow([str(x) for x in t])
+        return buf.getvalue().rstrip("\n")
+    from .canon import canonical_turtle
+
+    return canonical_turtle(graph).rstrip("\n")

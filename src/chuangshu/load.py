@@ -65,6 +65,12 @@ def compact(term) -> str:
     return text
 
 
+def expand(text: str) -> str:
+    """The inverse of :func:`compact`: ``prefix:local`` to the full IRI (other text unchanged)."""
+    prefix, sep, local = text.partition(":")
+    return PREFIXES[prefix] + local if sep and prefix in PREFIXES else text
+
+
 def new_graph() -> Graph:
     g = Graph()
     for prefix, ns in PREFIXES.items():
@@ -109,8 +115,11 @@ def parse_file(path: str | Path, into: Graph | None = None) -> Graph:
     if not path.is_file():
         raise InputError("file not found", "找不到文件", where=str(path))
     graph = into if into is not None else new_graph()
-    # JSON-LD documents may name no base; give them the file's own IRI.
-    base = path.resolve().as_uri()
+    if fmt == ox.RdfFormat.RDF_XML:
+        check_xml(path)
+    # a relative IRI in case data names a record of the data namespace (csd:), never a path on this
+    # machine (file:///tmp/…, which would leak into exports); a document's own @base or xml:base wins
+    base = PREFIXES["csd"]
     try:
         triples = [
             (from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object))
@@ -136,11 +145,90 @@ def parse_file(path: str | Path, into: Graph | None = None) -> Graph:
     return graph
 
 
+MAX_XML_DEPTH = 1_000
+
+
+def check_xml(path: Path) -> None:
+    """Refuse RDF/XML that would exhaust memory or time before the RDF parser sees it: entities that
+    refer to other entities or to outside files (billion laughs, external entities), input
+    amplification beyond expat's limits, elements nested more than MAX_XML_DEPTH deep."""
+    import xml.parsers.expat as expat
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    depth = 0
+
+    def refuse(en: str, zh: str):
+        raise InputError(en, zh, where=f"{path}:{parser.CurrentLineNumber}:{parser.CurrentColumnNumber + 1}")
+
+    def start(name, attrs):
+        nonlocal depth
+        depth += 1
+        if depth > MAX_XML_DEPTH:
+            refuse(f"elements nested more than {MAX_XML_DEPTH} deep; refused", f"元素嵌套超过 {MAX_XML_DEPTH} 层；拒绝读取")
+
+    def end(name):
+        nonlocal depth
+        depth -= 1
+
+    def entity(name, is_parameter, value, base, system_id, public_id, notation):
+        if system_id or public_id or is_parameter:
+            refuse(f"the document declares an external or parameter entity ({name}); refused",
+                   f"文档声明了外部实体或参数实体（{name}）；拒绝读取")
+        if value and "&" in value:
+            refuse(f"the entity {name} refers to other entities (an expansion bomb); refused",
+                   f"实体 {name} 引用其他实体（展开炸弹）；拒绝读取")
+
+    parser.StartElementHandler, parser.EndElementHandler, parser.EntityDeclHandler = start, end, entity
+    try:
+        with open(path, "rb") as fh:
+            parser.ParseFile(fh)
+    except expat.ExpatError as err:
+        raise InputError(f"syntax error: {expat.errors.messages[err.code]}", f"语法错误：{expat.errors.messages[err.code]}",
+                         where=f"{path}:{err.lineno}:{err.offset + 1}") from None
+
+
 def parse_files(paths: Iterable[str | Path], into: Graph | None = None) -> Graph:
     graph = into if into is not None else new_graph()
     for p in paths:
         parse_file(p, graph)
     return graph
+
+
+_SCHEMA_PREDICATES = {str(RDFS.subClassOf), str(RDFS.subPropertyOf), str(RDFS.domain), str(RDFS.range)} | {
+    str(OWL) + name for name in (
+        "equivalentClass", "equivalentProperty", "inverseOf", "propertyChainAxiom", "disjointWith", "hasKey",
+        "onProperty", "someValuesFrom", "allValuesFrom", "hasValue", "unionOf", "intersectionOf", "complementOf",
+        "oneOf", "imports", "propertyDisjointWith", "disjointUnionOf")}
+_SCHEMA_TYPES = {str(RDFS.Class), str(RDF.Property)} | {str(OWL) + name for name in (
+    "Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty", "TransitiveProperty", "SymmetricProperty",
+    "AsymmetricProperty", "FunctionalProperty", "InverseFunctionalProperty", "ReflexiveProperty",
+    "IrreflexiveProperty", "Restriction", "Ontology", "AllDisjointClasses", "AllDisjointProperties")}
+
+
+def schema_statements(data: Graph) -> set:
+    """What in case data would change the ontology's semantics rather than state facts: class and
+    property axioms, and any statement about a term of the ontology's own namespace (such as a
+    property made transitive, or a type given other defaults)."""
+    out = set()
+    for t in data:
+        s, p, o = t
+        if str(p) in _SCHEMA_PREDICATES or (p == RDF.type and str(o) in _SCHEMA_TYPES) or str(s).startswith(CS) \
+                or (p == OWL.sameAs and (str(s).startswith(CS) or str(o).startswith(CS))):
+            out.add(t)
+    return out
+
+
+def _schema_problem(path: Path, schema: set):
+    from .spreadsheet import Cell, Problem
+
+    s, p, o = sorted(schema, key=lambda t: tuple(str(x) for x in t))[0]
+    example = f"{compact(s)} {compact(p)} {compact(o)}"
+    return Problem("Warning", "load:schema-ignored",
+                   f"{len(schema)} statement(s) about the ontology's vocabulary ignored (case data cannot change the "
+                   f"ontology; extend it in ontology/ instead), such as: {example}",
+                   f"已忽略 {len(schema)} 条关于本体词汇的陈述（案例数据不能改变本体；如需扩展请修改 ontology/），例如：{example}",
+                   Cell(str(path), None, None, None), example)
 
 
 class Sources(NamedTuple):
@@ -163,10 +251,14 @@ def load_sources(paths: Iterable[str | Path]) -> Sources:
         if is_spreadsheet(p):
             continue
         part = parse_file(p)
+        schema = schema_statements(part)
+        if schema:
+            problems.append(_schema_problem(p, schema))
         for s in part.subjects(unique=True):
             origin.setdefault(s, p)
         for t in part:
-            graph.add(t)
+            if t not in schema:
+                graph.add(t)
     sheets = [p for p in paths if is_spreadsheet(p)]
     if sheets:
         from .spreadsheet import import_files

@@ -8,6 +8,7 @@ decisions ("not yet established") are rules under ``queries/``, not here.
 from __future__ import annotations
 
 import logging
+import warnings
 from contextlib import contextmanager
 import shutil
 import tempfile
@@ -17,7 +18,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from .errors import ChuangshuError
+from .errors import ChuangshuError, Notice
 
 # The OWL 2 datatype map (OWL 2 Structural Specification, section 4); HermiT
 # refuses any other datatype, such as xsd:date or xsd:gYear.
@@ -141,7 +142,19 @@ def entail(graph: Graph, reasoner: str = "auto") -> tuple[Graph, str]:
     ``auto`` takes HermiT when Java is present, otherwise the pure-Python OWL 2 RL path.
     """
     if reasoner == "auto":
-        reasoner = "hermit" if java_available() else "owlrl"
+        if not java_available():
+            return entail_owlrl(graph), "OWL 2 RL (owlrl)"
+        try:
+            return entail_hermit(graph), "HermiT"
+        except ChuangshuError as err:
+            if "inconsistent" in err.en:
+                raise
+            failure = err.en
+        except Exception as err:  # noqa: BLE001 - a broken Java or JVM: fall back, and say so
+            failure = f"{type(err).__name__}: {(str(err).splitlines() or [''])[0][:160]}"
+        warnings.warn(Notice(f"HermiT failed ({failure}); the pure-Python OWL 2 RL reasoner is used instead",
+                             f"HermiT 运行失败（{failure}）；改用纯 Python 的 OWL 2 RL 推理机"), stacklevel=2)
+        return entail_owlrl(graph), "OWL 2 RL (owlrl; HermiT failed)"
     if reasoner == "hermit":
         return entail_hermit(graph), "HermiT"
     if reasoner == "owlrl":

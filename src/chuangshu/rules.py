@@ -105,10 +105,18 @@ class OxigraphEngine:
         self.store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples)
 
     def select(self, query: str, bindings: dict[str, object] | None = None) -> list[dict]:
+        return self.run(query, bindings)[2]
+
+    def run(self, query: str, bindings: dict[str, object] | None = None):
+        """Any query form: ("rows", variables, rows), ("boolean", None, bool) or ("graph", None, triples)."""
         subs = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
         result = self.store.query(query, substitutions=subs)
+        if isinstance(result, ox.QueryBoolean):
+            return "boolean", None, bool(result)
+        if isinstance(result, ox.QueryTriples):
+            return "graph", None, [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in result]
         names = [v.value for v in result.variables]
-        return [{n: from_ox(row[n]) for n in names if row[n] is not None} for row in result]
+        return "rows", names, [{n: from_ox(row[n]) for n in names if row[n] is not None} for row in result]
 
 
 class RdflibEngine:
@@ -129,8 +137,17 @@ class RdflibEngine:
             self.graph.add(t)
 
     def select(self, query: str, bindings: dict[str, object] | None = None) -> list[dict]:
+        return self.run(query, bindings)[2]
+
+    def run(self, query: str, bindings: dict[str, object] | None = None):
+        """Any query form: ("rows", variables, rows), ("boolean", None, bool) or ("graph", None, triples)."""
         result = self.graph.query(query, initBindings=bindings or {})
-        return [{str(k): v for k, v in row.asdict().items()} for row in result]
+        if result.type == "ASK":
+            return "boolean", None, bool(result.askAnswer)
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            return "graph", None, list(result.graph)
+        names = [str(v) for v in (result.vars or [])]
+        return "rows", names, [{str(k): v for k, v in row.asdict().items()} for row in result]
 
 
 ENGINES = {"oxigraph": OxigraphEngine, "rdflib": RdflibEngine}

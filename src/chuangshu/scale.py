@@ -21,7 +21,7 @@ from rdflib import Literal, URIRef
 
 from . import resources
 from .errors import ChuangshuError, InputError
-from .load import from_oxigraph, rdf_format
+from .load import PREFIXES, check_xml, from_oxigraph, rdf_format
 from .rules import load_rules
 
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -56,9 +56,11 @@ class ScaleRun:
             for f in (resources.ontology_files() if with_ontology else []) + [Path(p) for p in files]:
                 if not Path(f).is_file():
                     raise InputError("file not found", "找不到文件", where=str(f))
+                fmt = rdf_format(Path(f))
+                if fmt == ox.RdfFormat.RDF_XML:
+                    check_xml(Path(f))
                 try:
-                    self.store.bulk_load(path=str(f), format=rdf_format(Path(f)),
-                                         base_iri=Path(f).resolve().as_uri())
+                    self.store.bulk_load(path=str(f), format=fmt, base_iri=PREFIXES["csd"])
                 except SyntaxError as err:
                     reason = str(err).split(": ", 1)[-1]
                     raise InputError(f"syntax error: {reason}", f"语法错误：{reason}",

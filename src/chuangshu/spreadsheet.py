@@ -200,6 +200,8 @@ def parse_number(value) -> Literal:
         if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?%?", text):
             text = text.replace(",", "")
     percent = text.endswith("%")
+    if sum(ch.isdigit() for ch in text) > 30:
+        raise ValueError(("an implausibly long number (more than 30 digits)", "数字位数过多（超过 30 位），不合常理"))
     try:
         number = Decimal(text[:-1] if percent else text)
     except InvalidOperation:

@@ -26,6 +26,12 @@ from .errors import InputError
 
 SPREADSHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 
+# what a case workbook never needs, and a hostile one would use to exhaust memory or time
+MAX_ROWS = 200_000               # per sheet
+MAX_COLUMNS = 1_000              # per sheet
+MAX_UNPACKED = 256 * 2**20       # bytes of XML inside a workbook
+MAX_RATIO = 200                  # unpacked / packed, for any member over 1 MiB
+
 # A cell that starts with one of these is a formula to Excel, LibreOffice and Google Sheets
 # (=HYPERLINK(…), +cmd|…, -2+3, @SUM(…)); tab and carriage return as well, in some of them.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -127,6 +133,9 @@ def read_csv(path: Path) -> Table:
     records: list[list[str]] = []
     try:
         for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            if len(records) >= MAX_ROWS or len(record) > MAX_COLUMNS:
+                raise InputError(f"more than {MAX_ROWS} rows or {MAX_COLUMNS} columns; split the data into several files",
+                                 f"超过 {MAX_ROWS} 行或 {MAX_COLUMNS} 列；请分为多个文件", where=f"{path}:{len(records) + 1}")
             records.append(record)
     except csv.Error as err:
         raise InputError(f"malformed CSV: {err}", f"CSV 格式错误：{err}", where=f"{path}:{len(records) + 1}") from None
@@ -135,23 +144,55 @@ def read_csv(path: Path) -> Table:
     return Table(path, path.stem, headers, rows, encoding=encoding)
 
 
+def _check_packing(path: Path) -> None:
+    """Refuse a workbook whose XML would unpack to far more than a case workbook holds (a zip bomb,
+    or megabytes of white space), before any of it is parsed."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            members = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as err:
+        raise InputError(f"not a readable XLSX workbook (not a zip archive: {err})",
+                         f"不是可读取的 XLSX 工作簿（不是 zip 压缩包：{err}）", where=str(path)) from None
+    total = sum(m.file_size for m in members)
+    bomb = [m for m in members if m.file_size > 2**20 and m.file_size > MAX_RATIO * max(m.compress_size, 1)]
+    if total > MAX_UNPACKED or bomb:
+        raise InputError(f"the workbook unpacks to {total // 2**20} MiB{' at an implausible ratio' if bomb else ''}; "
+                         f"a case workbook is far smaller — refused",
+                         f"该工作簿解压后达 {total // 2**20} MiB{'，压缩比异常' if bomb else ''}；案例工作簿远小于此——拒绝读取", where=str(path))
+
+
 def read_xlsx(path: Path) -> list[Table]:
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
+    _check_packing(path)
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
-        raise InputError(f"not a readable XLSX workbook ({type(err).__name__}: {err})",
-                         f"不是可读取的 XLSX 工作簿（{type(err).__name__}：{err}）", where=str(path)) from None
+        return _read_xlsx(path, load_workbook)
+    except InputError:
+        raise
+    except Exception as err:  # noqa: BLE001 - openpyxl raises many kinds for a damaged workbook
+        detail = (str(err).splitlines() or [""])[0][:160]
+        raise InputError(f"not a readable XLSX workbook ({type(err).__name__}: {detail})",
+                         f"不是可读取的 XLSX 工作簿（{type(err).__name__}：{detail}）", where=str(path)) from None
+
+
+def _read_xlsx(path: Path, load_workbook) -> list[Table]:
+    wb = load_workbook(path, read_only=True, data_only=True)
     # the same workbook with formulas as written: a formula Excel never calculated (a file
     # written by a script) has no stored value, and would otherwise read as an empty cell
     formulas = load_workbook(path, read_only=True, data_only=False)
     tables = []
     try:
         for ws, wf in zip(wb.worksheets, formulas.worksheets):
+            # the declared dimension (A1:XFD1048576 in a hostile file) is not trusted: rows are read as found
+            for sheet in (ws, wf):
+                if hasattr(sheet, "reset_dimensions"):
+                    sheet.reset_dimensions()
             rows, uncalculated = [], []
             for i, (values, written) in enumerate(zip(ws.iter_rows(values_only=True), wf.iter_rows(values_only=True)), start=1):
+                if i > MAX_ROWS or len(values) > MAX_COLUMNS:
+                    raise InputError(f"sheet {ws.title} has more than {MAX_ROWS} rows or {MAX_COLUMNS} columns; "
+                                     f"split the data into several workbooks",
+                                     f"工作表 {ws.title} 超过 {MAX_ROWS} 行或 {MAX_COLUMNS} 列；请分为多个工作簿", where=str(path))
                 missing = [(i, j) for j, (v, w) in enumerate(zip(values, written))
                            if v is None and isinstance(w, str) and w.startswith("=")]
                 uncalculated += missing
@@ -206,8 +247,13 @@ class SheetLayout:
 
 
 def write_xlsx(path: Path, layouts: list[SheetLayout]) -> None:
-    """Write the workbook atomically. Drop-downs cover 2,000 rows below the header; a strict
-    one refuses other values, a lenient one (several values per cell) only warns."""
+    """Write the workbook atomically (:func:`xlsx_bytes`)."""
+    write_atomic(path, xlsx_bytes(layouts))
+
+
+def xlsx_bytes(layouts: list[SheetLayout]) -> bytes:
+    """The workbook's bytes. Drop-downs cover 2,000 rows below the header; a strict one refuses
+    other values, a lenient one (several values per cell) only warns."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -249,4 +295,4 @@ def write_xlsx(path: Path, layouts: list[SheetLayout]) -> None:
     wb.properties.creator = "chuangshu"
     buf = io.BytesIO()
     wb.save(buf)
-    write_atomic(path, buf.getvalue())
+    return buf.getvalue()

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .canon import refuse_overwriting_inputs, write_atomic
+from .canon import refuse_overwriting_inputs, write_all_atomic
 from .errors import InputError
 from .sheets import ALL_SHEETS, Column, code_lists
 from .spreadsheet import to_rows
-from .tabular import SheetLayout, csv_text, write_xlsx
+from .tabular import SheetLayout, csv_text, xlsx_bytes
 
 WORKBOOK = "chuangshu-template.xlsx"
 CSV_DIR = "chuangshu-template-csv"
@@ -180,13 +180,10 @@ def write_templates(out_dir: Path, fmt: str = "both", graph: Graph | None = None
             targets.append((csv_dir / f"{key}.csv", [layout.headers] + layout.rows))
     refuse_overwriting_inputs([p for p, _ in targets], inputs)
     _refuse_existing([p for p, _ in targets], overwrite)
-    written = []
-    for path, content in targets:
+    for path, _ in targets:
         path.parent.mkdir(exist_ok=True)
-        if path.suffix == ".xlsx":
-            write_xlsx(path, content)
-        else:
-            write_atomic(path, csv_text(content))
-        written.append(path)
-    return written
+    # all or nothing: a full disk half-way leaves no half set of templates behind
+    write_all_atomic([(path, xlsx_bytes(content) if path.suffix == ".xlsx" else csv_text(content))
+                      for path, content in targets])
+    return [path for path, _ in targets]
 
