@@ -52,7 +52,7 @@ def billion_laughs(path: Path) -> Path:
         name = chr(97 + i)
         ents.append(f'<!ENTITY {name} "' + f"&{prev};" * 10 + '">')
         prev = name
-    path.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n' + "\n".join(ents) + ']>\n'
+    path.write_text('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n' + "\n".join(ents) + ']>\n'
                     '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://ex.org/">'
                     f'<rdf:Description rdf:about="http://ex.org/s"><ex:p>&{prev};</ex:p></rdf:Description></rdf:RDF>')
     return path
