@@ -38,7 +38,7 @@ def rdf_files() -> list[Path]:
 import os
 import tempfile
 
-_WATCHED = ("oxigraph", "chuangshu", "java")
+_WATCHED = ("oxigraph", "chuangshu", "java", "virtuoso")
 
 
 def _processes() -> dict[int, str]:

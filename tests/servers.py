@@ -50,3 +50,58 @@ def stop(proc: subprocess.Popen) -> None:
     for stream in (proc.stdout, proc.stderr):
         if stream:
             stream.close()
+
+
+VIRTUOSO_INI = """[Database]
+DatabaseFile = {d}/virtuoso.db
+ErrorLogFile = {d}/virtuoso.log
+LockFile = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+MaxCheckpointRemap = 2000
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql}
+DisableUnixSocket = 1
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+DirsAllowed = ., {d}
+ResultSetMaxRows = 100000
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http}
+ServerRoot = {d}
+ServerThreads = 10
+EnabledDavVSP = 0
+HTTPProxyEnabled = 0
+
+[SPARQL]
+ResultSetMaxRows = 100000
+MaxQueryExecutionTime = 120
+"""
+
+
+def virtuoso_binary() -> str | None:
+    return shutil.which("virtuoso-t")
+
+
+def start_virtuoso(folder: Path) -> tuple[subprocess.Popen, str]:
+    """Virtuoso 7 on free loopback ports, its files in ``folder``; the authenticated SPARQL URL
+    (user dba, password dba: the defaults of a new database)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    http, sql = free_port(), free_port()
+    (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=folder, sql=sql, http=http))
+    proc = subprocess.Popen([virtuoso_binary(), "-f", "-c", str(folder / "virtuoso.ini")], cwd=folder,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wait_until_up(f"http://127.0.0.1:{http}/sparql", proc, 120)
+    return proc, f"http://127.0.0.1:{http}/sparql-auth"

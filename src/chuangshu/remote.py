@@ -92,6 +92,7 @@ def push(graph: Graph, endpoint: Endpoint, graph_iri: str | None, *, chunk_size:
     """Replace ``graph_iri`` on the endpoint by ``graph``; verify the count. The previous
     contents are replaced only by a complete upload."""
     graph_term = checked_graph_iri(graph_iri)
+    chunk_size = min(chunk_size, endpoint.dialect.max_chunk)
     method = None
     if prefer_gsp and endpoint.store:
         reply = endpoint.put_graph(graph_iri, _nt(graph).encode("utf-8"))
@@ -124,7 +125,9 @@ def _push_by_update(graph: Graph, endpoint: Endpoint, graph_term: str | None, ch
     try:
         for i, part in enumerate(parts, 1):
             try:
-                endpoint.update_(f"INSERT DATA {{ GRAPH {staging} {{\n{_nt(part)}}} }}")
+                # INSERT … WHERE {} rather than INSERT DATA: the same in SPARQL 1.1, and Virtuoso accepts blank
+                # nodes only in a template (a chunk's blank nodes stay one node each within the request)
+                endpoint.update_(f"INSERT {{ GRAPH {staging} {{\n{_nt(part)}}} }} WHERE {{}}")
             except RemoteError as err:
                 raise RemoteError(
                     f"{err.en} — chunk {i} of {len(parts)} failed after {done} of {len(graph)} triples were staged; "
@@ -151,26 +154,38 @@ def _push_by_update(graph: Graph, endpoint: Endpoint, graph_term: str | None, ch
 # ---- remote rules ---------------------------------------------------------------------------
 
 def assess_remote(endpoint: Endpoint, graph_iri: str, *, as_of: Literal | None = None, lang: str = "en"):
-    """Run the rules on the endpoint over ``graph_iri``; conclusions go to the assessment
-    graph; read the assessment back."""
-    from .assess import Assessment, C, _read
-    from .library import fill_slots
-    from .rules import load_rules
-
-    endpoint.update_(f"CLEAR SILENT GRAPH <{ASSESSMENT_GRAPH}>")
-    dataset = [graph_iri, ASSESSMENT_GRAPH]
-    concluded = Graph()
-    for rule in load_rules():
-        text, _ = fill_slots(rule.text, {"asOf": as_of} if as_of is not None else {})
-        triples = endpoint.construct(text, dataset)
-        if len(triples):
-            endpoint.update_(f"INSERT DATA {{ GRAPH <{ASSESSMENT_GRAPH}> {{\n{_nt(triples)}}} }}")
-        concluded += triples
-        rule.describe(concluded)
-    view = endpoint.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", dataset)
+    """Run the rules over ``graph_iri`` on the endpoint, the conclusions going to the assessment graph,
+    and read the assessment back. A store that cannot run the rule files (its dialect says so) gets the
+    same conclusions computed here from its graph and written back."""
     from rdflib.namespace import RDF
 
+    from .assess import Assessment, C, _read
+    from .library import fill_slots
+    from .rules import load_rules, run_rules
+
+    dialect = endpoint.dialect
+    endpoint.update_(f"CLEAR SILENT GRAPH <{ASSESSMENT_GRAPH}>")
+    dataset = [graph_iri, ASSESSMENT_GRAPH]
+    bindings = {"asOf": as_of} if as_of is not None else {}
+    if dialect.runs_rules:
+        concluded = Graph()
+        for rule in load_rules():
+            text, _ = fill_slots(rule.text, bindings)
+            triples = endpoint.construct(text, dataset)
+            _insert(endpoint, triples, dialect.max_chunk)
+            concluded += triples
+            rule.describe(concluded)
+    else:
+        pushed = endpoint.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", [graph_iri])
+        concluded = run_rules(pushed, bindings)
+        _insert(endpoint, concluded, dialect.max_chunk)
+    view = endpoint.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", dataset)
     communities = [_read(view, a, lang) for a in concluded.subjects(RDF.type, C("CommunityAssessment"))]
     communities.sort(key=lambda c: c.community.iri)
-    return Assessment(communities, concluded, "as pushed to the server", "remote: " + endpoint.query,
-                      str(as_of) if as_of is not None else None)
+    where = "remote: " + endpoint.query + ("" if dialect.runs_rules else f" (rules run here: {dialect.name} cannot run them)")
+    return Assessment(communities, concluded, "as pushed to the server", where, str(as_of) if as_of is not None else None)
+
+
+def _insert(endpoint: Endpoint, triples: Graph, chunk_size: int) -> None:
+    for part in chunks(triples, chunk_size) if len(triples) else []:
+        endpoint.update_(f"INSERT {{ GRAPH <{ASSESSMENT_GRAPH}> {{\n{_nt(part)}}} }} WHERE {{}}")

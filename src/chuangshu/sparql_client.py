@@ -91,6 +91,7 @@ class Reply:
     content_type: str = ""
     location: str | None = None     # a redirect's target
     challenge: str = ""             # WWW-Authenticate of a 401
+    server: str = ""                # the Server header: which store answered
 
     @property
     def ok(self) -> bool:
@@ -111,6 +112,7 @@ class Endpoint:
     retries: int = RETRIES
     _digest: bool = field(default=False, repr=False)
     _session: object = field(default=None, repr=False)
+    _server: str = field(default="", repr=False)
 
     @classmethod
     def from_url(cls, url: str, update: str | None = None, store: str | None = None,
@@ -121,11 +123,28 @@ class Endpoint:
         user = user or url_user
         password = password if password is not None else url_password
         base = query.rstrip("/")
-        if base.endswith("/query"):  # Oxigraph's layout: /query, /update, /store
-            root = base[: -len("/query")]
-            update = update or root + "/update"
-            store = store or root + "/store"
+        for dialect in DIALECTS:
+            for query_path, store_path in dialect.layout:
+                if base.endswith(query_path):
+                    root = base[: -len(query_path)]
+                    store = store or (root + store_path if store_path else None)
+                    if dialect.update_path:
+                        update = update or root + dialect.update_path
         return cls(query, update or query, store, user, password, **limits)
+
+    @property
+    def dialect(self) -> "Dialect":
+        """What this store does differently, known once it has answered (its Server header)."""
+        if not self._server:
+            try:
+                self.request(self.query + ("&" if "?" in self.query else "?") + "query=ASK%7B%7D", "GET", None,
+                             accept="application/sparql-results+json", follow=True, retry=True)
+            except RemoteError:
+                pass
+        for d in DIALECTS:
+            if d.server and d.server in self._server.lower():
+                return d
+        return DIALECTS[-1]
 
     # ---- transport ---------------------------------------------------------------------
 
@@ -168,8 +187,11 @@ class Endpoint:
                               f"应答被中断（{type(err).__name__}）", where=shown(url)) from None
         finally:
             resp.close()
-        return Reply(resp.status_code, b"".join(chunks), resp.headers.get("Content-Type", ""),
-                     resp.headers.get("Location"), resp.headers.get("WWW-Authenticate", ""))
+        reply = Reply(resp.status_code, b"".join(chunks), resp.headers.get("Content-Type", ""),
+                      resp.headers.get("Location"), resp.headers.get("WWW-Authenticate", ""), resp.headers.get("Server", ""))
+        if reply.server:
+            self._server = reply.server
+        return reply
 
     def request(self, url: str, method: str, body: bytes | None, content_type: str | None = None,
                 accept: str | None = None, *, follow: bool = False, retry: bool = False) -> Reply:
@@ -191,8 +213,10 @@ class Endpoint:
                     time.sleep(min(0.5 * 2**attempt, 8))
                     continue
                 break
-            if reply.status == 401 and self.user and not self._digest and reply.challenge.lower().startswith("digest"):
-                self._digest = True  # the server wants Digest (Virtuoso's /sparql-auth): answer its challenge
+            if reply.status == 401 and self.user and not self._digest and not reply.challenge.lower().startswith("basic"):
+                # the server wants Digest (Virtuoso's /sparql-auth, which refuses Basic without a new
+                # challenge): answer its challenge
+                self._digest = True
                 reply = self._send(target, method, body, headers)
             if not 300 <= reply.status < 400 or reply.status == 304:
                 return reply
@@ -251,6 +275,30 @@ class Endpoint:
         """Graph Store Protocol PUT (replaces the graph in one request); never redirected."""
         target = self.store + ("?" + urllib.parse.urlencode({"graph": graph_iri}) if graph_iri else "?default")
         return self.request(target, "PUT", ntriples, "application/n-triples")
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """Where SPARQL stores differ, in one place: URL layouts, the largest update they accept, and
+    whether they can run the rule files (or the rules run here and their conclusions go back)."""
+
+    name: str
+    server: str                          # a word of the Server header ("" for the generic dialect)
+    layout: tuple = ()                   # (query path, Graph Store path) pairs this store uses
+    update_path: str | None = None       # the update URL beside a query URL of the layout
+    max_chunk: int = 5000                # triples per update request
+    runs_rules: bool = True
+
+
+DIALECTS = (
+    Dialect("oxigraph", "oxigraph", layout=(("/query", "/store"),), update_path="/update"),
+    # Virtuoso 7: /sparql and /sparql-auth take updates too, the Graph Store is /sparql-graph-crud(-auth); an
+    # update template over ~1,500 triples exceeds its 10,000 lines of generated SQL; its SPARQL compiler fails
+    # on some of the rule files (an internal error on 30-cycles, a crash on 50-gaps, Virtuoso 07.20.3229)
+    Dialect("virtuoso", "virtuoso", layout=(("/sparql-auth", "/sparql-graph-crud-auth"), ("/sparql", "/sparql-graph-crud")),
+            max_chunk=1000, runs_rules=False),
+    Dialect("generic", ""),
+)
 
 
 def refused(url: str, reply: Reply) -> RemoteError:
