@@ -92,7 +92,6 @@ def push(graph: Graph, endpoint: Endpoint, graph_iri: str | None, *, chunk_size:
     """Replace ``graph_iri`` on the endpoint by ``graph``; verify the count. The previous
     contents are replaced only by a complete upload."""
     graph_term = checked_graph_iri(graph_iri)
-    chunk_size = min(chunk_size, endpoint.dialect.max_chunk)
     method = None
     if prefer_gsp and endpoint.store:
         reply = endpoint.put_graph(graph_iri, _nt(graph).encode("utf-8"))
@@ -104,7 +103,7 @@ def push(graph: Graph, endpoint: Endpoint, graph_iri: str | None, *, chunk_size:
                               f"{err.zh} —— 图存储上传失败；未改用其他方式重试", where=err.where)
     if method is None:
         method = "SPARQL Update"
-        _push_by_update(graph, endpoint, graph_term, chunk_size, progress)
+        _push_by_update(graph, endpoint, graph_term, min(chunk_size, endpoint.dialect.max_chunk), progress)
     stored = count(endpoint, graph_iri)
     if stored != len(graph):
         raise RemoteError(f"verify failed: the target graph holds {stored} triples, {len(graph)} were sent",
