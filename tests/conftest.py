@@ -11,6 +11,22 @@ CS = Namespace("https://w3id.org/chuangshu/ontology#")
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _entailment_cache(tmp_path_factory):
+    """The tests share one entailment cache of their own (chuangshu.reason.cache_dir), removed with
+    pytest's temporary folders; nothing is written to the user's cache."""
+    import os
+
+    folder = tmp_path_factory.getbasetemp() / "entailment-cache"
+    previous = os.environ.get("CHUANGSHU_CACHE")
+    os.environ["CHUANGSHU_CACHE"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("CHUANGSHU_CACHE", None)
+    else:
+        os.environ["CHUANGSHU_CACHE"] = previous
+
+
 @pytest.fixture(scope="session")
 def ontology() -> Graph:
     return load_ontology()
@@ -62,7 +78,14 @@ def _temp_entries() -> set[str]:
     return {p.name for p in Path(tempfile.gettempdir()).iterdir() if p.name.startswith(("chuangshu", "tmp-chuangshu"))}
 
 
+def _is_worker(config) -> bool:
+    """A pytest-xdist worker: only the controlling process checks, once every worker is done."""
+    return hasattr(config, "workerinput")
+
+
 def pytest_sessionstart(session):
+    if _is_worker(session.config):
+        return
     session.config._chuangshu_before = (set(_processes()) if Path("/proc").is_dir() else set(), _temp_entries())
 
 

@@ -206,7 +206,9 @@ def test_integers_of_thousands_of_digits(tmp_path):
     result = run("validate", f)
     assert result.exit_code == 1 and "Traceback" not in result.output and "csh:Quantity-exactValue" in result.output
     param = run("query", "cq01", "--param", f"community={big}")
-    assert param.exit_code == 0 and "Traceback" not in param.output
+    assert param.exit_code == 2 and "no such community" in param.output and "Traceback" not in param.output
+    number = run("query", "-", "--param", f"n={big}", input="SELECT ?n WHERE { VALUES ?n { UNDEF } }")
+    assert number.exit_code == 0 and big in number.output
 
 
 def test_rdf_xml_export_of_a_property_without_a_local_name(tmp_path):
@@ -272,7 +274,7 @@ def test_a_broken_java_falls_back_to_the_pure_python_reasoner(tmp_path):
     java = tmp_path / "java"
     java.write_text("#!/bin/sh\necho broken >&2\nexit 1\n")
     java.chmod(0o755)
-    env = dict(os.environ, PATH=f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    env = dict(os.environ, PATH=f"{tmp_path}{os.pathsep}{os.environ['PATH']}", CHUANGSHU_CACHE="off")
     proc = subprocess.run([sys.executable, "-m", "chuangshu.cli", "--lang", "en", "assess"], capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr
     assert "warning: HermiT failed" in proc.stderr and "Traceback" not in proc.stderr
@@ -282,7 +284,7 @@ def test_a_broken_java_falls_back_to_the_pure_python_reasoner(tmp_path):
 def test_an_unexpected_error_is_one_line_and_exit_3(monkeypatch):
     import chuangshu.summary as summary
 
-    monkeypatch.setattr(summary, "summarize", lambda g: 1 / 0)
+    monkeypatch.setattr(summary, "summarize", lambda *args: 1 / 0)
     one_line_error(run("summary"), 3, "internal error (ZeroDivisionError", "CHUANGSHU_DEBUG=1")
 
 

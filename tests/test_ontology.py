@@ -300,3 +300,28 @@ def test_skos_crosswalk_reaches_both_external_schemes(core_ontology):
         assert (dim, SKOS.inScheme, CS.SocialCapitalScheme) in g
         targets = {o for p in (SKOS.closeMatch, SKOS.broadMatch, SKOS.relatedMatch) for o in g.objects(dim, p)}
         assert targets & sciq and targets & oecd, dim
+
+
+def test_entailments_are_cached_by_the_inputs_canonical_form(tmp_path, monkeypatch, ontology):
+    import chuangshu.reason as reason
+
+    monkeypatch.setenv("CHUANGSHU_CACHE", str(tmp_path))
+    calls = []
+    real = reason._entail
+    monkeypatch.setattr(reason, "_entail", lambda g, r="auto": calls.append(r) or real(g, r))
+    g = Graph()
+    for t in ontology:
+        g.add(t)
+    g.add((URIRef("https://example.org/D"), CS.hasForm, CS.CommodityHousing))
+    first, name = reason.entail(g, "owlrl")
+    from chuangshu.load import load_ontology
+
+    again = load_ontology()  # the same input parsed anew: other blank-node labels, the same key
+    assert {b for t in again for b in t if isinstance(b, BNode)} != {b for t in g for b in t if isinstance(b, BNode)}
+    again.add((URIRef("https://example.org/D"), CS.hasForm, CS.CommodityHousing))
+    second, name2 = reason.entail(again, "owlrl")
+    assert calls == ["owlrl"] and set(first) == set(second) and name == name2
+    assert (URIRef("https://example.org/D"), CS.formImpliedCapitalType, CS.LowSocialCapital) in second
+    monkeypatch.setenv("CHUANGSHU_CACHE", "off")
+    reason.entail(g, "owlrl")
+    assert calls == ["owlrl", "owlrl"]

@@ -160,9 +160,9 @@ def test_an_injection_attempt_stays_a_literal(kg):
 
 def test_query_cli_formats_and_errors():
     runner = CliRunner()
-    csv_out = runner.invoke(cli, ["query", "cq05", "--format", "csv"]).output.splitlines()
+    csv_out = runner.invoke(cli, ["query", "cq05", "--format", "csv", "--labels", "none"]).output.splitlines()
     assert csv_out == ["community,stage,ready", f"{CSD}D,{CS}IceBreaking,true", f"{CSD}S,{CS}BoundaryExtended,false"]
-    tsv = runner.invoke(cli, ["query", "cq24", "--format", "tsv"]).output
+    tsv = runner.invoke(cli, ["query", "cq24", "--format", "tsv", "--labels", "none"]).output
     assert tsv.splitlines()[1] == f"{CS}WishClaiming\t2"
     import json
 

@@ -38,14 +38,14 @@ CASES = [None] + [[p] for p in sorted((REPO / "data" / "examples").rglob("*.ttl"
 
 @pytest.mark.parametrize("files", CASES, ids=lambda f: f[0].stem if f else "bundled")
 def test_fast_validation_matches_pyshacl(files):
-    reference = validate_files(files)
+    reference = validate_files(files, engine="pyshacl")
     _, fast, _ = run_pipeline(files or resources.data_files())
     assert {_key(r) for r in fast.results} == {_key(r) for r in reference.results}
     assert fast.conforms == reference.conforms
 
 
 def test_fast_validation_matches_pyshacl_on_synthetic_data(synthetic):
-    reference = validate_files([synthetic])
+    reference = validate_files([synthetic], engine="pyshacl")
     _, fast, _ = run_pipeline([synthetic])
     assert reference.counts()["Violation"] == reference.counts()["Warning"] == 0   # synthetic data is valid
     assert {_key(r) for r in fast.results} == {_key(r) for r in reference.results}

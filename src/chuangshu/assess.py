@@ -483,5 +483,23 @@ def timeline(graph: Graph, key: str, *, reasoner: str = "auto", engine: str = "o
     return first.community.label, rows
 
 
+def dated_interventions(graph: Graph, community_iri: str, lang: str = "en") -> dict[str, list[tuple[str, str]]]:
+    """Date → the community's interventions that start (or, discontinued, end) then: (what, name)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    node = URIRef(community_iri)
+    for i in graph.subjects(C("inCommunity"), node):
+        if (i, RDF.type, C("Interview")) in graph or (i, RDF.type, C("Claim")) in graph:
+            continue
+        name = f"{graph.value(i, C('caseLabel')) or str(i).rsplit('/', 1)[-1]} {label_of(graph, i, lang)}"
+        planned = (i, C("interventionStatus"), C("Planned")) in graph
+        for prop, what in (("startDate", "start"), ("startNoLaterThan", "by"), ("endDate", "end")):
+            for d in graph.objects(i, C(prop)):
+                kind = "planned" if planned else what
+                if what == "end" and (i, C("interventionStatus"), C("Discontinued")) not in graph:
+                    continue
+                out.setdefault(str(d), []).append((kind, name))
+    return {d: sorted(v, key=lambda x: x[1]) for d, v in out.items()}
+
+
 def pick_before(date: str, lang: str) -> str:
     return f"{date} 之前" if lang == "zh" else f"before {date}"

@@ -30,6 +30,10 @@ def _argv_lang() -> str:
 
 
 _HELP_LANG = _argv_lang()
+if _HELP_LANG == "zh":  # click's own usage lines, option errors and help headings in Chinese too
+    from .click_zh import install as _install_click_zh
+
+    _install_click_zh()
 
 
 def T(en: str, zh: str) -> str:
@@ -153,10 +157,12 @@ def summary(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
 
     lang = _lang(ctx)
     graph = load_graph(paths or None)
-    info = summarize(graph)
+    info = summarize(graph, lang)
     if fmt == "json":
         echo(json.dumps(info, ensure_ascii=False, indent=2))
         return
+    from .render import pad, width
+
     echo(pick(lang, "chuangshu knowledge graph", "创熟知识图谱"))
     rows = [
         (pick(lang, "triples", "三元组"), info["triples"]),
@@ -165,10 +171,18 @@ def summary(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
         (pick(lang, "ontology individuals", "本体个体"), info["individuals"]),
     ]
     for name, count in info["instances"].items():
-        rows.append((pick(lang, f"instances of cs:{name}", f"cs:{name} 实例"), count))
-    width = max(len(r[0]) for r in rows)
+        rows.append((f"{info['instance_labels'][name]} (cs:{name})", count))
+    w = max(width(r[0]) for r in rows)
     for name, value in rows:
-        echo(f"  {name.ljust(width)}  {value}")
+        echo(f"  {pad(name, w)}  {value}")
+    if info["communities"]:
+        echo(pick(lang, "communities:", "社区："))
+    for c in info["communities"]:
+        dims = ", ".join(f"{k} {v}" for k, v in c["coded_dimensions"].items())
+        echo("  " + pick(lang, f"{c['label']} — {c['form'] or 'form not recorded'}; {c['interventions']} interventions"
+                               f"{' (coded: ' + dims + ')' if dims else ''}; {c['interviews']} interviews, {c['quotations']} quotations",
+                         f"{c['label']} —— {c['form'] or '未记录形态'}；举措 {c['interventions']} 项"
+                         f"{'（编码：' + dims + '）' if dims else ''}；访谈 {c['interviews']} 次，引文 {c['quotations']} 条"))
 
 
 _SEVERITY_ZH = {"Violation": "违规", "Warning": "警告", "Info": "提示"}
@@ -188,7 +202,8 @@ def _render_report(report, fmt: str, lang: str) -> str:
         head = [pick(lang, h_en, h_zh) for h_en, h_zh in (
             ("severity", "严重度"), ("where", "位置"), ("focus node", "焦点节点"),
             ("path", "路径"), ("value", "值"), ("message", "消息"))]
-        rows = [[sev(r.severity), r.where(lang), r.focus_label, r.path or "", r.value or "", r.message]
+        # a spreadsheet's column (named by its header) stands for the property path
+        rows = [[sev(r.severity), r.where(lang), r.focus_label, "" if r.column else (r.path or ""), r.value or "", r.message]
                 for r in report.results]
         widths = [max([width(h)] + [width(row[i]) for row in rows]) for i, h in enumerate(head[:-1])]
         fmt_row = lambda row: " | ".join([c + " " * (w - width(c)) for c, w in zip(row, widths)] + [row[-1]])
@@ -198,7 +213,7 @@ def _render_report(report, fmt: str, lang: str) -> str:
     else:
         for r in report.results:
             where = f"{r.where(lang)}: " if r.file else ""
-            path = f" {r.path}" if r.path else ""
+            path = f" {r.path}" if r.path and not r.column else ""
             value = f" = {r.value}" if r.value else ""
             lines.append(f"[{sev(r.severity)}] {where}{r.focus_label}{path}{value} — {r.message} ({r.constraint})")
     c = report.counts()
@@ -225,12 +240,17 @@ def _render_report(report, fmt: str, lang: str) -> str:
 @click.option("--allow-warnings", is_flag=True, help=T(
     "Warnings (and infos) do not make the data non-conforming.",
     "警告（及提示）不导致不符合。"))
+@click.option("--engine", type=click.Choice(["compiled", "pyshacl"]), default="compiled", show_default=True, help=T(
+    "compiled: the shapes as SPARQL on Oxigraph (fast); pyshacl: the reference SHACL engine (the same results, tested; "
+    "--format turtle always uses it).",
+    "compiled：约束编译为 SPARQL 在 Oxigraph 上运行（快）；pyshacl：参照的 SHACL 引擎（结果相同，已测试；--format turtle 总是用它）。"))
 @click.pass_context
-def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, allow_warnings: bool) -> None:
+def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, allow_warnings: bool, engine: str) -> None:
     from .validate import validate_files
 
     lang = _lang(ctx)
-    report = validate_files(paths or None, lang=lang, allow_warnings=allow_warnings, need_report_graph=fmt == "turtle")
+    report = validate_files(paths or None, lang=lang, allow_warnings=allow_warnings, need_report_graph=fmt == "turtle",
+                            engine=engine)
     echo(_render_report(report, fmt, lang))
     ctx.exit(0 if report.conforms else 1)
 
@@ -413,7 +433,9 @@ def _assess_fast(paths, date, fmt, lang, check, parallel=False):
 @click.option("--from", "sources", multiple=True, type=click.Path(path_type=Path), metavar="FILE",
               help=T("Fill the template with these case data files (RDF or spreadsheets); repeatable.",
                      "用这些案例数据文件（RDF 或电子表格）填充模板，可重复。"))
-@click.option("--bundled", is_flag=True, help=T("Fill the template with the bundled D and S cases.", "用内置的 D、S 案例填充模板。"))
+@click.option("--bundled", "--example", "bundled", is_flag=True, help=T(
+    "Fill the template with the bundled D and S cases: a filled example to copy from.",
+    "用内置的 D、S 案例填充模板：可供参照的填好示例。"))
 @click.option("--overwrite", is_flag=True, help=T("Replace existing files.", "替换已有文件。"))
 @click.pass_context
 def template(ctx, out_dir, fmt, sources, bundled, overwrite):
@@ -423,7 +445,7 @@ def template(ctx, out_dir, fmt, sources, bundled, overwrite):
     lang = _lang(ctx)
     files = list(sources) + (resources.data_files() if bundled else [])
     graph = load_sources(files).graph if files else None
-    for path in write_templates(out_dir, fmt, graph=graph, overwrite=overwrite, inputs=files):
+    for path in write_templates(out_dir, fmt, graph=graph, overwrite=overwrite, inputs=files, lang=lang):
         echo(pick(lang, f"wrote {path}", f"已写出 {path}"))
 
 
@@ -525,13 +547,14 @@ def explain(ctx, community, files, paths, as_of, reasoner, engine):
 @_ENGINE
 @click.pass_context
 def timeline(ctx, community, files, paths, reasoner, engine):
-    from .assess import timeline as run_timeline
+    from .assess import dated_interventions, timeline as run_timeline
     from .render import timeline_text
 
     lang = _lang(ctx)
     graph = _load_checked(tuple(files) + tuple(paths), lang)
     label, rows = run_timeline(graph, community, reasoner=reasoner, engine=engine, lang=lang)
-    echo(timeline_text(label, rows, lang), nl=False)
+    events = dated_interventions(graph, rows[0][1].community.iri, lang) if rows else {}
+    echo(timeline_text(label, rows, lang, events), nl=False)
 
 
 @cli.command(help=T(
@@ -557,14 +580,21 @@ def timeline(ctx, community, files, paths, reasoner, engine):
     "允许本地查询的 SERVICE 子句访问其他主机（默认关闭）。"))
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
               help=T("Output format (json: SPARQL 1.1 query results JSON).", "输出格式（json 为 SPARQL 1.1 JSON 结果格式）。"))
+@click.option("--labels", type=click.Choice(["beside", "only", "none"]), default="beside", show_default=True,
+              help=T("Names in the chosen language beside each IRI (table), instead of it, or none; csv/tsv get a …_label column.",
+                     "在每个 IRI 旁显示所选语言的名称（表格）、只显示名称，或不显示；csv/tsv 增加 …_label 列。"))
 @_AS_OF
 @_REASONER
 @_ENGINE
 @click.pass_context
 def query(ctx, query, files, list_, paths, params, endpoint, graphs, user, password, timeout, max_reply, allow_service, fmt,
-          as_of, reasoner, engine):
+          labels, as_of, reasoner, engine):
+    from rdflib import Literal
+
     from .assess import knowledge_graph, parse_as_of
-    from .library import find_query, library, parse_param, refuse_service, render, run_local, run_remote
+    from .library import (find_query, library, parse_param, refuse_service, render, resolve_params, run_local,
+                          run_remote, term_labels)
+    from .load import load_ontology
 
     lang = _lang(ctx)
     if list_ or not query:
@@ -573,16 +603,21 @@ def query(ctx, query, files, list_, paths, params, endpoint, graphs, user, passw
         return
     q = find_query(query)
     bindings = dict(parse_param(p) for p in params)
+    if "lang" in q.params and "lang" not in bindings:  # a library query's own texts follow --lang
+        bindings["lang"] = Literal(lang)
     if endpoint is not None:
         ep = _endpoint(ctx, endpoint, user=user, password=password, timeout=timeout, max_reply=max_reply)
         table = run_remote(q, ep, bindings, default_graphs=list(graphs))
+        named = load_ontology()
     else:
         refuse_service(q, allow_service)
         date = parse_as_of(as_of) if as_of else None
         graph = _load_checked(tuple(files) + tuple(paths), lang)
-        table = run_local(q, knowledge_graph(graph, as_of=date, reasoner=reasoner, engine=engine), bindings, engine,
-                          allow_service=allow_service, timeout=timeout)
-    echo(render(table, fmt))
+        named = knowledge_graph(graph, as_of=date, reasoner=reasoner, engine=engine)
+        bindings = resolve_params(q, bindings, named)
+        table = run_local(q, named, bindings, engine, allow_service=allow_service, timeout=timeout)
+    terms = {v for r in table.rows for v in r.values()}
+    echo(render(table, fmt, term_labels(named, terms, lang) if labels != "none" else None, only_labels=labels == "only"))
 
 
 def _knowledge_parts(paths, parts, lang, as_of=None, reasoner="auto", engine="oxigraph", public=False, policy=None):

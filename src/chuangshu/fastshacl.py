@@ -33,6 +33,8 @@ class CompiledConstraint:
     component: str        # e.g. sh:MinCountConstraintComponent
     path: str | None      # compact path for the report
     node: URIRef | BNode  # where the messages are
+    datatypes: tuple = ()  # sh:datatype (or an sh:or of them): a value of one of these must be well formed
+    lexical_query: str = ""  # SELECT ?this ?value of those datatypes, checked for well-formedness in Python
 
 
 def _n3(term) -> str:
@@ -126,6 +128,13 @@ def compile_shapes(shapes: Graph) -> list[CompiledConstraint]:
                                     "sh:PatternConstraintComponent"))
             for test, comp in value_tests:
                 add(f"SELECT ?this ?value WHERE {{ {target} ?this {path} ?value . BIND (?value AS ?v) FILTER ({test}) }}", comp)
+                if comp in ("sh:DatatypeConstraintComponent", "sh:OrConstraintComponent"):
+                    # a literal of the right datatype but an impossible lexical form ("2022-13-45"^^xsd:date)
+                    # is ill-typed: SPARQL cannot tell, rdflib can (Literal.ill_typed), as pySHACL does
+                    dts = (dt,) if comp == "sh:DatatypeConstraintComponent" else tuple(dts)
+                    out[-1].datatypes = dts
+                    out[-1].lexical_query = (f"SELECT ?this ?value WHERE {{ {target} ?this {path} ?value . "
+                                             f"FILTER (isLiteral(?value) && DATATYPE(?value) IN ({', '.join(_n3(d) for d in dts)})) }}")
             cls = shapes.value(ps, S("class"))
             if cls is not None:
                 # MINUS (an anti-join Oxigraph hashes) rather than a NOT EXISTS evaluated per value

@@ -82,6 +82,33 @@ def read_query(path: Path, name: str | None = None) -> Query:
     return Query(name or meta.get("id", path.stem), text, path, meta)
 
 
+COMMON_PREFIXES = ("cs", "csd", "rdf", "rdfs", "owl", "xsd", "skos", "prov", "dcterms", "org", "foaf")
+_DECLARED = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.I)
+
+
+def undeclared_prefix(text: str) -> tuple[str, int, int] | None:
+    """The first prefixed name whose prefix neither the query nor the common set declares:
+    (prefix, line, column)."""
+    declared = {m.group(1) or "" for m in _DECLARED.finditer(text)} | set(COMMON_PREFIXES)
+    for m in _TOKEN.finditer(text):
+        tok = m.group(0)
+        if (tok[0].isalpha() or tok[0] == "_") and ":" in tok and not tok.startswith("_:"):
+            prefix = tok.split(":", 1)[0]
+            if prefix not in declared and tok.upper() != "PREFIX":
+                line = text.count("\n", 0, m.start()) + 1
+                return prefix, line, m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+    return None
+
+
+def with_common_prefixes(text: str) -> str:
+    """The query with the common prefixes (cs, csd, rdf, rdfs, owl, xsd, skos, prov, dcterms, org,
+    foaf) declared in front, each one the query does not declare itself."""
+    declared = {m.group(1) or "" for m in _DECLARED.finditer(text)}
+    missing = [p for p in COMMON_PREFIXES if p not in declared]
+    head = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing)
+    return head + text
+
+
 def find_query(ref: str) -> Query:
     """A library query by id or file stem, a file path, or ``-`` for standard input."""
     if ref == "-":
@@ -173,15 +200,23 @@ def refuse_service(query: Query, allow_service: bool = False) -> None:
                          where=where)
 
 
-def _syntax_message(err) -> str:
-    """A parser's complaint in one line: ``line L, column C: what``."""
+def _syntax_message(err, shift: int = 0) -> str:
+    """A parser's complaint in one line: ``line L, column C: what`` (lines counted in the user's text,
+    ``shift`` lines having been put in front of it)."""
     line, col = getattr(err, "lineno", None), getattr(err, "col", None) or getattr(err, "offset", None)
     text = getattr(err, "msg", None) or str(err)
     text = " ".join(str(text).split())[:300]
     located = re.match(r"^error at (\d+):(\d+): (.*)$", text)  # Oxigraph's form
     if located:
         line, col, text = located.groups()
-    return f"line {line}, column {col}: {text}" if line and col else text
+    unknown = re.search(r"[Pp]refix (?:'|`|)?([A-Za-z][\w.-]*):?(?:'|`)? (?:is not|has not been) declared|Unknown namespace prefix : (\S+)", text)
+    if unknown:
+        name = (unknown.group(1) or unknown.group(2) or "").rstrip(":")
+        text = (f"unknown prefix `{name}:` — declare it or use one of the predefined prefixes "
+                f"({', '.join(COMMON_PREFIXES)})")
+    if line and col:
+        return f"line {max(int(line) - shift, 1)}, column {col}: {text}"
+    return text
 
 
 def run_local(query: Query, graph, bindings: dict, engine: str = "oxigraph", *, allow_service: bool = False,
@@ -210,8 +245,18 @@ def run_local(query: Query, graph, bindings: dict, engine: str = "oxigraph", *, 
         except RecursionError:
             raise
         except Exception as err:  # noqa: BLE001 - each engine's parser and evaluator raise their own kinds
-            raise InputError(f"bad query: {_syntax_message(err)}", f"查询有误：{_syntax_message(err)}", where=where) from None
+            message = _syntax_message(err, shift)
+            raise InputError(f"bad query: {message}", f"查询有误：{message}", where=where) from None
 
+    unknown = undeclared_prefix(query.text)
+    if unknown:
+        prefix, line, col = unknown
+        raise InputError(f"bad query: line {line}, column {col}: unknown prefix `{prefix}:` — declare it or use one of "
+                         f"the predefined prefixes ({', '.join(COMMON_PREFIXES)})",
+                         f"查询有误：第 {line} 行第 {col} 列：未知前缀 `{prefix}:`——请声明它，或使用预定义前缀之一"
+                         f"（{'、'.join(COMMON_PREFIXES)}）", where=where)
+    shift = with_common_prefixes(query.text).count("\n") - query.text.count("\n")  # the prefix lines put in front
+    query = Query(query.name, with_common_prefixes(query.text), query.path, query.meta)
     kind, names, result = _with_timeout(execute, timeout, where) if timeout else execute()
     if kind == "boolean":
         return Table(["boolean"], [{"boolean": Literal(result)}], ask=True)
@@ -324,7 +369,7 @@ def run_remote(query: Query, endpoint, bindings: dict, *, user: str | None = Non
     """Run a SELECT on a remote endpoint (a URL or a :class:`~chuangshu.sparql_client.Endpoint`)."""
     from .sparql_client import Endpoint
 
-    text, rest = fill_slots(query.text, bindings)
+    text, rest = fill_slots(with_common_prefixes(query.text), bindings)
     text += values_block(rest) if rest else ""
     ep = endpoint if isinstance(endpoint, Endpoint) else Endpoint.from_url(endpoint, user=user, password=password)
     data = ep.results(text, default_graphs or [])
@@ -365,9 +410,14 @@ def _compact(term) -> str:
     return str(term)
 
 
-def render(table: Table, fmt: str) -> str:
+def render(table: Table, fmt: str, labels: dict | None = None, only_labels: bool = False) -> str:
+    """The table as text. ``labels`` (IRI → label in the user's language) put a name beside each IRI
+    in the table format (instead of it with ``only_labels``) and add a ``…_label`` column after each
+    column holding IRIs in CSV and TSV; JSON stays the standard SPARQL results."""
     if table.graph is not None:
         return _render_graph(table.graph, fmt)
+    if labels and fmt in ("csv", "tsv", "table"):
+        table = _with_labels(table, labels, fmt, only_labels)
     if table.ask and fmt == "json":
         return json.dumps({"head": {}, "boolean": bool(table.rows[0]["boolean"].toPython())}, indent=2)
     if fmt == "json":
@@ -418,3 +468,61 @@ def _render_graph(graph, fmt: str) -> str:
     from .canon import canonical_turtle
 
     return canonical_turtle(graph).rstrip("\n")
+
+
+def _with_labels(table: Table, labels: dict, fmt: str, only_labels: bool) -> Table:
+    if fmt == "table":
+        def show(term):
+            if isinstance(term, URIRef) and str(term) in labels:
+                return Literal(labels[str(term)]) if only_labels else Literal(f"{_compact(term)} ({labels[str(term)]})")
+            return term
+        return Table(table.variables, [{k: show(v) for k, v in r.items()} for r in table.rows], ask=table.ask)
+    variables = []
+    for v in table.variables:
+        variables.append(v)
+        if any(isinstance(r.get(v), URIRef) and str(r.get(v)) in labels for r in table.rows):
+            variables.append(v + "_label")
+    rows = [{**r, **{v + "_label": Literal(labels[str(r[v])]) for v in table.variables
+                    if isinstance(r.get(v), URIRef) and str(r.get(v)) in labels}} for r in table.rows]
+    return Table(variables, rows, ask=table.ask)
+
+
+def term_labels(graph, terms, lang: str) -> dict:
+    """IRI → its rdfs:label in ``lang`` (else English, else Chinese, else any), for the given terms."""
+    from rdflib.namespace import RDFS
+
+    out = {}
+    for t in terms:
+        if not isinstance(t, URIRef):
+            continue
+        found = {getattr(o, "language", None): str(o) for o in graph.objects(t, RDFS.label)}
+        for want in (lang, "en", "zh", None):
+            if want in found:
+                out[str(t)] = found[want]
+                break
+    return out
+
+
+def resolve_params(query: Query, bindings: dict, graph) -> dict:
+    """A parameter the query declares as an IRI may be given as an ID (D), a label (D 社区) or an IRI;
+    one that matches nothing in the graph is an error that says so, not an empty table."""
+    from rdflib.namespace import RDFS
+
+    declared = {p.split()[0]: p for p in (x.strip() for x in query.meta.get("params", "").split(",")) if p}
+    out = dict(bindings)
+    for name, value in bindings.items():
+        if "IRI" not in declared.get(name, ""):
+            continue
+        if isinstance(value, URIRef):
+            found = value if any(True for _ in graph.triples((value, None, None))) else None
+        else:
+            text = str(value)
+            candidates = [URIRef(PREFIXES["csd"] + text)] if re.fullmatch(r"[\w.~-]+", text) else []
+            found = next((c for c in candidates if any(True for _ in graph.triples((c, None, None)))), None)
+            if found is None:
+                found = next((s for s, _, o in graph.triples((None, RDFS.label, None)) if str(o) == text), None)
+        if found is None:
+            raise InputError(f"{name}={value}: no such {name} in the graph (give its ID, its label or its IRI)",
+                             f"{name}={value}：图谱中没有这样的 {name}（请给出其编号、标签或 IRI）", where="--param")
+        out[name] = found
+    return out

@@ -8,6 +8,7 @@ decisions ("not yet established") are rules under ``queries/``, not here.
 from __future__ import annotations
 
 import logging
+import os
 import warnings
 from contextlib import contextmanager
 import shutil
@@ -15,7 +16,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from .errors import ChuangshuError, Notice
@@ -136,11 +137,64 @@ def entail_owlrl(graph: Graph) -> Graph:
     return _individual_entailments(graph, infer_owlrl(graph))
 
 
+def cache_dir() -> Path | None:
+    """Where entailments are kept between runs: ``$CHUANGSHU_CACHE``, else ``$XDG_CACHE_HOME/chuangshu``,
+    else ``~/.cache/chuangshu``; ``CHUANGSHU_CACHE=off`` keeps nothing."""
+    value = os.environ.get("CHUANGSHU_CACHE")
+    if value == "off":
+        return None
+    if value:
+        return Path(value)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "chuangshu"
+
+
+def _cache_key(graph: Graph, reasoner: str) -> str:
+    """The input's canonical N-Triples (blank nodes labelled canonically), the reasoner, and the
+    versions of chuangshu and owlready2: the same input gives the same key in every run."""
+    import hashlib
+    from importlib.metadata import PackageNotFoundError, version
+
+    from rdflib.compare import to_canonical_graph
+
+    try:
+        versions = f"{version('chuangshu')} {version('owlready2')}"
+    except PackageNotFoundError:
+        versions = "source"
+    lines = sorted(to_canonical_graph(graph).serialize(format="nt").splitlines())
+    return hashlib.sha256(("\n".join(lines) + f"\n{reasoner} {versions}").encode("utf-8")).hexdigest()
+
+
 def entail(graph: Graph, reasoner: str = "auto") -> tuple[Graph, str]:
     """Open-world entailments about individuals, and the name of the reasoner that made them.
 
-    ``auto`` takes HermiT when Java is present, otherwise the pure-Python OWL 2 RL path.
+    ``auto`` takes HermiT when Java is present, otherwise the pure-Python OWL 2 RL path. What a
+    reasoner entails of an input is kept in the cache (:func:`cache_dir`), keyed by the input's
+    canonical form: the JVM runs once per distinct input, not once per command.
     """
+    folder = cache_dir()
+    # "auto" is HermiT or owlrl by whether Java is there: the key says which
+    key = _cache_key(graph, f"{reasoner} java={java_available()}") if folder is not None else None
+    if key is not None:
+        cached = folder / f"{key}.nt"
+        if cached.is_file():
+            try:
+                name, _, body = cached.read_text(encoding="utf-8").partition("\n")
+                return Graph().parse(data=body, format="nt"), name.removeprefix("# ")
+            except (OSError, ValueError, SyntaxError):
+                pass
+    entailed, name = _entail(graph, reasoner)
+    if key is not None and "failed" not in name and not any(isinstance(x, BNode) for t in entailed for x in t):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            from .canon import write_atomic
+
+            write_atomic(folder / f"{key}.nt", f"# {name}\n" + entailed.serialize(format="nt"))
+        except Exception:  # noqa: BLE001 - a cache that cannot be written is only a slower run
+            pass
+    return entailed, name
+
+
+def _entail(graph: Graph, reasoner: str = "auto") -> tuple[Graph, str]:
     if reasoner == "auto":
         if not java_available():
             return entail_owlrl(graph), "OWL 2 RL (owlrl)"

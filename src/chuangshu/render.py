@@ -262,18 +262,26 @@ def explain_text(a: Assessment, view: Graph, key: str, lang: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def timeline_text(community_label: str, rows: list[tuple[str, CommunityResult]], lang: str) -> str:
+def timeline_text(community_label: str, rows: list[tuple[str, CommunityResult]], lang: str,
+                  events: dict | None = None) -> str:
+    """The stage at each date where it changes, with the dated interventions beside their dates."""
     L = lambda en, zh: pick(lang, en, zh)  # noqa: E731
+    kinds = {"start": L("starts", "开始"), "by": L("by then", "不晚于此"), "end": L("ends", "结束"),
+             "planned": L("planned, not counted", "计划中，不计入")}
     out = [L(f"{community_label}: stage transitions implied by the dated interventions",
              f"{community_label}：按有日期的举措推得的阶段变化")]
     previous = None
     for date, c in rows:
         state = (c.stage.label if c.stage else "?", c.ready_to_move_on, c.initial_cycle_closed, c.advanced_cycle_closed)
-        if state == previous:
+        happened = (events or {}).get(date, [])
+        if state == previous and not happened:
             continue
-        previous = state
         cycles = ", ".join(x for x, on in ((L("initial cycle closed", "初始循环闭合"), c.initial_cycle_closed),
                                             (L("advanced cycle closed", "高阶循环闭合"), c.advanced_cycle_closed)) if on)
         ready = L("; ready to move on", "；可进入下一阶段") if c.ready_to_move_on else ""
-        out.append(f"  {date}: {state[0]}{ready}" + (f" ({cycles})" if cycles else ""))
+        stage = f"{state[0]}{ready}" + (f" ({cycles})" if cycles else "")
+        out.append(f"  {date}: {stage if state != previous else L('(no change)', '（无变化）')}")
+        for kind, name in happened:
+            out.append(f"      · {name} — {kinds[kind]}")
+        previous = state
     return "\n".join(out) + "\n"

@@ -80,7 +80,10 @@ class ScaleRun:
             results = []
             for c in compile_shapes(shapes):
                 self._tick("validate")
-                for row in select(self.store, c.query):
+                rows = select(self.store, c.query)
+                if c.lexical_query:
+                    rows += [r for r in select(self.store, c.lexical_query) if from_oxigraph(r["value"]).ill_typed]
+                for row in rows:
                     focus = from_oxigraph(row["this"])
                     value, path = row.get("value"), row.get("path")
                     if value is None and c.component == "sh:SPARQLConstraintComponent":

@@ -189,6 +189,8 @@ def parse_number(value) -> Literal:
     if isinstance(value, bool):
         raise ValueError(("not a number", "不是数字"))
     if isinstance(value, int):
+        if len(str(abs(value))) > 30:
+            raise ValueError(("an implausibly long number (more than 30 digits)", "数字位数过多（超过 30 位），不合常理"))
         return Literal(str(value), datatype=XSD.integer)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
@@ -346,7 +348,10 @@ def import_tables(tables: list[Table], codes: dict | None = None) -> Imported:
             out.graph.add((subject, RDF.type, t))
         lang_of = {c.key: cell_text(raw[i]) for i, c in enumerate(columns) if c is not None and c.kind == "language"}
         for i, col in enumerate(columns):
-            if col is None or col.kind in ("id", "language") or _empty(raw[i]):
+            if col is None or col.kind in ("id", "language"):
+                continue
+            if _empty(raw[i]):  # a value missing here is reported at this cell, unless another column holds it
+                origin.cells.setdefault((col.prop, col.inverse), cell_at(i))
                 continue
             cell = cell_at(i)
             origin.cells[(col.prop, col.inverse)] = cell

@@ -244,6 +244,7 @@ class SheetLayout:
     rows: list[list[str]]
     dropdowns: dict[int, tuple[str, bool]]  # column index → (list formula, strict)
     widths: list[int]
+    required: list[bool] = field(default_factory=list)  # header cells drawn as required
 
 
 def write_xlsx(path: Path, layouts: list[SheetLayout]) -> None:
@@ -266,8 +267,9 @@ def xlsx_bytes(layouts: list[SheetLayout]) -> bytes:
     for layout in layouts:
         ws = wb.create_sheet(layout.title)
         ws.append(layout.headers)
+        must = PatternFill("solid", fgColor="F8CBAD")
         for i, (cell, note) in enumerate(zip(ws[1], layout.notes)):
-            cell.font, cell.fill = bold, fill
+            cell.font, cell.fill = bold, (must if i < len(layout.required) and layout.required[i] else fill)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if note:
                 cell.comment = Comment(note, "chuangshu", width=320, height=160)

@@ -54,11 +54,67 @@ GENERAL = [
      "Every row names its source (sheet sources) and, where it helps, the page or section and the source's own wording. "
      "A fact derived from the source, or assumed beyond it, is marked in fact_status with a note.",
      "每行注明来源（sources 表），并尽量注明页码或章节及原文措辞。由原文推得或超出原文假定的事实，在 fact_status 中标明并加说明。"),
+    ("Example", "示例",
+     "chuangshu template --example writes this workbook filled with the paper's two communities, D and S: a model to copy from. "
+     "Column headers in orange are required; the need column of this sheet says which columns go together or when.",
+     "chuangshu template --example 写出填好论文中 D、S 两个社区的工作簿，可作范例。橙色表头为必填列；本表“填写要求”列说明哪些列须同时填写或在何种情况下必填。"),
     ("Import", "导入",
      "chuangshu import FILE.xlsx -o case.ttl (or the CSV files together): problems are reported by sheet, row and column; "
      "chuangshu validate and chuangshu assess read the spreadsheets directly.",
      "chuangshu import FILE.xlsx -o case.ttl（或一并给出各 CSV 文件）：问题按表、行、列报告；chuangshu validate 与 chuangshu assess 可直接读取电子表格。"),
 ]
+
+
+REQUIRED = ("required", "必填")
+LABEL = ("at least one of label_zh, label_en", "label_zh、label_en 至少填一项")
+# which columns must be filled, which together, which when; every other column is optional
+NEEDS: dict[tuple[str, str], tuple[str, str]] = {
+    **{(s.key, "id"): REQUIRED for s in ALL_SHEETS if s.key != "statements"},
+    **{(s.key, k): LABEL for s in ALL_SHEETS for k in ("label_zh", "label_en")
+       if s.key in ("communities", "interventions", "stakeholders")},
+    ("communities", "form"): ("recommended: without a form (or an assessment) the type stays undetermined",
+                              "建议填写：没有形态（或类型判定）则类型无法确定"),
+    ("communities", "source"): ("recommended", "建议填写"),
+    ("interventions", "type"): REQUIRED,
+    ("interventions", "community"): REQUIRED,
+    ("interventions", "builds"): ("required when type is OtherIntervention; otherwise your coding, or empty for the "
+                                  "type's default", "类型为 OtherIntervention 时必填；否则为研究者编码，留空取类型默认值"),
+    ("interventions", "scope"): ("required when type is OtherIntervention; otherwise your coding, or empty for the "
+                                 "type's default", "类型为 OtherIntervention 时必填；否则为研究者编码，留空取类型默认值"),
+    ("interventions", "end_date"): ("required with status Discontinued (else it never counts)",
+                                    "状态为已停止时必填（否则不计入）"),
+    ("interventions", "source"): ("recommended", "建议填写"),
+    ("stakeholders", "type"): REQUIRED,
+    ("posts", "role"): REQUIRED,
+    ("posts", "holder"): REQUIRED,
+    ("posts", "organization"): REQUIRED,
+    ("contract_steps", "intervention"): REQUIRED,
+    ("contract_steps", "step"): REQUIRED,
+    ("interviews", "code"): REQUIRED,
+    ("interviews", "date"): REQUIRED,
+    ("interviews", "community"): REQUIRED,
+    ("quotations", "text"): ("required, together with text_lang", "必填，并须同时填写 text_lang"),
+    ("quotations", "text_lang"): ("required, together with text", "必填，并须同时填写 text"),
+    ("quotations", "interview"): REQUIRED,
+    ("quotations", "evidences"): REQUIRED,
+    ("claims", "kind"): REQUIRED,
+    ("claims", "community"): REQUIRED,
+    ("quantities", "community"): REQUIRED,
+    ("quantities", "measures"): REQUIRED,
+    **{("quantities", k): ("exactly one of exact_value, more_than, approximate_value",
+                           "exact_value、more_than、approximate_value 三者填其一")
+       for k in ("exact_value", "more_than", "approximate_value")},
+    ("assessments", "community"): REQUIRED,
+    ("assessments", "capital_type"): REQUIRED,
+    ("sources", "type"): REQUIRED,
+    ("statements", "subject"): REQUIRED,
+    ("statements", "property"): REQUIRED,
+    ("statements", "value"): REQUIRED,
+}
+
+
+def need(sheet: str, col: Column) -> tuple[str, str]:
+    return NEEDS.get((sheet, col.key), ("optional", "选填"))
 
 
 def _describe(col: Column) -> tuple[str, str]:
@@ -71,12 +127,16 @@ def _describe(col: Column) -> tuple[str, str]:
             f"{col.zh}——{kind_zh}{codes}。{many_zh}{col.help_zh}".strip())
 
 
-def _code_ranges(codes) -> dict[str, str]:
-    """Each list's cell range in the codes sheet (header in row 1)."""
+def _code_ranges(codes, lang: str = "en") -> dict[str, str]:
+    """Each list's cell range in the codes sheet (header in row 1): the labels in ``lang`` when they
+    are all there and distinct, else the codes."""
     ranges, row = {}, 2
     for name in sorted(codes):
-        n = len(codes[name])
-        ranges[name] = f"'{CODES_TITLE}'!$B${row}:$B${row + n - 1}"
+        items = codes[name]
+        n = len(items)
+        labels = [(c.zh if lang == "zh" else c.en) for c in items]
+        column = ("C" if lang == "zh" else "D") if all(labels) and len(set(labels)) == n else "B"
+        ranges[name] = f"'{CODES_TITLE}'!${column}${row}:${column}${row + n - 1}"
         row += n
     return ranges
 
@@ -129,27 +189,31 @@ CODES_HEADER = ["list｜代码表", "code｜代码", "label_zh｜中文标签", 
                 "definition_zh｜中文定义", "definition_en｜英文定义", "iri｜IRI",
                 "defaults_zh｜默认（维度·范围·机制·阶段）", "defaults_en｜defaults (dimension · scope · mechanism · stage)",
                 "origin｜出处"]
-README_HEADER = ["sheet｜表", "column｜列", "meaning (English)", "含义（中文）"]
+README_HEADER = ["sheet｜表", "column｜列", "need｜填写要求", "meaning (English)", "含义（中文）"]
 
 
 def _readme_rows() -> list[list[str]]:
-    rows = [["", title_en + "｜" + title_zh, en, zh] for title_en, title_zh, en, zh in GENERAL]
+    rows = [["", title_en + "｜" + title_zh, "", en, zh] for title_en, title_zh, en, zh in GENERAL]
     for sheet in ALL_SHEETS:
-        rows.append([sheet.title, "", f"{sheet.en}: {sheet.help_en}", f"{sheet.zh}：{sheet.help_zh}"])
-        rows.extend([sheet.key, col.header, *_describe(col)] for col in sheet.columns)
+        rows.append([sheet.title, "", "", f"{sheet.en}: {sheet.help_en}", f"{sheet.zh}：{sheet.help_zh}"])
+        rows.extend([sheet.key, col.header, "｜".join(need(sheet.key, col)), *_describe(col)] for col in sheet.columns)
     return rows
 
 
-def layouts(graph: Graph | None = None, codes=None) -> list[SheetLayout]:
+def layouts(graph: Graph | None = None, codes=None, lang: str = "en") -> list[SheetLayout]:
+    """The sheets; drop-downs offer the labels in ``lang`` (the import reads codes and labels in
+    either language alike)."""
     codes = codes if codes is not None else code_lists()
     rows = to_rows(graph, codes) if graph is not None else {}
-    ranges = _code_ranges(codes)
-    out = [SheetLayout(README_TITLE, README_HEADER, ["", "", "", ""], _readme_rows(), {}, [22, 34, 90, 70])]
+    ranges = _code_ranges(codes, lang)
+    out = [SheetLayout(README_TITLE, README_HEADER, [""] * 5, _readme_rows(), {}, [22, 34, 30, 90, 70])]
     for sheet in ALL_SHEETS:
         dropdowns = {i: (ranges[c.codes], not c.multi) for i, c in enumerate(sheet.columns) if c.codes}
         widths = [36 if c.kind in ("lang",) else 18 for c in sheet.columns]
-        out.append(SheetLayout(sheet.title, [c.header for c in sheet.columns],
-                               ["\n".join(_describe(c)) for c in sheet.columns], rows.get(sheet.key, []), dropdowns, widths))
+        needs = [need(sheet.key, c) for c in sheet.columns]
+        notes = ["\n".join((f"[{n[0]}｜{n[1]}]",) + _describe(c)) for c, n in zip(sheet.columns, needs)]
+        out.append(SheetLayout(sheet.title, [c.header for c in sheet.columns], notes, rows.get(sheet.key, []), dropdowns,
+                               widths, [n[0] == REQUIRED[0] or n[0].startswith("required, together") for n in needs]))
     out.append(SheetLayout(CODES_TITLE, CODES_HEADER, [""] * len(CODES_HEADER), _codes_rows(codes), {}, [18, 30, 18, 28, 50, 50, 50, 50, 60, 14]))
     return out
 
@@ -164,12 +228,12 @@ def _refuse_existing(paths: list[Path], overwrite: bool) -> None:
 
 
 def write_templates(out_dir: Path, fmt: str = "both", graph: Graph | None = None, overwrite: bool = False,
-                    codes=None, inputs=()) -> list[Path]:
+                    codes=None, inputs=(), lang: str = "en") -> list[Path]:
     """Write the XLSX workbook and/or the CSV files into ``out_dir``; return what was written.
     ``inputs`` (the files ``graph`` was read from) are never overwritten."""
     if not out_dir.is_dir():
         raise InputError("the output folder does not exist", "输出目录不存在", where=str(out_dir))
-    sheets = layouts(graph, codes)
+    sheets = layouts(graph, codes, lang)
     targets: list[tuple[Path, object]] = []
     if fmt in ("xlsx", "both"):
         targets.append((out_dir / WORKBOOK, sheets))
