@@ -224,3 +224,19 @@ def test_an_ill_typed_literal_is_found_by_both_engines(tmp_path):
         report = validate_files([f], engine=engine)
         assert {(r.focus.removeprefix(EX), r.constraint) for r in report.results if r.severity == "Violation"} == \
             {("E2", "csh:Intervention-startDate")}, engine
+
+
+def test_a_large_rdf_input_goes_straight_into_oxigraph_with_the_same_results(tmp_path, monkeypatch):
+    import chuangshu.validate as v
+    from chuangshu.synth import synthesize
+
+    city = tmp_path / "city.nt"
+    synthesize(30, 5, city)
+    through_rdflib = validate_files([city])
+    monkeypatch.setattr(v, "LARGE_INPUT", 1)
+    called = []
+    real = v._validate_large
+    monkeypatch.setattr(v, "_validate_large", lambda *a, **k: called.append(1) or real(*a, **k))
+    direct = validate_files([city])
+    assert called and [(r.severity, r.focus, r.constraint, r.value) for r in direct.results] == \
+        [(r.severity, r.focus, r.constraint, r.value) for r in through_rdflib.results]

@@ -43,3 +43,20 @@ class Notice(UserWarning):
 
     def message(self, lang: str = "en") -> str:
         return self.zh if lang == "zh" else self.en
+
+
+def die_with_parent() -> None:
+    """In a forked child: be killed when the parent dies, however it dies (Linux PR_SET_PDEATHSIG), so
+    that no query or validation outlives a killed command. Elsewhere a no-op."""
+    import ctypes
+    import ctypes.util
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass

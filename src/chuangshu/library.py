@@ -280,6 +280,9 @@ def _with_timeout(fn, seconds: float, where: str):
     receive, send = ctx.Pipe(duplex=False)
 
     def child():
+        from .errors import die_with_parent
+
+        die_with_parent()
         try:
             send.send(("ok", fn()))
         except BaseException as err:  # noqa: BLE001 - handed to the parent

@@ -216,6 +216,9 @@ def _validate_forked(run: ScaleRun, lang: str, allow_warnings: bool):
     receive, send = ctx.Pipe(duplex=False)
 
     def child() -> None:
+        from .errors import die_with_parent
+
+        die_with_parent()
         run.tick = None  # the parent's progress bar is not the child's to draw
         try:
             report = run.validate(lang=lang, allow_warnings=allow_warnings)
