@@ -325,3 +325,117 @@ def test_entailments_are_cached_by_the_inputs_canonical_form(tmp_path, monkeypat
     monkeypatch.setenv("CHUANGSHU_CACHE", "off")
     reason.entail(g, "owlrl")
     assert calls == ["owlrl", "owlrl"]
+
+
+# --- publishing: the OWL 2 DL profile on its own, and the ROBOT-style report (issue #16) ---
+
+from chuangshu.dlprofile import check_dl_profile, checker_available  # noqa: E402
+from chuangshu.ontology_report import read_exceptions, run_report  # noqa: E402
+
+needs_jdk = pytest.mark.skipif(not checker_available(), reason="the OWL 2 DL profile check needs a JDK; CI installs one")
+
+
+def _copy(g: Graph) -> Graph:
+    out = Graph()
+    for t in g:
+        out.add(t)
+    return out
+
+
+@needs_jdk
+def test_the_ontology_file_alone_is_owl2_dl(core_ontology):
+    assert check_dl_profile(core_ontology).violations == []
+
+
+@needs_jdk
+def test_the_profile_check_reports_an_undeclared_term(core_ontology):
+    g = _copy(core_ontology)
+    g.add((CS.Resident, URIRef("http://purl.org/dc/terms/subject"), Literal("residents")))   # never declared
+    g.add((CS.Resident, RDFS.subClassOf, URIRef("https://example.org/Undeclared")))
+    found = check_dl_profile(g).violations
+    assert any("undeclared annotation property" in v and "dc/terms/subject" in v for v in found), found
+    assert any("Undeclared" in v for v in found), found
+
+
+def test_the_ontology_passes_its_quality_report(core_ontology):
+    assert run_report(core_ontology) == []
+
+
+def test_no_two_terms_share_a_label_in_one_language(core_ontology):
+    # the class/property pairs once shared one (cs:FactStatus / cs:factStatus "fact status")
+    assert str(core_ontology.value(CS.factStatus, RDFS.label)) != str(core_ontology.value(CS.FactStatus, RDFS.label))
+    seen = {}
+    for s, o in core_ontology.subject_objects(RDFS.label):
+        if str(s).startswith(str(CS)):
+            key = (str(o).strip().lower(), o.language)
+            assert seen.setdefault(key, s) == s, (key, s, seen[key])
+
+
+def test_the_report_catches_each_defect(core_ontology):
+    g = _copy(core_ontology)
+    g.add((CS.factStatus, RDFS.label, Literal("Fact status ", lang="en")))        # duplicate, whitespace, two en labels
+    g.remove((CS.Resident, RDFS.label, Literal("居民", lang="zh")))                  # missing zh label
+    g.set((CS.Merchant, SKOS.definition, Literal("x", lang="en")))
+    g.set((CS.Committee, SKOS.definition, Literal("X", lang="en")))              # duplicate definition
+    g.add((CS.OldTerm, RDF.type, OWL.Class))
+    g.add((CS.OldTerm, OWL.deprecated, Literal(True)))                             # no replacement
+    g.add((CS.Resident, RDFS.subClassOf, CS.Resdent))                              # a typo, never declared
+    g.add((URIRef("http://w3id.org/chuangshu/ontology#Stray"), RDF.type, OWL.Class))  # http, not https
+    found = {(f.rule, f.entity) for f in run_report(g)}
+    for expected in [
+        ("duplicate-label", str(CS.factStatus)), ("duplicate-label", str(CS.FactStatus)),
+        ("multiple-labels", str(CS.factStatus)), ("label-whitespace", str(CS.factStatus)),
+        ("missing-label", str(CS.Resident)),
+        ("duplicate-definition", str(CS.Merchant)), ("duplicate-definition", str(CS.Committee)),
+        ("deprecated-without-replacement", str(CS.OldTerm)),
+        ("missing-definition", str(CS.OldTerm)), ("missing-label", str(CS.OldTerm)),
+        ("iri-outside-namespace", str(CS.Resdent)),
+        ("iri-outside-namespace", "http://w3id.org/chuangshu/ontology#Stray"),
+    ]:
+        assert expected in found, expected
+    levels = {f.rule: f.level for f in run_report(g)}
+    assert levels["label-whitespace"] == "WARN" and levels["duplicate-label"] == "ERROR"
+    g.add((CS.OldTerm, URIRef("http://purl.org/dc/terms/isReplacedBy"), CS.Resident))
+    assert ("deprecated-without-replacement", str(CS.OldTerm)) not in {(f.rule, f.entity) for f in run_report(g)}
+
+
+def test_report_exceptions_are_honoured_and_need_a_reason(core_ontology, tmp_path):
+    from chuangshu.errors import InputError
+
+    g = _copy(core_ontology)
+    g.add((CS.Resident, RDFS.subClassOf, CS.Resdent))
+    assert [f.rule for f in run_report(g, {("iri-outside-namespace", str(CS.Resdent))})] == []
+    listed = tmp_path / "exceptions.tsv"
+    listed.write_text(f"# comment\nrule\tentity\treason\niri-outside-namespace\t{CS.Resdent}\tkept for a test\n")
+    assert read_exceptions(listed) == {("iri-outside-namespace", str(CS.Resdent))}
+    listed.write_text(f"rule\tentity\treason\niri-outside-namespace\t{CS.Resdent}\t\n")
+    with pytest.raises(InputError, match="row 2"):
+        read_exceptions(listed)
+    assert read_exceptions() == set()   # the bundled list: nothing accepted today
+
+
+@needs_jdk
+def test_check_ontology_command_on_a_defective_file(core_ontology, tmp_path):
+    from click.testing import CliRunner
+
+    from chuangshu.cli import cli
+
+    good = tmp_path / "good.ttl"
+    core_ontology.serialize(good, format="turtle")
+    ok = CliRunner().invoke(cli, ["--lang", "en", "check-ontology", str(good)])
+    assert ok.exit_code == 0, ok.output
+    assert "report: 0 error(s)" in ok.output and "OWL 2 DL profile: 0 violation(s)" in ok.output
+    assert "HermiT: consistent" in ok.output
+    g = _copy(core_ontology)
+    g.add((CS.FactStatus, RDFS.label, Literal("status of a fact", lang="en")))
+    g.add((CS.Resident, URIRef("http://purl.org/dc/terms/subject"), Literal("residents")))
+    bad = tmp_path / "bad.ttl"
+    g.serialize(bad, format="turtle")
+    before = bad.read_bytes()
+    out = CliRunner().invoke(cli, ["--lang", "zh", "check-ontology", str(bad), "--skip", "hermit", "--format", "tsv"])
+    assert out.exit_code == 1
+    rows = [line.split("\t") for line in out.stdout.splitlines()]
+    assert rows[0] == ["Level", "Rule Name", "Subject", "Property", "Value"]
+    assert ["ERROR", "multiple-labels", str(CS.FactStatus)] in [r[:3] for r in rows]
+    assert "OWL 2 DL 语言剖面：1 处违例" in out.stderr and "dc/terms/subject" in out.stderr
+    assert bad.read_bytes() == before

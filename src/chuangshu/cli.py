@@ -779,25 +779,63 @@ def push(ctx, paths, endpoint, graph_iri, update_url, store_url, user, password,
 
 
 @cli.command("check-ontology", help=T(
-    "Check the ontology with HermiT: consistent, no unsatisfiable class. Needs Java.",
-    "用 HermiT 检查本体：一致且无不可满足类。需要 Java。",
+    "Check the ontology as before a release: the quality report (queries/report/, exceptions in "
+    "ontology/report-exceptions.tsv), the OWL 2 DL profile on its own (OWLAPI; needs a Java development kit) and "
+    "HermiT (consistent, no unsatisfiable class; needs Java). Default: the bundled ontology; or an ontology file "
+    "(such as a release artefact). Exit 1 on any ERROR, profile violation or unsatisfiable class.",
+    "发布前检查本体：质量报告（queries/report/，例外见 ontology/report-exceptions.tsv）、单独成立的 OWL 2 DL "
+    "语言剖面（OWLAPI；需要 Java 开发工具包）与 HermiT（一致、无不可满足类；需要 Java）。默认检查内置本体；"
+    "也可指定本体文件（如发布件）。有 ERROR、剖面违例或不可满足类时退出码为 1。",
 ))
+@click.argument("ontology_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--skip", "skipped", multiple=True, type=click.Choice(["report", "profile", "hermit"]), help=T(
+    "Leave out a check (repeatable).", "跳过某项检查（可重复）。"))
+@click.option("--format", "fmt", type=click.Choice(["text", "tsv"]), default="text", show_default=True, help=T(
+    "Report as text lines or as ROBOT-style TSV (level, rule, subject, property, value).",
+    "以文本行或 ROBOT 式 TSV（级别、规则、主体、属性、值）输出报告。"))
 @click.pass_context
-def check_ontology(ctx: click.Context) -> None:
-    from .load import load_ontology
-    from .reason import check_consistency
+def check_ontology(ctx: click.Context, ontology_file: Path | None, skipped: tuple[str, ...], fmt: str) -> None:
+    from .load import load_ontology, parse_file
 
     lang = _lang(ctx)
-    report = check_consistency(load_ontology())
-    if not report.consistent:
-        echo(pick(lang, "the ontology is inconsistent", "本体不一致"), err=True)
-        ctx.exit(1)
-    if report.unsatisfiable:
+    graph = parse_file(ontology_file) if ontology_file else load_ontology()
+    failed = False
+    if "report" not in skipped:
+        from .ontology_report import run_report
+
+        findings = run_report(graph)
+        if fmt == "tsv":
+            echo("\t".join(["Level", "Rule Name", "Subject", "Property", "Value"]))
+        for f in findings:
+            echo("\t".join(f.row()) if fmt == "tsv" else f"{f.level} {f.rule}: {f.entity} {f.property} {f.value}".rstrip())
+        errors = sum(f.level == "ERROR" for f in findings)
+        failed |= errors > 0
+        echo(pick(lang, f"report: {errors} error(s), {len(findings) - errors} other finding(s)",
+                        f"报告：{errors} 个错误，{len(findings) - errors} 个其他发现"), err=fmt == "tsv")
+    if "profile" not in skipped:
+        from .dlprofile import check_dl_profile
+
+        profile = check_dl_profile(graph)
+        for v in profile.violations:
+            echo(v, err=True)
+        failed |= not profile.ok
+        echo(pick(lang, f"OWL 2 DL profile: {len(profile.violations)} violation(s)",
+                        f"OWL 2 DL 语言剖面：{len(profile.violations)} 处违例"), err=fmt == "tsv")
+    if "hermit" not in skipped:
+        from .reason import check_consistency
+
+        report = check_consistency(graph)
+        if not report.consistent:
+            echo(pick(lang, "HermiT: the ontology is inconsistent", "HermiT：本体不一致"), err=True)
+            failed = True
         for iri in report.unsatisfiable:
-            echo(pick(lang, f"unsatisfiable class: {iri}", f"不可满足的类：{iri}"), err=True)
+            echo(pick(lang, f"HermiT: unsatisfiable class: {iri}", f"HermiT：不可满足的类：{iri}"), err=True)
+            failed = True
+        if report.ok:
+            echo(pick(lang, "HermiT: consistent, no unsatisfiable class", "HermiT：一致，无不可满足类"),
+                 err=fmt == "tsv")
+    if failed:
         ctx.exit(1)
-    echo(pick(lang, "HermiT: consistent, no unsatisfiable class",
-                    "HermiT：一致，无不可满足类"))
 
 
 @cli.command(help=T(

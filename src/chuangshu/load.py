@@ -273,7 +273,7 @@ def load_sources(paths: Iterable[str | Path]) -> Sources:
 
 
 def load_ontology() -> Graph:
-    """The chuangshu ontology with the local declarations of external terms."""
+    """The chuangshu ontology (with the declarations of the external terms it uses)."""
     return parse_files(resources.ontology_files())
 
 

@@ -25,9 +25,9 @@ def resource_dir(name: str) -> Path:
 
 
 def ontology_files() -> list[Path]:
-    """The ontology modules, then the local declarations of external terms."""
-    base = resource_dir("ontology")
-    return sorted(base.glob("*.ttl")) + sorted((base / "external").glob("*.ttl"))
+    """The ontology's files (one today: it declares every external term it uses, so that it is OWL 2 DL
+    on its own)."""
+    return sorted(resource_dir("ontology").glob("*.ttl"))
 
 
 def data_files() -> list[Path]:
