@@ -52,9 +52,25 @@ def test_json_ld_is_compacted_with_the_versioned_context(tmp_path):
     doc = json.loads(out.read_text(encoding="utf-8"))
     ctx = json.loads(context_file().read_text(encoding="utf-8"))["@context"]
     assert doc["@context"] == ctx and ctx["@protected"] is True and ctx["id"] == "@id"
-    assert context_file().name == "chuangshu-0.1.0.jsonld"
+    from chuangshu.load import load_ontology
+    from chuangshu.publish import ontology_version
+
+    assert context_file().name == f"chuangshu-{ontology_version(load_ontology())}.jsonld"
     text = out.read_text(encoding="utf-8")
     assert '"csd:D1"' in text or '"id": "csd:D1"' in text
+    keys = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            keys.update(node)
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(doc.get("@graph", doc))
+    assert {k for k in keys if ":" in k and k not in ctx} == set()   # every property has its term
 
 
 def test_void_dcat_description(tmp_path):
@@ -293,3 +309,52 @@ def test_a_failed_push_keeps_the_previous_graph_on_a_real_store(store, monkeypat
     assert isomorphic(back, first)
     graphs = {r["g"]["value"] for r in ep.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
     assert not any(g.startswith("urn:uuid:") for g in graphs)  # the staging graph was dropped
+
+
+def test_the_endpoint_holds_the_query_library_as_rdf(served):
+    """sparql-examples style: a researcher finds the competency questions from the endpoint itself."""
+    from chuangshu.library import Query, query_form
+
+    find = Query("examples", """
+        PREFIX sh: <http://www.w3.org/ns/shacl#>
+        PREFIX schema: <https://schema.org/>
+        SELECT ?q ?label ?question ?text ?target WHERE {
+          GRAPH <https://w3id.org/chuangshu/queries> {
+            ?q a sh:SPARQLExecutable ; rdfs:label ?label ; sh:select ?text ; schema:target ?target ;
+               dcterms:isPartOf <https://w3id.org/chuangshu/queries> ; rdfs:comment ?question .
+            FILTER (LANG(?question) = "zh")
+          }
+        }""")
+    rows = run_remote(find, served, {}).rows
+    assert {str(r["label"]) for r in rows} == {q.name.upper() for q in library() if query_form(q.text) == "SELECT"}
+    assert {str(r["target"]) for r in rows} == {served}
+    cq05 = next(r for r in rows if str(r["label"]) == "CQ05")
+    assert "阶段" in str(cq05["question"])
+    # the text found there runs there, and gives what the library's own file gives
+    found = run_remote(Query("cq05", str(cq05["text"])), served, {})
+    assert {(str(r["community"]), str(r["stage"])) for r in found.rows} == \
+        {(str(r["community"]), str(r["stage"])) for r in run_remote(find_query("cq05"), served, {}).rows}
+    turtle = urllib.request.urlopen(served.replace("/query", "/.well-known/sparql-examples"), timeout=10)
+    assert turtle.headers["Content-Type"].startswith("text/turtle")
+    from rdflib import Graph
+
+    assert len(Graph().parse(data=turtle.read().decode("utf-8"), format="turtle")) > 100
+    page = urllib.request.urlopen(served.replace("/query", "/"), timeout=10).read().decode("utf-8")
+    assert 'data-query="' in page and "CQ05" in page
+
+
+def test_json_ld_keeps_blank_nodes_under_properties_typed_as_iris(tmp_path):
+    """rdflib writes a blank-node object of a term typed @id as a bare "_:b" and drops its statements;
+    the export leaves such a property untyped in the document's context, and loses nothing."""
+    src = tmp_path / "case.ttl"
+    src.write_text("""PREFIX cs: <https://w3id.org/chuangshu/ontology#>
+PREFIX csd: <https://w3id.org/chuangshu/data/>
+csd:I cs:inCommunity [ a cs:Community ; cs:hasForm cs:OldCity ] ; cs:builds cs:GeneralizedTrust .
+csd:J cs:inCommunity csd:D .
+""", encoding="utf-8")
+    out = tmp_path / "case.jsonld"
+    result = run("export", src, "-o", out, "--with", "data")
+    assert result.exit_code == 0, result.output
+    assert isomorphic(parse_file(out), parse_file(src))
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert "@type" not in doc["@context"]["inCommunity"] and doc["@context"]["builds"]["@type"] == "@id"

@@ -839,6 +839,68 @@ def check_ontology(ctx: click.Context, ontology_file: Path | None, skipped: tupl
 
 
 @cli.command(help=T(
+    "Build the release artefacts of the ontology's current version (owl:versionInfo) into DIR/VERSION: the "
+    "ontology full and base in Turtle, RDF/XML and JSON-LD, the shapes, the JSON-LD context, the query library "
+    "as RDF, the case data, the changelog entry, CITATION.cff, a VoID/DCAT description with checksums, and the "
+    "documentation site (docs/). Refused without a CHANGELOG.md entry for the version, or when the ontology "
+    "fails its quality report. Needs Java (HermiT classifies the full release).",
+    "将本体当前版本（owl:versionInfo）的发布件生成到 DIR/VERSION：本体完整版与基础版（Turtle、RDF/XML、"
+    "JSON-LD）、约束、JSON-LD 上下文、RDF 形式的查询库、案例数据、变更条目、CITATION.cff、含校验和的 "
+    "VoID/DCAT 描述与文档站点（docs/）。CHANGELOG.md 无该版本条目或本体未通过质量报告时拒绝生成。需要 Java"
+    "（由 HermiT 对完整版分类）。",
+))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("dist/release"),
+              show_default=True, help=T("The folder that receives VERSION/.", "存放 VERSION/ 的目录。"))
+@click.option("--overwrite", is_flag=True, help=T("Replace an existing DIR/VERSION (whole, never half).",
+                                                  "替换已有的 DIR/VERSION（整体替换，不会只写一半）。"))
+@click.option("--no-docs", is_flag=True, help=T("Leave out the documentation site.", "不生成文档站点。"))
+@click.option("--update", "update", is_flag=True, help=T(
+    "Only (re)write the repository's generated files for the version, then stop: the JSON-LD context "
+    "ontology/context/chuangshu-VERSION.jsonld and the w3id redirect rules w3id/.htaccess.",
+    "仅（重新）生成仓库中随版本生成的文件，然后结束：JSON-LD 上下文 ontology/context/chuangshu-VERSION.jsonld "
+    "与 w3id 重定向规则 w3id/.htaccess。"))
+@click.pass_context
+def release(ctx, out_dir, overwrite, no_docs, update):
+    from .publish import build_release, update_generated
+
+    lang = _lang(ctx)
+    if update:
+        for path in update_generated():
+            echo(pick(lang, f"wrote {path}", f"已写入 {path}"))
+        return
+    folder = build_release(out_dir, docs=not no_docs, overwrite=overwrite)
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    echo(pick(lang, f"release {folder.name}: {len(files)} files in {folder}", f"发布 {folder.name}：{folder} 中共 {len(files)} 个文件"))
+
+
+@cli.command(help=T(
+    "Write the documentation site (bilingual, offline) into a new folder DIR: the ontology reference, one page "
+    "per shape, one per competency question with its result on the bundled data, the rules, the stage-model "
+    "diagram. `chuangshu release` builds the same site inside the release.",
+    "将文档站点（双语、可离线）写入新目录 DIR：本体术语参考、每个约束一页、每个能力问题一页（附其在内置数据上的结果）、"
+    "规则与阶段模型图。`chuangshu release` 亦在发布件中生成同一站点。",
+))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("dist/docs"), show_default=True)
+@click.option("--as-of", default=None, metavar="YYYY-MM-DD", help=T(
+    "The date the query results are computed at (default: the release date in CHANGELOG.md).",
+    "计算查询结果所依据的日期（默认：CHANGELOG.md 中的发布日期）。"))
+@click.pass_context
+def docs(ctx, out_dir, as_of):
+    from .docs import build_site
+    from .errors import InputError
+
+    lang = _lang(ctx)
+    if out_dir.exists() and any(out_dir.iterdir()):
+        raise InputError("the folder exists and is not empty; choose a new one", "该目录已存在且非空；请另选目录",
+                         where=str(out_dir))
+    if out_dir.exists():
+        out_dir.rmdir()
+    build_site(out_dir, as_of=as_of)
+    echo(pick(lang, f"wrote the site to {out_dir} (open {out_dir / 'index.html'})",
+                    f"站点已写入 {out_dir}（打开 {out_dir / 'index.html'}）"))
+
+
+@cli.command(help=T(
     "Check, or rewrite, Turtle files in the canonical serialization (default: every .ttl in the repository's ontology, shapes, data and queries, except the deliberately invalid examples).",
     "检查或改写 Turtle 文件为规范序列化（默认：本体、约束、数据与查询目录下全部 .ttl，故意无效的示例除外）。",
 ))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
 
 from . import resources
@@ -28,8 +28,17 @@ DATASET = "https://w3id.org/chuangshu/dataset/"
 
 
 def context_file() -> Path:
-    files = sorted((resources.resource_dir("ontology") / "context").glob("chuangshu-*.jsonld"))
-    return files[-1]
+    """The newest versioned context (generated from the ontology by ``chuangshu release --update``)."""
+    def version(p: Path) -> tuple:
+        return tuple(int(x) if x.isdigit() else x for x in p.stem.removeprefix("chuangshu-").split("."))
+
+    return max((resources.resource_dir("ontology") / "context").glob("chuangshu-*.jsonld"), key=version)
+
+
+def _expand(curie: str, context: dict) -> str:
+    prefix, _, local = curie.partition(":")
+    ns = context.get(prefix)
+    return ns + local if isinstance(ns, str) and local else curie
 
 
 def serialize(graph: Graph, fmt: str) -> str:
@@ -40,6 +49,13 @@ def serialize(graph: Graph, fmt: str) -> str:
         return "\n".join(sorted(line for line in lines if line.strip())) + "\n"
     if fmt == "jsonld":
         context = json.loads(context_file().read_text(encoding="utf-8"))["@context"]
+        # rdflib (7.6) writes the object of a term typed @id as a bare "_:b" string and drops that blank
+        # node's own statements; a property that has a blank node as object in this graph is therefore
+        # left untyped in the context embedded in the document (its values become {"id": …} objects)
+        with_blank = {str(p) for _, p, o in graph if isinstance(o, BNode)}
+        for name, term in list(context.items()):
+            if isinstance(term, dict) and term.get("@type") == "@id" and _expand(term["@id"], context) in with_blank:
+                context[name] = {k: v for k, v in term.items() if k != "@type"}
         return graph.serialize(format="json-ld", context=context, auto_compact=True)
     if fmt == "xml":
         g = new_graph()

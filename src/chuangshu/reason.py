@@ -104,6 +104,19 @@ def check_consistency(graph: Graph) -> ConsistencyReport:
     return ConsistencyReport(consistent=True, unsatisfiable=unsat)
 
 
+
+def inferred_superclasses(graph: Graph) -> set[tuple[URIRef, URIRef]]:
+    """(class, superclass) pairs between named classes that HermiT infers as direct and ``graph``
+    does not assert: the classification of the defined classes (an OBO-style full release asserts them)."""
+    import owlready2
+
+    with _hermit(_for_hermit(graph), infer_property_values=False) as (world, _):
+        if world is None:
+            raise ChuangshuError("HermiT finds the ontology inconsistent", "HermiT 判定本体不一致")
+        found = {(URIRef(c.iri), URIRef(parent.iri)) for c in world.classes() for parent in c.is_a
+                 if isinstance(parent, owlready2.ThingClass) and parent is not owlready2.Thing}
+    return {pair for pair in found if (pair[0], RDFS.subClassOf, pair[1]) not in graph}
+
 # Schema-level statements a reasoner re-derives; the rules need only what it says of individuals.
 _SCHEMA = {OWL.sameAs, OWL.equivalentClass, OWL.equivalentProperty, RDFS.subClassOf, RDFS.subPropertyOf,
            RDFS.domain, RDFS.range, OWL.disjointWith, OWL.inverseOf, OWL.propertyDisjointWith}

@@ -43,3 +43,8 @@ def reference_files() -> list[Path]:
 
 def shapes_files() -> list[Path]:
     return sorted(resource_dir("shapes").glob("*.ttl"))
+
+
+def project_file(name: str) -> Path:
+    """A file at the top of the project, such as ``CHANGELOG.md`` or ``CITATION.cff``."""
+    return _root() / name

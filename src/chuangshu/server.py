@@ -15,6 +15,12 @@ What it refuses, and why:
   ``[::1]``): a web page that rebinds its own DNS name to 127.0.0.1 cannot read the graph;
 - ``SERVICE`` clauses: a query never makes the server contact another host.
 
+The query library (competency questions, rules, report queries) is held as RDF in the named graph
+``<https://w3id.org/chuangshu/queries>`` in the style of SIB's sparql-examples (each a
+``sh:SPARQLExecutable`` with its text, its question in zh and en, keywords, and ``schema:target`` this
+endpoint), so a researcher finds the questions from the endpoint itself; ``GET
+/.well-known/sparql-examples`` returns that graph, and the query page offers them in a list.
+
 There is no child process and no temporary database: SIGTERM, SIGINT and SIGHUP stop the
 server and the process exits with nothing left behind.
 """
@@ -142,6 +148,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._reply(200, self.page, "text/html; charset=utf-8")
                 return
             self._answer(params["query"][0], params)
+        elif url.path == EXAMPLES_PATH and self.examples:
+            self._reply(200, self.examples, "text/turtle; charset=utf-8")
         elif url.path in ("/update", "/store"):
             self._text(403, "forbidden: this endpoint is read-only (use chuangshu export for a dump)")
         else:
@@ -223,7 +231,30 @@ class _Handler(BaseHTTPRequestHandler):
         self._reply(200, body, media + ("; charset=utf-8" if media.startswith("text/") else ""))
 
 
-def _page(lang: str, triples: int) -> bytes:
+EXAMPLES_GRAPH = "https://w3id.org/chuangshu/queries"
+EXAMPLES_PATH = "/.well-known/sparql-examples"
+
+
+def _examples_options(examples: Graph | None, lang: str) -> str:
+    """<option>s of the competency questions for the query page (text in a data attribute, escaped)."""
+    if examples is None:
+        return ""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import DCTERMS, RDFS
+
+    sh = "http://www.w3.org/ns/shacl#"
+    rows = []
+    for node in examples.subjects(DCTERMS.isPartOf, URIRef(EXAMPLES_GRAPH)):
+        text = examples.value(node, URIRef(sh + "select")) or examples.value(node, URIRef(sh + "ask"))
+        if text is None:
+            continue
+        comments = {o.language: str(o) for o in examples.objects(node, RDFS.comment) if isinstance(o, Literal)}
+        rows.append((str(examples.value(node, RDFS.label)), comments.get(lang) or comments.get("en", ""), str(text)))
+    return "".join(f'<option value="{html.escape(label)}" data-query="{html.escape(text)}">{html.escape(label)} '
+                   f'{html.escape(question)}</option>' for label, question, text in sorted(rows))
+
+
+def _page(lang: str, triples: int, examples: Graph | None = None) -> bytes:
     title = pick(lang, "chuangshu — read-only SPARQL endpoint", "创熟——只读 SPARQL 端点")
     hint = pick(lang, f"{triples} triples. Queries go to /query; updates are refused.",
                 f"共 {triples} 个三元组。查询发往 /query；拒绝更新。")
@@ -236,9 +267,16 @@ def _page(lang: str, triples: int) -> bytes:
 <style>body{{font-family:sans-serif;margin:2em;max-width:70em}}textarea{{width:100%;height:12em;font-family:monospace}}
 table{{border-collapse:collapse;margin-top:1em}}td,th{{border:1px solid #999;padding:.2em .5em;text-align:left;vertical-align:top}}</style>
 </head><body><h1>{html.escape(title)}</h1><p>{html.escape(hint)}</p>
-<form id="f"><textarea id="q" name="query">{html.escape(example)}</textarea><br><button>{html.escape(run)}</button></form>
+<form id="f"><p><label>{html.escape(pick(lang, "Competency questions", "能力问题"))}:
+<select id="examples"><option value="">—</option>{_examples_options(examples, lang)}</select></label>
+<small>{html.escape(pick(lang, f"(also as RDF: GET {EXAMPLES_PATH}, or the graph <{EXAMPLES_GRAPH}>)",
+                           f"（RDF 形式：GET {EXAMPLES_PATH}，或图 <{EXAMPLES_GRAPH}>）"))}</small></p>
+<textarea id="q" name="query">{html.escape(example)}</textarea><br><button>{html.escape(run)}</button></form>
 <div id="out"></div>
 <script>
+document.getElementById('examples').addEventListener('change', (e) => {{
+  const o = e.target.selectedOptions[0]; if (o && o.dataset.query) document.getElementById('q').value = o.dataset.query;
+}});
 document.getElementById('f').addEventListener('submit', async (e) => {{
   e.preventDefault();
   const out = document.getElementById('out'); out.textContent = '…';
@@ -259,13 +297,14 @@ document.getElementById('f').addEventListener('submit', async (e) => {{
 """.encode("utf-8")
 
 
-def make_server(graph: Graph, port: int, lang: str = "en") -> ThreadingHTTPServer:
-    """Bind the server (a port in use is an error here, before anything says "serving")."""
+def make_server(graph: Graph, port: int, lang: str = "en", examples: bool = True) -> ThreadingHTTPServer:
+    """Bind the server (a port in use is an error here, before anything says "serving"); with
+    ``examples``, the query library as RDF in its named graph, ``schema:target`` this endpoint."""
     from .rules import to_ox
 
     store = ox.Store()
     store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
-    handler = type("Handler", (_Handler,), {"store": store, "page": _page(lang, len(graph))})
+    handler = type("Handler", (_Handler,), {"store": store, "page": _page(lang, len(graph)), "examples": b""})
     ThreadingHTTPServer.allow_reuse_address = False
     try:
         server = ThreadingHTTPServer(("127.0.0.1", port), handler)
@@ -275,13 +314,21 @@ def make_server(graph: Graph, port: int, lang: str = "en") -> ThreadingHTTPServe
                              f"无法在 127.0.0.1:{port} 上监听：{err.strerror or err}"
                              + ("（端口已被占用；请用 --port 另选）" if err.errno in (98, 48) else ""), where="--port") from None
     server.daemon_threads = True
+    if examples:
+        from .publish import query_library_graph
+
+        library = query_library_graph(target=f"http://127.0.0.1:{server.server_address[1]}/query")
+        named = ox.NamedNode(EXAMPLES_GRAPH)
+        store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), named) for s, p, o in library)
+        handler.examples = library.serialize(format="turtle").encode("utf-8")
+        handler.page = _page(lang, len(graph), library)
     return server
 
 
 def serve(graph: Graph, port: int, on_ready=None, lang: str = "en") -> int:
-    """Serve ``graph`` read-only on 127.0.0.1:port until SIGINT, SIGTERM or SIGHUP; returns 0."""
-    server = make_server(graph, port, lang)
-
+    """Serve ``graph`` read-only on 127.0.0.1:port until SIGINT, SIGTERM or SIGHUP; returns 0.
+    The signals are caught from the start, so one that comes while the store is being filled
+    (after the port is bound) stops the server as cleanly as one that comes later."""
     def stop(signum, frame):
         raise _Stop()
 
@@ -290,14 +337,17 @@ def serve(graph: Graph, port: int, on_ready=None, lang: str = "en") -> int:
         for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
             if sig is not None:
                 previous[sig] = signal.signal(sig, stop)
+    server = None
     try:
+        server = make_server(graph, port, lang)
         if on_ready:
             on_ready(f"http://127.0.0.1:{server.server_address[1]}/query")
         server.serve_forever(poll_interval=0.2)
     except (_Stop, KeyboardInterrupt):
         pass
     finally:
-        server.server_close()
+        if server is not None:
+            server.server_close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return 0
