@@ -9,8 +9,6 @@ import json
 import re
 import shutil
 import tomllib
-from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -26,6 +24,7 @@ from chuangshu.publish import (ONTOLOGY_IRI, _runnable_text, changelog_entry, co
 from chuangshu.reason import java_available
 
 from conftest import CS, REPO
+from html_check import check_links, chromium, needs_chromium, parse_html
 
 SPDX = "http://spdx.org/rdf/terms#"
 SH = "http://www.w3.org/ns/shacl#"
@@ -266,30 +265,6 @@ def test_a_failed_release_leaves_nothing(tmp_path, monkeypatch):
 
 # --- the documentation site ---------------------------------------------------------------------------
 
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links, self.resources, self.ids = [], [], set()
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if "id" in a:
-            self.ids.add(a["id"])
-        if tag == "a" and "href" in a:
-            self.links.append(a["href"])
-        for key in ("src",):
-            if key in a:
-                self.resources.append(a[key])
-        if tag == "link" and "href" in a:
-            self.resources.append(a["href"])
-
-
-def _parse_html(path: Path) -> _Links:
-    p = _Links()
-    p.feed(path.read_text(encoding="utf-8"))
-    return p
-
-
 @pytest.fixture(scope="module")
 def site(released):
     return released / "docs"
@@ -305,7 +280,7 @@ def test_the_site_has_every_page_in_both_languages(site):
         root = site / lang
         assert {p.stem for p in (root / "shapes").glob("*.html")} == shape_names | {"index"}
         assert {p.stem for p in (root / "queries").glob("*.html")} == {q.name for q in library()} | {"index"}
-        ids = _parse_html(root / "ontology.html").ids
+        ids = parse_html(root / "ontology.html").ids
         terms = {str(s)[len(str(CS)):] for s in load_ontology().subjects(RDF.type, None) if str(s).startswith(str(CS))}
         assert terms - ids == set()
         svg = (site / f"stage-model-{lang}.svg").read_text(encoding="utf-8")
@@ -327,40 +302,10 @@ def test_a_query_page_shows_its_result_on_the_bundled_data(site):
 
 
 def test_the_site_has_no_broken_link_and_loads_nothing_from_elsewhere(site):
-    import os
-
-    pages = sorted(site.rglob("*.html"))
-    assert len(pages) > 100
-    files = {os.path.normpath(p) for p in site.rglob("*") if p.is_file()}
-    ids = {}
-    for page in pages:
-        parsed = _parse_html(page)
-        for res in parsed.resources:
-            assert not re.match(r"^(https?:)?//", res), f"{page}: loads {res}"
-            assert os.path.normpath(page.parent / unquote(urlsplit(res).path)) in files, f"{page}: missing {res}"
-        for href in set(parsed.links):
-            parts = urlsplit(href)
-            if parts.scheme in ("http", "https", "mailto"):
-                continue    # a link to a term's own IRI, which the reader may follow; nothing loads it
-            target = os.path.normpath(page.parent / unquote(parts.path)) if parts.path else os.path.normpath(page)
-            if target not in files and target.startswith(os.path.normpath(site.parent)):
-                target_in_release = Path(target)
-                assert target_in_release.is_file(), f"{page}: broken link {href}"   # a download beside docs/
-                continue
-            assert target in files, f"{page}: broken link {href}"
-            if parts.fragment and target.endswith(".html"):
-                if target not in ids:
-                    ids[target] = _parse_html(Path(target)).ids
-                assert parts.fragment in ids[target], f"{page}: no #{parts.fragment} in {target}"
+    assert len(sorted(site.rglob("*.html"))) > 100
+    check_links(site, outside_ok=site.parent)     # downloads beside docs/ in the release folder
     css = (site / "style.css").read_text(encoding="utf-8")
     assert "@import" not in css and "url(" not in css
-
-
-def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-needs_chromium = pytest.mark.skipif(_chromium() is None, reason="headless Chromium is not installed (.ci/run installs Debian's chromium)")
 
 
 @needs_chromium
@@ -368,7 +313,7 @@ def test_the_site_renders_in_headless_chromium_offline(site):
     sync_api = pytest.importorskip("playwright.sync_api")
     requested, errors = [], []
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=_chromium(), args=["--no-sandbox"])
+        browser = p.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
         try:
             page = browser.new_page()
             page.on("request", lambda r: requested.append(r.url))

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from . import resources
@@ -185,6 +186,19 @@ class Assessment:
     reasoner: str
     engine: str
     as_of: str | None
+    lang: str = "en"            # the language of every label in it
+
+    def to_frame(self, kind: str = "communities"):
+        """A pandas data frame (``pip install 'chuangshu[frames]'``): one row per community
+        (``kind="communities"``) or per community × recommendation (``"recommendations"``); labels in the
+        assessment's language, IRIs in their own columns."""
+        from .frames import to_frame
+        from .tables import community_table, recommendation_table
+
+        tables = {"communities": community_table, "recommendations": recommendation_table}
+        if kind not in tables:
+            raise ValueError(f"kind is one of {sorted(tables)}")
+        return to_frame(tables[kind](self, self.lang))
 
     def community(self, key: str) -> CommunityResult:
         for c in self.communities:
@@ -288,10 +302,10 @@ def assess_reasoned(reasoned: Graph, reasoner: str, *, as_of: Literal | None = N
         concluded.add((RUN, PROV.used, rule))
     for a in concluded.subjects(RDF.type, C("CommunityAssessment")):
         concluded.add((a, PROV.wasGeneratedBy, RUN))
-    view = reasoned + concluded
+    view = ReadOnlyGraphAggregate([reasoned, concluded])   # read through both, no copy
     communities = [_read(view, a, lang) for a in concluded.subjects(RDF.type, C("CommunityAssessment"))]
     communities.sort(key=lambda c: c.community.iri)
-    return Assessment(communities, concluded, reasoner, engine, str(as_of) if as_of is not None else None)
+    return Assessment(communities, concluded, reasoner, engine, str(as_of) if as_of is not None else None, lang)
 
 
 INFERENCES = ("entailments", "assessment")
@@ -458,33 +472,80 @@ def _read_recommendation(g: Graph, r, community, lang: str) -> Recommendation:
     )
 
 
-def timeline(graph: Graph, key: str, *, reasoner: str = "auto", engine: str = "oxigraph",
-             lang: str = "en") -> tuple[str, list[tuple[str, CommunityResult]]]:
-    """The community's assessment before its first dated fact and at each date of its
-    interventions and programme start: the stage transitions the dates imply."""
-    reasoned, name = reasoned_graph(graph, reasoner)
-    first = assess_reasoned(reasoned, name, engine=engine, lang=lang).community(key)
-    node = URIRef(first.community.iri)
-    # every date at which what counts can change: a start, the latest start of “by 2012”, an end
+def community_dates(reasoned: Graph, community) -> list[str]:
+    """Every date at which what counts for ``community`` can change: a start, the latest start of
+    “by 2012”, an end, the programme's start."""
+    node = URIRef(str(community))
     dates = {str(d) for i in reasoned.subjects(C("inCommunity"), node)
              for p in ("startDate", "startNoLaterThan", "endDate") for d in reasoned.objects(i, C(p))}
     dates |= {str(d) for d in reasoned.objects(node, C("programmeStart"))}
-    rows = []
-    ordered = sorted(dates)
-    if ordered:
-        before = assess_reasoned(reasoned, name, as_of=Literal("0001", datatype=XSD.gYear),
-                                 engine=engine, lang=lang).community(key)
-        rows.append((pick_before(ordered[0], lang), before))
-    for d in ordered:
-        rows.append((d, assess_reasoned(reasoned, name, as_of=parse_as_of(d), engine=engine,
-                                        lang=lang).community(key)))
-    if not ordered:
-        rows.append(("—", first))
-    return first.community.label, rows
+    return sorted(dates)
+
+
+def not_after(date: str, as_of: str | None) -> bool:
+    """``date`` falls no later than ``as_of`` at the coarser of the two precisions (a year, a month, a day)."""
+    return as_of is None or date[:len(as_of)] <= as_of[:len(date)]
+
+
+def timelines(reasoned: Graph, reasoner: str, *, as_of: Literal | None = None, engine: str = "oxigraph",
+              langs: tuple[str, ...] = ("en",), progress=None, now: dict[str, Assessment] | None = None,
+              only: list[str] | None = None) -> dict[str, dict[str, list[tuple[str, CommunityResult]]]]:
+    """For every community: its assessment before its first dated fact and at each of its dates up to
+    ``as_of`` — the stage transitions the dates imply — in each of ``langs`` (``{lang: {IRI: rows}}``).
+    The rules run once per date for all communities; only the communities dated then are read back, in
+    every language, and nothing else of a run is kept. ``progress`` (a callable wrapping an iterable, e.g.
+    tqdm) shows the runs; ``now``: the assessment as of ``as_of`` per language, when it is at hand;
+    ``only``: the IRIs of the communities wanted (default: all)."""
+    limit = str(as_of) if as_of is not None else None
+    now = dict(now or {})
+    for lang in langs:
+        if lang not in now:
+            now[lang] = assess_reasoned(reasoned, reasoner, as_of=as_of, engine=engine, lang=lang)
+    chosen = [c.community.iri for c in now[langs[0]].communities if only is None or c.community.iri in only]
+    own = {iri: [d for d in community_dates(reasoned, iri) if not_after(d, limit)] for iri in chosen}
+    wanted = sorted({d for ds in own.values() for d in ds})
+    read: dict[tuple[str, str, str], CommunityResult] = {}      # (date, IRI, lang) -> result
+    if wanted:
+        full = with_reference_cases(reasoned)
+        by_date = [("0001", Literal("0001", datatype=XSD.gYear), [i for i in chosen if own[i]])]
+        by_date += [(d, parse_as_of(d), [i for i in chosen if d in own[i]]) for d in wanted]
+        for key, date, iris in (progress or iter)(by_date):
+            concluded = run_rules(full, {"asOf": date}, engine=engine)
+            view = ReadOnlyGraphAggregate([full, concluded])
+            nodes = {str(view.value(a, C("assessedCommunity"))): a
+                     for a in concluded.subjects(RDF.type, C("CommunityAssessment"))}
+            for iri in iris:
+                for lang in langs:
+                    read[(key, iri, lang)] = _read(view, nodes[iri], lang)
+    out: dict[str, dict] = {}
+    for lang in langs:
+        current = {c.community.iri: c for c in now[lang].communities}
+        out[lang] = {}
+        for iri in chosen:
+            dates = own[iri]
+            if not dates:
+                out[lang][iri] = [("—", current[iri])]
+                continue
+            rows = [(pick_before(dates[0], lang), read[("0001", iri, lang)])]
+            rows += [(d, read[(d, iri, lang)]) for d in dates]
+            out[lang][iri] = rows
+    return out
+
+
+def timeline(graph: Graph, key: str, *, reasoner: str = "auto", engine: str = "oxigraph",
+             lang: str = "en") -> tuple[str, list[tuple[str, CommunityResult]]]:
+    """One community's assessment before its first dated fact and at each date of its
+    interventions and programme start: the stage transitions the dates imply."""
+    reasoned, name = reasoned_graph(graph, reasoner)
+    now = assess_reasoned(reasoned, name, engine=engine, lang=lang)
+    first = now.community(key)
+    rows = timelines(reasoned, name, engine=engine, langs=(lang,), now={lang: now}, only=[first.community.iri])
+    return first.community.label, rows[lang][first.community.iri]
 
 
 def dated_interventions(graph: Graph, community_iri: str, lang: str = "en") -> dict[str, list[tuple[str, str]]]:
-    """Date → the community's interventions that start (or, discontinued, end) then: (what, name)."""
+    """Date → the community's interventions that start (or, discontinued, end) then, and the start of its
+    programme: (what, name)."""
     out: dict[str, list[tuple[str, str]]] = {}
     node = URIRef(community_iri)
     for i in graph.subjects(C("inCommunity"), node):
@@ -498,6 +559,8 @@ def dated_interventions(graph: Graph, community_iri: str, lang: str = "en") -> d
                 if what == "end" and (i, C("interventionStatus"), C("Discontinued")) not in graph:
                     continue
                 out.setdefault(str(d), []).append((kind, name))
+    for d in graph.objects(node, C("programmeStart")):
+        out.setdefault(str(d), []).append(("programme", label_of(graph, node, lang)))
     return {d: sorted(v, key=lambda x: x[1]) for d, v in out.items()}
 
 

@@ -7,9 +7,11 @@ graph (stable blank-node labels), with the project's prefixes bound.
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from rdflib import BNode, Graph
@@ -115,6 +117,49 @@ def write_all_atomic(items: list[tuple[Path, str | bytes]]) -> None:
         raise
     for tmp, path in staged:
         os.replace(tmp, path)
+
+
+@contextmanager
+def new_folder(target: str | Path, *, overwrite: bool = False) -> Iterator[Path]:
+    """A folder written as one: the caller fills a hidden temporary folder beside ``target``, which
+    takes ``target``'s name only when the block ends without error (replacing an existing folder only
+    with ``overwrite``); on any error, or Ctrl-C, the temporary folder is removed and ``target`` is as it was.
+
+        with new_folder("dist/report") as work:
+            (work / "index.html").write_text(...)
+    """
+    target = Path(target)
+    if target.exists() and not target.is_dir():
+        raise InputError("not a folder: choose another output", "不是目录：请另选输出位置", where=str(target))
+    if target.exists() and any(target.iterdir()) and not overwrite:
+        raise InputError("the folder exists and is not empty; choose a new one or give --overwrite",
+                         "该目录已存在且非空；请另选目录或加 --overwrite", where=str(target))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    except OSError as err:
+        raise InputError(f"cannot write in this folder: {err.strerror}", f"无法在此目录写入：{err.strerror}",
+                         where=str(target.parent)) from None
+    try:
+        yield work
+        mode = _new_file_mode()
+        for p in work.rglob("*"):
+            p.chmod(mode if p.is_file() else mode | 0o111)
+        work.chmod(mode | 0o111)
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+            old.rmdir()
+            target.rename(old)
+            work.rename(target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            work.rename(target)
+    except BaseException as err:
+        shutil.rmtree(work, ignore_errors=True)
+        if isinstance(err, OSError):
+            raise InputError(f"cannot write the folder: {err.strerror}; nothing was changed",
+                             f"无法写入目录：{err.strerror}；未作任何改动", where=str(target)) from None
+        raise
 
 
 def _new_file_mode() -> int:

@@ -287,6 +287,9 @@ _AS_OF = click.option("--as-of", "as_of", default=None, metavar="DATE",
                       help=T("Assess as of a past date (YYYY-MM-DD, YYYY-MM or YYYY).",
                              "按过去某一日期评估（YYYY-MM-DD、YYYY-MM 或 YYYY）。"))
 _FILES = click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+_TABLE_OUTPUT = click.option("-o", "--output", type=click.Path(path_type=Path), default=None, metavar="FILE", help=T(
+    "Write the table to FILE (needed for xlsx; written whole or not at all, never over an input).",
+    "将表格写入 FILE（xlsx 必需；要么完整写出要么不写，绝不覆盖输入文件）。"))
 _DATA_FILES = click.option("--data", "paths", multiple=True, type=click.Path(path_type=Path),
                            help=T("Case data files, as the FILES arguments (default: the bundled data); repeatable.",
                                   "案例数据文件，同 FILES 参数（默认：内置数据），可重复。"))
@@ -333,8 +336,13 @@ _NO_VALIDATE = click.option("--no-validate", is_flag=True, help=T(
 ))
 @_PATHS
 @_AS_OF
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "turtle"]), default="table",
-              help=T("Output format (json: docs/assessment.schema.json).", "输出格式（json 见 docs/assessment.schema.json）。"))
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "turtle", "csv", "xlsx"]), default="table",
+              help=T("Output format (json: docs/assessment.schema.json; csv: one row per community × recommendation, "
+                     "labels in the chosen language, IRIs in their own columns; xlsx: that table and one row per "
+                     "community, needs -o).",
+                     "输出格式（json 见 docs/assessment.schema.json；csv：每个社区 × 每条建议一行，标签用所选语言，"
+                     "IRI 各占一列；xlsx：该表及每社区一行的表，需 -o）。"))
+@_TABLE_OUTPUT
 @_REASONER
 @_ENGINE
 @_NO_VALIDATE
@@ -356,7 +364,7 @@ _NO_VALIDATE = click.option("--no-validate", is_flag=True, help=T(
     "32.7 s → 23.9 s measured at 20,000 communities; one more process).",
     "配合 --fast：在另一核心上以分叉进程校验，同时运行规则（结果相同；两万个社区实测 32.7 秒 → 23.9 秒；多一个进程）。"))
 @click.pass_context
-def assess(ctx, paths, as_of, fmt, reasoner, engine, no_validate, endpoint, graph_iri, update_url, user, password,
+def assess(ctx, paths, as_of, fmt, output, reasoner, engine, no_validate, endpoint, graph_iri, update_url, user, password,
            timeout, max_reply, fast, parallel):
     from .assess import assess as run_assessment, parse_as_of
     from .canon import canonical_turtle
@@ -364,8 +372,11 @@ def assess(ctx, paths, as_of, fmt, reasoner, engine, no_validate, endpoint, grap
 
     lang = _lang(ctx)
     date = parse_as_of(as_of) if as_of else None
+    if output is not None and fmt not in ("csv", "xlsx"):
+        raise click.UsageError(pick(lang, "-o is for --format csv or xlsx; redirect other formats",
+                                    "-o 只用于 --format csv 或 xlsx；其他格式请重定向输出"))
     if fast:
-        _assess_fast(paths, date, fmt, lang, not no_validate, parallel)
+        _assess_fast(paths, date, fmt, lang, not no_validate, parallel, output)
         return
     if endpoint is not None:
         from .remote import DEFAULT_GRAPH, assess_remote
@@ -375,7 +386,11 @@ def assess(ctx, paths, as_of, fmt, reasoner, engine, no_validate, endpoint, grap
     else:
         graph = _load_checked(paths, lang, check=not no_validate)
         result = run_assessment(graph, as_of=date, reasoner=reasoner, engine=engine, lang=lang)
-    if fmt == "json":
+    if fmt in ("csv", "xlsx"):
+        from .tables import community_table, recommendation_table
+
+        _write_tables([recommendation_table(result, lang), community_table(result, lang)], fmt, output, lang, paths)
+    elif fmt == "json":
         echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     elif fmt == "turtle":
         echo(canonical_turtle(result.graph), nl=False)
@@ -383,7 +398,24 @@ def assess(ctx, paths, as_of, fmt, reasoner, engine, no_validate, endpoint, grap
         echo(assessment_text(result, lang), nl=False)
 
 
-def _assess_fast(paths, date, fmt, lang, check, parallel=False):
+def _write_tables(tables, fmt: str, output: Path | None, lang: str, inputs=()) -> None:
+    """CSV to standard output (or -o FILE), XLSX and the rest to -o FILE, written whole or not at all and
+    never over an input file."""
+    from .canon import refuse_overwriting_inputs, write_atomic
+    from .tables import table_bytes
+
+    data = table_bytes(tables, fmt)
+    if output is None:
+        if fmt == "xlsx":
+            raise click.UsageError(pick(lang, "--format xlsx needs -o FILE", "--format xlsx 需要 -o 文件"))
+        echo(data.decode("utf-8").lstrip("\ufeff").replace("\r\n", "\n"), nl=False)   # a terminal has no use for CR
+        return
+    refuse_overwriting_inputs([output], list(inputs) or resources.data_files())
+    write_atomic(output, data)
+    echo(pick(lang, f"wrote {output}", f"已写出 {output}"), err=True)
+
+
+def _assess_fast(paths, date, fmt, lang, check, parallel=False, output=None):
     from .errors import InputError
     from .scale import community_rows, run_pipeline
     from .tabular import is_spreadsheet
@@ -400,6 +432,13 @@ def _assess_fast(paths, date, fmt, lang, check, parallel=False):
                                 allow_warnings=True, check=lambda report: _stop_if_nonconforming(report, lang),
                                 parallel=parallel)
     communities = community_rows(rows)
+    if fmt in ("csv", "xlsx"):
+        from .tables import Table
+
+        header = list(communities[0]) if communities else ["community"]
+        cells = [["; ".join(v) if isinstance(v, list) else v for v in c.values()] for c in communities]
+        _write_tables([Table("communities", header, cells)], fmt, output, lang, files)
+        return
     if fmt == "json":
         echo(json.dumps({"as_of": str(date) if date is not None else None, "triples": len(run),
                                "timings_s": {k: round(v, 3) for k, v in run.timings.items()},
@@ -778,6 +817,120 @@ def push(ctx, paths, endpoint, graph_iri, update_url, store_url, user, password,
                     f"已通过{ {'graph store protocol': '图存储协议', 'SPARQL Update': ' SPARQL 更新'}[info['method']] }推送 {info['triples']} 个三元组；校验：<{graph_iri or DEFAULT_GRAPH}> 中有 {info['verified']} 个"))
 
 
+@cli.command(help=T(
+    "Compare communities side by side, as the paper sets D against S: form, type, stage and action, the cycles, "
+    "each dimension's interventions, mechanisms and relation scopes, the gaps and the next step. COMMUNITY: an ID, "
+    "a label or an IRI (default: every community).",
+    "并列比较社区，如论文对照 D 与 S：形态、类型、阶段与行动、循环、各维度的举措、作用机制与关系范围、缺口与下一步。"
+    "COMMUNITY：ID、名称或 IRI（默认：全部社区）。",
+))
+@click.argument("communities", nargs=-1, metavar="[COMMUNITY]...")
+@_DATA_FILES
+@_AS_OF
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "csv", "xlsx"]), default="text",
+              help=T("Output format.", "输出格式。"))
+@_TABLE_OUTPUT
+@_REASONER
+@_ENGINE
+@click.pass_context
+def compare(ctx, communities, paths, as_of, fmt, output, reasoner, engine):
+    from .assess import assess as run_assessment, parse_as_of
+    from .diagrams import wrap
+    from .render import pad, width
+    from .tables import comparison_table
+
+    lang = _lang(ctx)
+    graph = _load_checked(tuple(paths), lang)
+    result = run_assessment(graph, as_of=parse_as_of(as_of) if as_of else None, reasoner=reasoner, engine=engine, lang=lang)
+    table = comparison_table(result, list(communities), graph, lang)
+    if fmt != "text":
+        _write_tables([table], fmt, output, lang, paths)
+        return
+    if output is not None:
+        raise click.UsageError(pick(lang, "-o is for --format markdown, csv or xlsx", "-o 只用于 --format markdown、csv 或 xlsx"))
+    first = max(width(r[0]) for r in table.rows + [table.header]) + 2
+    cols = max(24, (120 - first) // max(1, len(table.header) - 1) - 2)
+    for row in [table.header] + table.rows:
+        cells = [wrap(str(v), cols) or [""] for v in row[1:]]
+        for i in range(max(len(c) for c in cells)):
+            line = pad(row[0] if i == 0 else "", first) + "  ".join(pad(c[i] if i < len(c) else "", cols) for c in cells)
+            echo(line.rstrip())
+
+
+@cli.command(help=T(
+    "Write a QCA data matrix: one row per community (case), conditions = dimension × relation scope "
+    "(or × scope group) established, crisp 0/1 or a four-value fuzzy set; outcome = the stage reached. "
+    "R's QCA package and fsQCA read it (docs/qca.md).",
+    "写出 QCA 数据矩阵：每个社区（案例）一行，条件 = 已建立的维度 × 关系范围（或 × 范围组），清晰集 0/1 或四值模糊集；"
+    "结果 = 所达阶段。R 的 QCA 包与 fsQCA 均可读取（见 docs/qca.md）。",
+))
+@_PATHS
+@_AS_OF
+@click.option("--fuzzy", is_flag=True, help=T("Calibrate to the four-value fuzzy set 0 / 0.33 / 0.67 / 1 instead of 0/1.",
+                                             "校准为四值模糊集 0 / 0.33 / 0.67 / 1，而非 0/1。"))
+@click.option("--conditions", "by", type=click.Choice(["scope", "group"]), default="scope", show_default=True,
+              help=T("One condition per dimension × relation scope (24), or × scope group, core or extended (6).",
+                     "每个维度 × 关系范围一个条件（24 个），或每个维度 × 范围组（内核或外延，6 个）。"))
+@click.option("--codebook", is_flag=True, help=T("Write what each column means instead of the matrix.",
+                                                "写出各列含义（代码本），而非矩阵。"))
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "markdown"]), default="csv", show_default=True,
+              help=T("Output format.", "输出格式。"))
+@_TABLE_OUTPUT
+@_REASONER
+@_ENGINE
+@_NO_VALIDATE
+@click.pass_context
+def qca(ctx, paths, as_of, fuzzy, by, codebook, fmt, output, reasoner, engine, no_validate):
+    from .assess import assess as run_assessment, parse_as_of
+    from .load import load_ontology
+    from .tables import qca_codebook, qca_table
+
+    lang = _lang(ctx)
+    if codebook:
+        _write_tables([qca_codebook(load_ontology(), lang, by)], fmt, output, lang, paths)
+        return
+    graph = _load_checked(paths, lang, check=not no_validate)
+    result = run_assessment(graph, as_of=parse_as_of(as_of) if as_of else None, reasoner=reasoner, engine=engine, lang=lang)
+    _write_tables([qca_table(result, load_ontology(), lang, by=by, fuzzy=fuzzy)], fmt, output, lang, paths)
+
+
+@cli.command(help=T(
+    "Write a static HTML report into a new folder DIR (works offline, from a USB stick: no CDN, no server): per "
+    "community the stage model with its position marked, the dimension × relation-scope heat map, the timeline of "
+    "dated interventions, the ranked recommendations with reasons, reference cases and quotations, the validation "
+    "findings about its data; and an index comparing all communities side by side. Both languages; --lang picks "
+    "the one the folder opens in. Print from the browser for a PDF.",
+    "将静态 HTML 报告写入新目录 DIR（可离线、可从 U 盘打开：不用 CDN，不需服务器）：每个社区一页，含标出所处位置的阶段模型、"
+    "维度 × 关系范围热力图、有日期举措的时间线、附理由、参照案例与访谈引文的排序建议、关于其数据的校验结果；"
+    "另有并列比较全部社区的索引页。中英双语；--lang 决定打开时的语言。可在浏览器中打印为 PDF。",
+))
+@_PATHS
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("dist/report"), show_default=True)
+@click.option("--overwrite", is_flag=True, help=T("Replace DIR if it exists (only once the new report is complete).",
+                                                  "若 DIR 已存在则替换（仅在新报告完整写出之后）。"))
+@_AS_OF
+@_REASONER
+@_ENGINE
+@_NO_VALIDATE
+@click.pass_context
+def report(ctx, paths, out_dir, overwrite, as_of, reasoner, engine, no_validate):
+    from .assess import parse_as_of
+    from .canon import new_folder
+    from .report import build_report, report_input
+
+    lang = _lang(ctx)
+    files = list(paths) or resources.data_files()
+    inp = report_input(files, as_of=parse_as_of(as_of) if as_of else None, reasoner=reasoner, engine=engine,
+                       validate=not no_validate, progress=sys.stderr.isatty(),
+                       on_report=lambda r: _stop_if_nonconforming(r, lang))
+    with new_folder(out_dir, overwrite=overwrite) as work:
+        build_report(work, inp, default_lang=lang)
+    n = len(inp.assessments[lang].communities)
+    echo(pick(lang, f"wrote the report on {n} {'community' if n == 1 else 'communities'} to {out_dir} "
+                    f"(open {out_dir / 'index.html'})",
+                    f"已将 {n} 个社区的报告写入 {out_dir}（打开 {out_dir / 'index.html'}）"))
+
+
 @cli.command("check-ontology", help=T(
     "Check the ontology as before a release: the quality report (queries/report/, exceptions in "
     "ontology/report-exceptions.tsv), the OWL 2 DL profile on its own (OWLAPI; needs a Java development kit) and "
@@ -886,16 +1039,12 @@ def release(ctx, out_dir, overwrite, no_docs, update):
     "计算查询结果所依据的日期（默认：CHANGELOG.md 中的发布日期）。"))
 @click.pass_context
 def docs(ctx, out_dir, as_of):
+    from .canon import new_folder
     from .docs import build_site
-    from .errors import InputError
 
     lang = _lang(ctx)
-    if out_dir.exists() and any(out_dir.iterdir()):
-        raise InputError("the folder exists and is not empty; choose a new one", "该目录已存在且非空；请另选目录",
-                         where=str(out_dir))
-    if out_dir.exists():
-        out_dir.rmdir()
-    build_site(out_dir, as_of=as_of)
+    with new_folder(out_dir) as work:
+        build_site(work, as_of=as_of)
     echo(pick(lang, f"wrote the site to {out_dir} (open {out_dir / 'index.html'})",
                     f"站点已写入 {out_dir}（打开 {out_dir / 'index.html'}）"))
 

@@ -23,6 +23,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from . import resources
+from .diagrams import stage_model_svg
 from .load import CS, ONTOLOGY_IRI, PREFIXES, load_ontology
 
 LANGS = ("en", "zh")
@@ -323,83 +324,6 @@ def rule_pages(lang: str) -> list[dict]:
     return out
 
 
-# --- the stage-model diagram ---------------------------------------------------------------------
-
-def _wrap(text: str, width: int) -> list[str]:
-    """Lines of at most ``width`` columns (a Chinese character counts two)."""
-    lines, line, cols = [], "", 0
-    for word in (text.split(" ") if " " in text else list(text)):
-        w = sum(2 if ord(ch) > 0x2E80 else 1 for ch in word) + (1 if " " in text and line else 0)
-        if cols + w > width and line:
-            lines.append(line)
-            line, cols = "", 0
-            w = sum(2 if ord(ch) > 0x2E80 else 1 for ch in word)
-        line = (line + " " + word if " " in text and line else line + word)
-        cols += w
-    if line:
-        lines.append(line)
-    return lines
-
-
-def stage_model_svg(g: Graph, lang: str) -> str:
-    """The stages in order, each with its cycle, the cycle's steps (dimension, the scopes that count)
-    and the capital type that enters there: drawn from the ontology, not by hand."""
-    def label(t):
-        return _text(g, t, RDFS.label, lang) or curie(str(t))
-
-    C = lambda n: URIRef(CS + n)  # noqa: E731
-    stages = sorted(g.subjects(RDF.type, C("Stage")), key=lambda s: int(g.value(s, C("stageOrder")) or 0))
-    box_w, gap, top = 300, 60, 70
-    width = len(stages) * box_w + (len(stages) - 1) * gap + 40
-    parts, height = [], 0
-    for i, stage in enumerate(stages):
-        x = 20 + i * (box_w + gap)
-        y = top
-        body = []
-        entering = sorted(label(t) for t in g.subjects(C("entryStage"), stage))
-        if entering:
-            body.append(("entry", L(lang, "entry: ", "起始：") + ", ".join(entering)))
-        cycle = g.value(stage, C("hasCycle"))
-        if cycle is not None:
-            body.append(("cycle", label(cycle)))
-            steps = sorted(g.objects(cycle, C("hasCycleStep")), key=lambda s: int(g.value(s, C("stepOrder")) or 0))
-            for step in steps:
-                body.append(("step", f"{g.value(step, C('stepOrder'))}. {label(g.value(step, C('stepDimension')))}"))
-                scopes = sorted(label(s) for s in g.objects(step, C("countsInScope")))
-                if scopes:
-                    body.append(("scope", L(lang, "in: ", "范围：") + ", ".join(scopes)))
-        lines = []
-        for kind, text in body:
-            for line in _wrap(text, 44 if kind == "scope" else 40):
-                lines.append((kind, line))
-        h = 50 + 18 * len(lines) + 10
-        height = max(height, y + h)
-        parts.append(f'<g class="stage"><rect x="{x}" y="{y}" width="{box_w}" height="{h}" rx="10" fill="#f4f8fb" stroke="#1f5f8b"/>')
-        parts.append(f'<text x="{x + box_w / 2}" y="{y + 28}" text-anchor="middle" font-size="18" font-weight="bold">'
-                     f'{escape(label(stage))}</text>')
-        for j, (kind, line) in enumerate(lines):
-            size, weight, indent = {"entry": (13, "normal", 12), "cycle": (14, "bold", 12), "step": (13, "bold", 20),
-                                    "scope": (11, "normal", 32)}[kind]
-            parts.append(f'<text x="{x + indent}" y="{y + 52 + 18 * j}" font-size="{size}" font-weight="{weight}">'
-                         f'{escape(line)}</text>')
-        parts.append("</g>")
-        following = g.value(stage, C("nextStage"))
-        if following is not None and i + 1 < len(stages):
-            ax = x + box_w
-            parts.append(f'<line x1="{ax + 4}" y1="{top + 40}" x2="{ax + gap - 6}" y2="{top + 40}" stroke="#1f5f8b" '
-                         f'stroke-width="2" marker-end="url(#arrow)"/>')
-            parts.append(f'<text x="{ax + gap / 2}" y="{top + 30}" text-anchor="middle" font-size="11">'
-                         f'{escape(L(lang, "closed", "闭合"))}</text>')
-    title = L(lang, "The stage model of gradual community familiarization", "递进式创熟的阶段模型")
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 20}" '
-            f'viewBox="0 0 {width} {height + 20}" font-family="sans-serif" role="img" aria-label="{escape(title)}">\n'
-            f'<title>{escape(title)}</title>\n'
-            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" '
-            'orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#1f5f8b"/></marker></defs>\n'
-            f'<text x="20" y="34" font-size="20" font-weight="bold">{escape(title)}</text>\n'
-            + "\n".join(parts) + "\n</svg>\n")
-
-
 # --- the site ----------------------------------------------------------------------------------
 
 def _environment() -> Environment:
@@ -424,7 +348,7 @@ def build_site(out: Path, *, ontology: Graph | None = None, version: str | None 
     shapes = parse_files(resources.shapes_files())
     graph = knowledge_graph(load_graph(), as_of=parse_as_of(as_of or date))
     env = _environment()
-    out.mkdir(parents=True, exist_ok=False)
+    out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(_TEMPLATES / "style.css", out / "style.css")
     ont = URIRef(ONTOLOGY_IRI)
     downloads = []

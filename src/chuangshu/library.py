@@ -169,6 +169,16 @@ class Table:
     rows: list[dict]           # variable -> rdflib term
     graph: object = None       # CONSTRUCT and DESCRIBE: an rdflib Graph (rows and variables empty)
     ask: bool = False          # ASK: one row, variable "boolean"
+    labels: dict | None = None  # IRI -> label, for the IRIs in the rows (see query())
+
+    def to_frame(self):
+        """The rows as a pandas data frame (``pip install 'chuangshu[frames]'``), with ``VAR_label``
+        beside each variable that holds labelled IRIs."""
+        from .frames import results_frame
+
+        if self.graph is not None:
+            raise ValueError("a CONSTRUCT or DESCRIBE result is a graph, not a table")
+        return results_frame(self, self.labels)
 
 
 UPDATE_FORMS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
@@ -529,3 +539,24 @@ def resolve_params(query: Query, bindings: dict, graph) -> dict:
                              f"{name}={value}：图谱中没有这样的 {name}（请给出其编号、标签或 IRI）", where="--param")
         out[name] = found
     return out
+
+
+def query(ref: str, graph=None, *, params: dict | None = None, lang: str = "en", as_of: str | None = None,
+          engine: str = "oxigraph") -> Table:
+    """Run a library query (by id, e.g. ``"cq05"``), a query file, or SPARQL text on the knowledge graph of
+    ``graph`` (ontology + case data; default: the bundled data) with its inferences as of ``as_of``.
+    ``params`` are bound, never pasted into the text (an IRI parameter may be given as an ID or label).
+    The result carries the labels of its IRIs in ``lang``: ``query("cq05").to_frame()``."""
+    from .assess import knowledge_graph, parse_as_of
+    from .load import load_graph
+
+    text = any(ch.isspace() for ch in ref.strip()) and not Path(ref).is_file()   # SPARQL text, not a name or a path
+    q = Query("query", ref) if text else find_query(ref)
+    named = knowledge_graph(graph if graph is not None else load_graph(),
+                            as_of=parse_as_of(as_of) if as_of else None, engine=engine)
+    bindings = {k: (v if isinstance(v, (URIRef, Literal)) else parse_term(str(v))) for k, v in (params or {}).items()}
+    table = run_local(q, named, resolve_params(q, bindings, named), engine)
+    terms = {v for r in table.rows for v in r.values()}
+    table.labels = term_labels(named, terms, lang)
+    return table
+

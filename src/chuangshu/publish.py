@@ -25,7 +25,6 @@ import hashlib
 import json
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +32,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, SKOS, VOID, XSD
 
 from . import resources
-from .canon import canonical_turtle, write_atomic
+from .canon import canonical_turtle, new_folder, write_atomic
 from .errors import ChuangshuError, InputError
 from .load import CS, ONTOLOGY_IRI, PREFIXES, load_ontology, new_graph, parse_files
 
@@ -387,12 +386,7 @@ def build_release(out_dir: Path, *, docs: bool = True, overwrite: bool = False, 
         raise ChuangshuError(f"the JSON-LD context {context.name} is missing or out of date: run chuangshu release --update",
                              f"JSON-LD 上下文 {context.name} 缺失或已过时：请运行 chuangshu release --update")
     target = out_dir / version
-    if target.exists() and not overwrite:
-        raise InputError("the release folder exists; give --overwrite to replace it",
-                         "发布目录已存在；如需替换请加 --overwrite", where=str(target))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=out_dir))
-    try:
+    with new_folder(target, overwrite=overwrite) as work:
         full = full_ontology(ontology, version)
         base = base_ontology(ontology, version)
         for stem, graph in (("chuangshu", full), ("chuangshu-base", base)):
@@ -411,22 +405,6 @@ def build_release(out_dir: Path, *, docs: bool = True, overwrite: bool = False, 
             build_site(work / "docs", ontology=full, version=version, date=entry.date, release=work)
         description = release_description(version, entry.date, work, _artefacts(version), docs)
         (work / "void.ttl").write_text(canonical_turtle(description), encoding="utf-8")
-        for p in work.rglob("*"):
-            if p.is_file():
-                p.chmod(0o644)
-            elif p.is_dir():
-                p.chmod(0o755)
-        work.chmod(0o755)
-        if target.exists():
-            old = target.with_name(f".{version}-old")
-            target.rename(old)
-            work.rename(target)
-            shutil.rmtree(old)
-        else:
-            work.rename(target)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
     return target
 
 

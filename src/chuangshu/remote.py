@@ -182,7 +182,8 @@ def assess_remote(endpoint: Endpoint, graph_iri: str, *, as_of: Literal | None =
     communities = [_read(view, a, lang) for a in concluded.subjects(RDF.type, C("CommunityAssessment"))]
     communities.sort(key=lambda c: c.community.iri)
     where = "remote: " + endpoint.query + ("" if dialect.runs_rules else f" (rules run here: {dialect.name} cannot run them)")
-    return Assessment(communities, concluded, "as pushed to the server", where, str(as_of) if as_of is not None else None)
+    return Assessment(communities, concluded, "as pushed to the server", where, str(as_of) if as_of is not None else None,
+                      lang)
 
 
 def _insert(endpoint: Endpoint, triples: Graph, chunk_size: int) -> None:

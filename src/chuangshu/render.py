@@ -83,6 +83,18 @@ def step_short_text(st, readings: dict, L) -> list[str]:
     return lines
 
 
+def recommendation_what(r, L) -> str:
+    """What a recommendation proposes, in one line: an intervention type with its dimension and scopes,
+    a boundary to extend, or a kind of step."""
+    if r.intervention_type:
+        scopes = ", ".join(x.label for x in r.scopes)
+        ext = L("; beyond the paper", "；论文之外的扩展") if r.extension else ""
+        return f"{r.intervention_type.label} [{r.dimension.label} · {scopes}{ext}]"
+    if r.actor_kind:
+        return L(f"extend the boundary to: {r.actor_kind.label}", f"将边界扩展至：{r.actor_kind.label}")
+    return r.kind.label + (" — " + " → ".join(s.label for s in r.steps) if r.steps else "")
+
+
 def evidence_lines(e, L, indent: str) -> list[str]:
     origin = L("the paper", "论文案例") if e.from_paper else L("public report", "公开报道")
     lines = [f"{indent}{L('evidence', '证据')}: {_short(e.intervention.iri)} {e.intervention.label} ({e.community.label}; {origin})"]
@@ -131,15 +143,7 @@ def community_text(c: CommunityResult, lang: str) -> list[str]:
     if not c.recommendations:
         lines.append("    " + L("none", "无"))
     for n, r in enumerate(c.recommendations, 1):
-        if r.intervention_type:
-            scopes = ", ".join(x.label for x in r.scopes)
-            ext = L("; beyond the paper", "；论文之外的扩展") if r.extension else ""
-            what = f"{r.intervention_type.label} [{r.dimension.label} · {scopes}{ext}]"
-        elif r.actor_kind:
-            what = L(f"extend the boundary to: {r.actor_kind.label}", f"将边界扩展至：{r.actor_kind.label}")
-        else:
-            what = r.kind.label + (" — " + " → ".join(s.label for s in r.steps) if r.steps else "")
-        lines.append(f"    {n}. {what}")
+        lines.append(f"    {n}. {recommendation_what(r, L)}")
         lines.append(f"       {L('why', '理由')}: {r.reason}")
         others = [g["step"]["label"] for g in r.gaps if r.step is None or g["step"]["iri"] != r.step.iri]
         if others:
@@ -267,7 +271,7 @@ def timeline_text(community_label: str, rows: list[tuple[str, CommunityResult]],
     """The stage at each date where it changes, with the dated interventions beside their dates."""
     L = lambda en, zh: pick(lang, en, zh)  # noqa: E731
     kinds = {"start": L("starts", "开始"), "by": L("by then", "不晚于此"), "end": L("ends", "结束"),
-             "planned": L("planned, not counted", "计划中，不计入")}
+             "planned": L("planned, not counted", "计划中，不计入"), "programme": L("programme starts", "项目启动")}
     out = [L(f"{community_label}: stage transitions implied by the dated interventions",
              f"{community_label}：按有日期的举措推得的阶段变化")]
     previous = None

@@ -68,6 +68,12 @@ class Report:
             out[r.severity] += 1
         return out
 
+    def to_frame(self):
+        """One row per result as a pandas data frame (``pip install 'chuangshu[frames]'``)."""
+        from .frames import report_frame
+
+        return report_frame(self)
+
     def as_dict(self) -> dict:
         return {"conforms": self.conforms, "counts": self.counts(),
                 "results": [asdict(r) for r in self.results]}

@@ -1,0 +1,232 @@
+"""Community reports: a static, self-contained HTML folder (no CDN, no server, no web font; one local
+style sheet and one small local script) that a researcher opens from a USB stick or prints to PDF.
+
+    load → validate → reason → assess (:mod:`assess`, once per language) → report (here)
+
+``DIR/index.html`` sends the reader to the chosen language; ``DIR/en/`` and ``DIR/zh/`` hold the same
+pages: ``index.html`` compares every community side by side (sortable, with counts per stage) and
+``c/NAME.html`` is one community's report — the stage model with its position marked, the dimension ×
+relation-scope matrix as a heat map, the timeline of dated interventions, the ranked recommendations
+with reasons, reference cases and quotations, the validation findings about its data.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF
+
+from .assess import Assessment, CommunityResult, DIMENSIONS, dated_interventions, label_of
+from .diagrams import stage_model_svg, stages, timeline_svg
+from .load import CS
+from .render import recommendation_what
+
+LANGS = ("en", "zh")
+_TEMPLATES = Path(__file__).resolve().parent / "templates" / "report"
+C = lambda n: URIRef(CS + n)  # noqa: E731
+
+
+def L(lang: str, en: str, zh: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def page_name(iri: str) -> str:
+    """A file name for the community's page: its IRI's last segment, made safe."""
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]).strip("._")
+    return name or "community"
+
+
+def scope_groups(ontology: Graph, lang: str) -> list[dict]:
+    """The relation scopes as the matrix's columns, grouped (core first): ``[{label, scopes}]``."""
+    groups: dict[str, dict] = {}
+    for s in scopes_in_order(ontology, lang):
+        groups.setdefault(s["group"], {"iri": s["group"], "label": s["group_label"], "scopes": []})["scopes"].append(s)
+    return sorted(groups.values(), key=lambda g: g["scopes"][0]["order"])
+
+
+def scopes_in_order(ontology: Graph, lang: str) -> list[dict]:
+    """The relation scopes by their order, each with its group."""
+    out = []
+    for s in ontology.subjects(RDF.type, C("RelationScope")):
+        group = ontology.value(s, C("inScopeGroup"))
+        out.append({"iri": str(s), "label": label_of(ontology, s, lang), "order": int(ontology.value(s, C("scopeOrder")) or 99),
+                    "group": str(group) if group else "", "group_label": label_of(ontology, group, lang) if group else ""})
+    return sorted(out, key=lambda x: x["order"])
+
+
+def matrix(c: CommunityResult, scopes: list[dict], ontology: Graph, lang: str) -> list[dict]:
+    """Rows: the three dimensions; cells: the interventions that establish the dimension in the scope
+    (counted ones with the basis of their coding, planned ones apart), the heat, and whether a cycle
+    step due to close needs the cell."""
+    due = {(g["dimension"]["iri"], s) for g in c.gaps for st in c.steps if st.step.iri == g["step"]["iri"] for s in st.scopes}
+    rows = []
+    for d in DIMENSIONS:
+        cells = []
+        for s in scopes:
+            items = []
+            for r in c.readings:
+                dim = next((x for x in r.dimensions if x.term.iri == str(d)), None)
+                scope = next((x for x in r.scopes if x.term.iri == s["iri"]), None)
+                if dim is None or scope is None:
+                    continue
+                planned = r.status.iri == CS + "Planned"
+                if not r.counts and not planned:
+                    continue
+                default = [x for x in (dim, scope) if x.basis.iri.endswith("#TypeDefault")]
+                items.append({"name": r.intervention.iri.rsplit("/", 1)[-1], "label": r.intervention.label,
+                              "iri": r.intervention.iri, "planned": planned,
+                              "basis": L(lang, "type default", "类型默认") if default else L(lang, "researcher's coding", "研究者编码")})
+            counted = sum(1 for i in items if not i["planned"])
+            cells.append({"scope": s["iri"], "items": items, "count": counted, "heat": min(counted, 3),
+                          "due": (str(d), s["iri"]) in due})
+        rows.append({"iri": str(d), "label": label_of(ontology, d, lang), "cells": cells})
+    return rows
+
+
+def _neighbours(graph: Graph, node) -> set:
+    out = set()
+    for o in graph.objects(node, None):
+        if isinstance(o, (URIRef, BNode)) and not str(o).startswith(CS):
+            out.add(o)
+    for s in graph.subjects(None, node):
+        if not str(s).startswith(CS):
+            out.add(s)
+    return out
+
+
+def communities_of(data: Graph, focus: str, communities: set[str], depth: int = 3) -> set[str]:
+    """The communities nearest to a validation result's focus node in the data (the focus itself, its
+    interventions, their quotations and interviews…), at most ``depth`` links away."""
+    if focus in communities:
+        return {focus}
+    start = URIRef(focus) if not focus.startswith("_:") and "://" in focus else BNode(focus.removeprefix("_:"))
+    seen, frontier = {start}, {start}
+    for _ in range(depth):
+        nxt = set()
+        for n in frontier:
+            nxt |= _neighbours(data, n) - seen
+        found = {str(n) for n in nxt if str(n) in communities}
+        if found:
+            return found
+        seen |= nxt
+        frontier = nxt
+    return set()
+
+
+@dataclass
+class ReportInput:
+    """What the report is drawn from, computed once: the data (for the validation findings), the
+    ontology, the assessments and timelines per language, the validation results."""
+    data: Graph
+    ontology: Graph
+    assessments: dict[str, Assessment]        # lang -> assessment as of the date
+    timelines: dict[str, dict[str, list]]     # lang -> community IRI -> [(date, CommunityResult)]
+    validation: dict[str, list]               # lang -> validation results (chuangshu.validate.Result)
+    as_of: str | None
+
+
+def report_input(files: list[Path], *, as_of=None, reasoner: str = "auto", engine: str = "oxigraph",
+                 validate: bool = True, progress: bool = False, on_report=None) -> ReportInput:
+    """Load the files, validate them (``on_report`` sees the report first: it may stop the run), reason
+    once, then assess and draw the timelines in both languages."""
+    from tqdm import tqdm
+
+    from .assess import assess_reasoned, reasoned_graph, timelines
+    from .load import load_ontology, load_sources
+    from .validate import validate_graph
+
+    data, origin, problems = load_sources(files)
+    onto = load_ontology()
+    validation = {}
+    if validate:
+        for lang in LANGS:
+            report = validate_graph(data, origin, lang=lang, allow_warnings=True, ontology=onto, problems=problems)
+            if on_report is not None and lang == LANGS[0]:
+                on_report(report)
+            validation[lang] = report.results
+    reasoned, name = reasoned_graph(onto + data, reasoner)
+    assessments = {lang: assess_reasoned(reasoned, name, as_of=as_of, engine=engine, lang=lang) for lang in LANGS}
+    bar = (lambda it: tqdm(it, desc="timeline dates · 时间线日期", unit="date", leave=False)) if progress else None
+    lines = timelines(reasoned, name, as_of=as_of, engine=engine, langs=LANGS, progress=bar, now=assessments)
+    return ReportInput(data=data, ontology=onto, assessments=assessments, timelines=lines, validation=validation,
+                       as_of=str(as_of) if as_of is not None else None)
+
+
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(str(_TEMPLATES)), autoescape=select_autoescape(["html"]),
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def unique_names(iris: list[str]) -> dict[str, str]:
+    """IRI → a page name, unique even when two IRIs end alike."""
+    out, used = {}, set()
+    for iri in sorted(iris):
+        base = name = page_name(iri)
+        n = 2
+        while name.lower() in used:
+            name, n = f"{base}-{n}", n + 1
+        used.add(name.lower())
+        out[iri] = name
+    return out
+
+
+def _community_view(c: CommunityResult, inp: ReportInput, lang: str, groups: list[dict], findings: list,
+                    name: str) -> dict:
+    scopes = [s for g in groups for s in g["scopes"]]
+    orders = {str(s): int(inp.ontology.value(s, C("stageOrder")) or 0) for s in stages(inp.ontology)}
+    rows = inp.timelines[lang].get(c.community.iri, [])
+    events = dated_interventions(inp.data, c.community.iri, lang)
+    return {
+        "c": c, "name": name,
+        "stage_svg": Markup(stage_model_svg(inp.ontology, lang, c)),
+        "timeline_svg": Markup(timeline_svg(c.community.iri, rows, events, lang, orders)) if rows and rows[0][0] != "—" else None,
+        "timeline": rows, "events": events,
+        "matrix": matrix(c, scopes, inp.ontology, lang), "groups": groups,
+        "findings": findings,
+        "first": c.recommendations[0] if c.recommendations else None,
+        "stage_order": orders.get(c.stage.iri, 0) if c.stage else 0,
+        "what": lambda r: recommendation_what(r, lambda en, zh: L(lang, en, zh)),
+    }
+
+
+def build_report(out: Path, inp: ReportInput, default_lang: str = "en") -> Path:
+    """Write the report into ``out``, a new folder (the caller makes it appear whole: see
+    :func:`chuangshu.canon.new_folder`)."""
+    env = _environment()
+    out.mkdir(parents=True, exist_ok=True)
+    for asset in ("report.css", "report.js"):
+        shutil.copyfile(_TEMPLATES / asset, out / asset)
+    (out / "index.html").write_text(env.get_template("choose.html").render(default=default_lang), encoding="utf-8")
+    known = {c.community.iri for c in inp.assessments["en"].communities}
+    names = unique_names(list(known))
+    for lang in LANGS:
+        a = inp.assessments[lang]
+        groups = scope_groups(inp.ontology, lang)
+        by_community: dict[str, list] = {iri: [] for iri in known}
+        for r in inp.validation.get(lang, []):
+            for iri in communities_of(inp.data, r.focus, known):
+                by_community[iri].append(r)
+        views = [_community_view(c, inp, lang, groups, by_community[c.community.iri],
+                                 names[c.community.iri]) for c in a.communities]
+        root = out / lang
+        (root / "c").mkdir(parents=True, exist_ok=True)
+        counts = Counter((c.stage.label if c.stage else L(lang, "no stage", "无阶段")) for c in a.communities)
+        stage_rows = [{"label": label_of(inp.ontology, s, lang), "count": counts.get(label_of(inp.ontology, s, lang), 0)}
+                      for s in stages(inp.ontology)]
+        if counts.get(L(lang, "no stage", "无阶段")):
+            stage_rows.append({"label": L(lang, "no stage", "无阶段"), "count": counts[L(lang, "no stage", "无阶段")]})
+        common = {"lang": lang, "other": "zh" if lang == "en" else "en", "as_of": inp.as_of,
+                  "L": lambda en, zh, _l=lang: L(_l, en, zh)}
+        (root / "index.html").write_text(env.get_template("index.html").render(
+            views=views, stage_rows=stage_rows, total=len(views), depth="", page="index.html", **common), encoding="utf-8")
+        for v in views:
+            (root / "c" / f"{v['name']}.html").write_text(env.get_template("community.html").render(
+                v=v, depth="../", page=f"c/{v['name']}.html", **common), encoding="utf-8")
+    return out

@@ -1,0 +1,273 @@
+"""Tables for papers and notebooks, drawn from an assessment (:mod:`assess`): plain lists of rows that
+the CLI writes as CSV or XLSX and :mod:`frames` turns into pandas data frames.
+
+- :func:`recommendation_table` — one row per community × recommendation (a community without any
+  keeps one row), labels in the chosen language, IRIs in their own columns;
+- :func:`community_table` — one row per community;
+- :func:`comparison_table` — the cross-case comparison in the shape of the paper's D-vs-S
+  reading: one column per community, one row per aspect (type, action, stage, cycles, each
+  dimension's interventions and mechanisms, the scopes reached, the gaps, what comes next);
+- :func:`qca_table` — a QCA data matrix: conditions = dimension × relation scope (or × scope
+  group) established, crisp (0/1) or calibrated (a four-value fuzzy set), outcome = the stage reached.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from .assess import DIMENSIONS, Assessment, CommunityResult, label_of
+from .i18n import pick
+from .load import CS
+from .render import recommendation_what
+
+C = lambda n: URIRef(CS + n)  # noqa: E731
+
+
+@dataclass
+class Table:
+    """A header and rows of plain values (str, int, float, bool or None)."""
+    name: str
+    header: list[str]
+    rows: list[list]
+    keys: list[str] | None = None      # column names for code (data frames), when the header is in a language
+
+    def as_text_rows(self) -> list[list[str]]:
+        """Header and rows as text cells (for CSV): booleans as 1/0, None as an empty cell."""
+        def cell(v):
+            if v is None:
+                return ""
+            if isinstance(v, bool):
+                return "1" if v else "0"
+            return str(v)
+        return [self.header] + [[cell(v) for v in r] for r in self.rows]
+
+
+def _iri(term) -> str | None:
+    return term.iri if term is not None else None
+
+
+def _label(term) -> str | None:
+    return term.label if term is not None else None
+
+
+def _community_cells(c: CommunityResult) -> list:
+    return [c.community.label, c.community.iri, _label(c.capital_type), _iri(c.capital_type),
+            _label(c.capital_type_basis), _label(c.stage), _iri(c.stage), c.ready_to_move_on,
+            c.initial_cycle_closed, c.advanced_cycle_closed, len(c.gaps)]
+
+
+COMMUNITY_KEYS = ["community", "community_iri", "capital_type", "capital_type_iri", "capital_type_basis", "stage",
+                  "stage_iri", "ready_to_move_on", "initial_cycle_closed", "advanced_cycle_closed", "gaps"]
+RECOMMENDATION_KEYS = ["rank", "recommendation", "kind", "kind_iri", "intervention_type", "intervention_type_iri",
+                       "dimension", "dimension_iri", "scopes", "scope_iris", "step", "step_iri", "priority", "extension",
+                       "reason", "reference_cases", "quotations", "rule_iri", "as_of"]
+
+
+def _community_header(lang: str) -> list[str]:
+    L = lambda en, zh: pick(lang, en, zh)  # noqa: E731
+    return [L("community", "社区"), "community_iri", L("capital type", "社会资本类型"), "capital_type_iri",
+            L("type basis", "类型依据"), L("stage", "阶段"), "stage_iri", L("ready to move on", "可进入下一阶段"),
+            L("initial cycle closed", "初始循环闭合"), L("advanced cycle closed", "高阶循环闭合"), L("gaps", "缺口数")]
+
+
+def community_table(a: Assessment, lang: str) -> Table:
+    L = lambda en, zh: pick(lang, en, zh)  # noqa: E731
+    header = _community_header(lang) + [L("first recommendation", "首要建议"), "as_of"]
+    rows = [_community_cells(c) + [recommendation_what(c.recommendations[0], L) if c.recommendations else None, a.as_of]
+            for c in a.communities]
+    return Table("communities", header, rows, COMMUNITY_KEYS + ["first_recommendation", "as_of"])
+
+
+def recommendation_table(a: Assessment, lang: str) -> Table:
+    L = lambda en, zh: pick(lang, en, zh)  # noqa: E731
+    header = _community_header(lang) + [
+        L("rank", "排序"), L("recommendation", "建议"), L("kind", "建议类别"), "kind_iri",
+        L("intervention type", "举措类型"), "intervention_type_iri", L("dimension", "维度"), "dimension_iri",
+        L("relation scopes", "关系范围"), "scope_iris", L("cycle step", "循环环节"), "step_iri", L("priority", "优先级"),
+        L("beyond the paper", "论文之外的扩展"), L("reason", "理由"), L("reference cases", "参照案例"),
+        L("quotations", "访谈引文"), "rule_iri", "as_of"]
+    rows = []
+    for c in a.communities:
+        base = _community_cells(c)
+        if not c.recommendations:
+            rows.append(base + [None] * (len(header) - len(base) - 1) + [a.as_of])
+            continue
+        for n, r in enumerate(c.recommendations, 1):
+            cases = "; ".join(f"{e.intervention.label} ({e.community.label})" for e in r.evidence)
+            quotes = "\n".join(f"“{q['text']}”（{q['code']}）" for e in r.evidence for q in e.quotations)
+            rows.append(base + [
+                n, recommendation_what(r, L), r.kind.label, r.kind.iri, _label(r.intervention_type), _iri(r.intervention_type),
+                _label(r.dimension), _iri(r.dimension), "; ".join(s.label for s in r.scopes),
+                " ".join(s.iri for s in r.scopes), _label(r.step), _iri(r.step), r.priority, r.extension, r.reason,
+                cases or None, quotes or None, _iri(r.rule), a.as_of])
+    return Table("recommendations", header, rows, COMMUNITY_KEYS + RECOMMENDATION_KEYS)
+
+
+# --- the cross-case comparison ---------------------------------------------------------------------
+
+def comparison_table(a: Assessment, keys: list[str], graph: Graph, lang: str) -> Table:
+    """Aspects × communities, as the paper sets D against S: what kind of community it is, the action
+    its stage calls for, which cycle is closed and on what basis, how each dimension is built (the
+    interventions and their mechanisms), the relation scopes reached, the gaps and the next step."""
+    L = lambda en, zh: pick(lang, en, zh)  # noqa: E731
+    chosen = [a.community(k) for k in keys] if keys else list(a.communities)
+    sep = "；" if lang == "zh" else "; "
+    rows: list[list] = []
+
+    def add(aspect, values):
+        rows.append([aspect] + [v if v not in ("", []) else "—" for v in values])
+
+    def forms(c):
+        node = URIRef(c.community.iri)
+        return sep.join(sorted(label_of(graph, f, lang) for f in graph.objects(node, C("hasForm"))))
+
+    def literal(c, prop):
+        return sep.join(sorted(str(v) for v in graph.objects(URIRef(c.community.iri), C(prop))))
+
+    add(L("community form", "社区形态"), [forms(c) for c in chosen])
+    add(L("built in", "建成年份"), [literal(c, "builtIn") for c in chosen])
+    add(L("programme start", "项目启动"), [literal(c, "programmeStart") for c in chosen])
+    add(L("social-capital type", "社会资本类型"),
+        [f"{c.capital_type.label} ({c.capital_type_basis.label})" if c.capital_type and c.capital_type_basis
+         else _label(c.capital_type) for c in chosen])
+    add(L("stage (action)", "阶段（行动）"),
+        [(c.stage.label if c.stage else "") + (L(" — ready to move on", " —— 可进入下一阶段") if c.ready_to_move_on else "")
+         for c in chosen])
+    for key, en, zh in (("InitialCycle", "initial cycle", "初始循环"), ("AdvancedCycle", "advanced cycle", "高阶循环")):
+        add(L(en, zh), [(L("closed", "已闭合") + f" ({c.cycle_closures[CS + key].label})") if CS + key in c.cycle_closures
+                        else L("open", "未闭合") for c in chosen])
+    for d in DIMENSIONS:
+        dim = label_of(graph, d, lang)
+        add(L(f"{dim}: interventions", f"{dim}：举措"), [sep.join(
+            f"{r.intervention.iri.rsplit('/', 1)[-1]} {r.intervention.label}" for r in c.readings
+            if r.counts and any(x.term.iri == str(d) for x in r.dimensions)) for c in chosen])
+        add(L(f"{dim}: mechanisms", f"{dim}：作用机制"), [sep.join(sorted({
+            m.term.label for r in c.readings if r.counts and any(x.term.iri == str(d) for x in r.dimensions)
+            for m in r.mechanisms if not m.term.iri.endswith("#UnspecifiedMechanism")})) for c in chosen])
+        add(L(f"{dim}: relation scopes", f"{dim}：关系范围"), [sep.join(
+            f.scope.label for f in c.findings if f.dimension.iri == str(d)) for c in chosen])
+    add(L("gaps of the cycles due to close", "待闭合循环的缺口"),
+        [sep.join(f"{g['step']['label']} ({g['dimension']['label']})" for g in c.gaps) for c in chosen])
+    add(L("first recommendation", "首要建议"),
+        [recommendation_what(c.recommendations[0], L) if c.recommendations else "" for c in chosen])
+    return Table("comparison", [L("aspect", "方面")] + [c.community.label for c in chosen], rows)
+
+
+# --- QCA ---------------------------------------------------------------------------------------------
+
+def _abbreviation(iri: str) -> str:
+    """GeneralizedTrust → GT, ResidentMerchantUnit → RMU: the capitals of the IRI's local name."""
+    local = re.split(r"[#/]", iri)[-1]
+    caps = "".join(ch for ch in local if ch.isupper())
+    return caps or local.upper()
+
+
+def qca_conditions(ontology: Graph, lang: str, by: str = "scope") -> list[dict]:
+    """The conditions: one per dimension × relation scope (``by="scope"``) or × scope group (``"group"``),
+    each with a short name that QCA software accepts (letters, digits, underscore), its meaning and IRIs."""
+    if by == "group":
+        columns = sorted({ontology.value(s, C("inScopeGroup")) for s in ontology.subjects(RDF.type, C("RelationScope"))},
+                         key=lambda g: min(int(ontology.value(s, C("scopeOrder")) or 99)
+                                           for s in ontology.subjects(C("inScopeGroup"), g)))
+    else:
+        columns = sorted(ontology.subjects(RDF.type, C("RelationScope")),
+                         key=lambda s: int(ontology.value(s, C("scopeOrder")) or 99))
+    out, names = [], set()
+    for d in DIMENSIONS:
+        for s in columns:
+            name = f"{_abbreviation(str(d))}_{_abbreviation(str(s))}"
+            if name in names:
+                raise ValueError(f"two conditions abbreviate to {name}")
+            names.add(name)
+            members = [str(s)] if by == "scope" else [str(x) for x in sorted(
+                ontology.subjects(C("inScopeGroup"), s), key=lambda x: int(ontology.value(x, C("scopeOrder")) or 99))]
+            out.append({"name": name, "dimension": str(d), "column": str(s), "scopes": members,
+                        "label": f"{label_of(ontology, d, lang)} × {label_of(ontology, s, lang)}"})
+    return out
+
+
+def qca_table(a: Assessment, ontology: Graph, lang: str, *, by: str = "scope", fuzzy: bool = False) -> Table:
+    """One row per community (the case name first: R reads it with ``row.names = 1``). A condition is the
+    number of interventions that count for the dimension in the scope(s): crisp, 1 when there is at least
+    one; fuzzy, the four-value set 0, 0.33, 0.67, 1 for 0, 1, 2, 3 or more. Outcomes: ``STAGE``, the order
+    of the stage reached (1 ice-breaking, 2 warming, 3 boundary extended); ``OUT``, crisp 1 when the
+    community has reached warming or beyond, fuzzy 0 (ice-breaking), 0.33 (ice-breaking and ready to move
+    on), 0.67 (warming), 1 (the boundary extended)."""
+    conditions = qca_conditions(ontology, lang, by)
+    orders = {str(s): int(ontology.value(s, C("stageOrder")) or 0) for s in ontology.subjects(RDF.type, C("Stage"))}
+    top = max(orders.values() or [1])
+    rows = []
+    for c in a.communities:
+        counts = {}
+        for r in c.readings:
+            if not r.counts:
+                continue
+            for d in r.dimensions:
+                for s in {x.term.iri for x in r.scopes}:
+                    counts[(d.term.iri, s)] = counts.get((d.term.iri, s), 0) + 1
+        cells = []
+        for cond in conditions:
+            n = sum(counts.get((cond["dimension"], s), 0) for s in cond["scopes"])
+            cells.append(round(min(n, 3) / 3, 2) if fuzzy else int(n > 0))
+        stage = orders.get(c.stage.iri, 0) if c.stage else 0
+        if not fuzzy:
+            out = int(stage >= 2)
+        elif stage == 0:
+            out = 0.0
+        elif stage == 1:
+            out = 0.33 if c.ready_to_move_on else 0.0
+        else:
+            out = 1.0 if stage >= top else 0.67
+        rows.append([re.sub(r"[^A-Za-z0-9_.-]", "_", c.community.iri.rsplit("/", 1)[-1])] + cells + [stage, out])
+    return Table("qca", ["case"] + [c["name"] for c in conditions] + ["STAGE", "OUT"], rows)
+
+
+def qca_codebook(ontology: Graph, lang: str, by: str = "scope") -> Table:
+    """What each column of :func:`qca_table` means."""
+    L = lambda en, zh: pick(lang, en, zh)  # noqa: E731
+    rows = [[c["name"], c["label"], c["dimension"], " ".join(c["scopes"])] for c in qca_conditions(ontology, lang, by)]
+    rows.append(["STAGE", L("order of the stage reached (1 ice-breaking, 2 warming, 3 boundary extended)",
+                            "所达阶段的序号（1 破冰，2 升温，3 边界已扩展）"), CS + "stageOrder", ""])
+    rows.append(["OUT", L("outcome: crisp 1 = warming or beyond; fuzzy 0 / 0.33 (ready to move on) / 0.67 (warming) / 1 (boundary extended)",
+                          "结果：清晰集 1 = 已达升温及以上；模糊集 0 / 0.33（可进入下一阶段）/ 0.67（升温）/ 1（边界已扩展）"), "", ""])
+    return Table("codebook", [L("column", "列"), L("meaning", "含义"), "dimension_iri", "scope_iris"], rows)
+
+
+# --- output --------------------------------------------------------------------------------------------
+
+FORMATS = ("csv", "xlsx", "markdown")
+
+
+def table_bytes(tables: list[Table], fmt: str) -> bytes:
+    """CSV (the first table; UTF-8 with a byte-order mark, as Excel opens it, formula-like cells
+    neutralised), XLSX (one worksheet per table, every cell text or number, never a formula) or
+    Markdown (every table, one after another)."""
+    from .tabular import SheetLayout, csv_text, xlsx_bytes
+
+    if fmt == "csv":
+        return csv_text(tables[0].as_text_rows()).encode("utf-8")
+    if fmt == "xlsx":
+        layouts = []
+        for t in tables:
+            widths = [min(60, max([len(str(h)) + 2] + [len(str(v)) + 2 for r in t.rows[:200] for v in r[i:i + 1]]))
+                      for i, h in enumerate(t.header)]
+            layouts.append(SheetLayout(title=t.name, headers=t.header, notes=[""] * len(t.header),
+                                       rows=[[("" if v is None else v) for v in r] for r in t.rows],
+                                       dropdowns={}, widths=widths))
+        return xlsx_bytes(layouts)
+    if fmt == "markdown":
+        return "\n".join(markdown(t) for t in tables).encode("utf-8")
+    raise ValueError(fmt)
+
+
+def markdown(t: Table) -> str:
+    def cell(v) -> str:
+        text = "" if v is None else ("✓" if v is True else "" if v is False else str(v))
+        return text.replace("|", "\\|").replace("\n", "<br>")
+    lines = ["| " + " | ".join(cell(h) for h in t.header) + " |", "|" + "---|" * len(t.header)]
+    lines += ["| " + " | ".join(cell(v) for v in r) + " |" for r in t.rows]
+    return "\n".join(lines) + "\n"

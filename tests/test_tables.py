@@ -1,0 +1,185 @@
+"""Tables for papers and notebooks (issue #13): assessments as CSV and XLSX, the cross-case comparison
+in the shape of the paper's D-vs-S reading, the QCA data matrix, pandas data frames, and the tutorial
+notebook, executed."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from click.testing import CliRunner
+
+from chuangshu.cli import cli
+
+from conftest import REPO
+
+CS = "https://w3id.org/chuangshu/ontology#"
+D, S = "https://w3id.org/chuangshu/data/D", "https://w3id.org/chuangshu/data/S"
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def rows_of(text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+
+
+@pytest.fixture(scope="module")
+def assessment():
+    import chuangshu
+
+    return chuangshu.assess(chuangshu.load_graph())
+
+
+# --- assess --format csv | xlsx ---------------------------------------------------------------------------
+
+def test_assess_csv_has_a_row_per_community_and_recommendation_with_iris_apart(assessment):
+    result = run("--lang", "en", "assess", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = rows_of(result.output)
+    for c in assessment.communities:
+        mine = [r for r in rows if r["community_iri"] == c.community.iri]
+        assert [int(r["rank"]) for r in mine] == list(range(1, len(c.recommendations) + 1))
+        assert [r["intervention_type_iri"] or None for r in mine] == \
+            [r.intervention_type.iri if r.intervention_type else None for r in c.recommendations]
+    d1 = next(r for r in rows if r["community_iri"] == D)
+    assert d1["stage"] == "ice-breaking" and d1["stage_iri"] == CS + "IceBreaking" and d1["ready to move on"] == "1"
+    assert d1["intervention_type_iri"] == CS + "MerchantSupport" and d1["intervention type"] == "merchant support"
+    assert "advanced cycle" in d1["reason"]
+    zh = rows_of(run("--lang", "zh", "assess", "--format", "csv").output)
+    assert zh[0]["阶段"] == "破冰" and zh[0]["stage_iri"] == CS + "IceBreaking"
+    quoted = [r for r in zh if "（20231116-S 社区居委会 Z 主任）" in r["访谈引文"]]
+    assert quoted, "the quotations travel with their interview codes"
+
+
+def test_assess_xlsx_writes_two_sheets_whole_and_never_over_an_input(tmp_path, assessment):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "assessment.xlsx"
+    result = run("assess", "--format", "xlsx", "-o", out)
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["recommendations", "communities"]
+    communities = list(wb["communities"].iter_rows(values_only=True))
+    assert [r[1] for r in communities[1:]] == [D, S]
+    recs = list(wb["recommendations"].iter_rows(values_only=True))
+    assert len(recs) - 1 == sum(max(1, len(c.recommendations)) for c in assessment.communities)
+    assert run("assess", "--format", "xlsx").exit_code == 2                         # no -o: no bytes to a terminal
+    data = tmp_path / "d.ttl"
+    data.write_bytes((REPO / "data" / "d-community.ttl").read_bytes())
+    before = data.read_bytes()
+    result = run("assess", data, REPO / "data" / "s-community.ttl", "--format", "csv", "-o", data)
+    assert result.exit_code == 2 and "overwrite the input" in result.output
+    assert data.read_bytes() == before
+    assert run("assess", "--format", "json", "-o", tmp_path / "x.json").exit_code == 2
+
+
+def test_a_label_that_starts_like_a_formula_is_text_in_both_formats(tmp_path):
+    case = tmp_path / "e.ttl"
+    case.write_text((REPO / "data" / "examples" / "valid" / "two-communities.ttl").read_text(encoding="utf-8")
+                    .replace('"E community"@en', '"=HYPERLINK(\\"http://x\\")"@en'), encoding="utf-8")
+    text = run("--lang", "en", "assess", case, "--format", "csv").output
+    assert "'=HYPERLINK" in text
+    run("--lang", "en", "assess", case, "--format", "xlsx", "-o", tmp_path / "e.xlsx")
+    from openpyxl import load_workbook
+
+    ws = load_workbook(tmp_path / "e.xlsx")["communities"]
+    cell = ws["A2"]
+    assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"
+
+
+# --- compare ---------------------------------------------------------------------------------------------
+
+def test_compare_sets_D_against_S_as_the_paper_does():
+    rows = {r["aspect"]: r for r in rows_of(run("--lang", "en", "compare", "--format", "csv").output)}
+    assert rows["community form"]["D community"] == "commodity-housing community"
+    assert rows["community form"]["S community"] == "work-unit community"
+    assert rows["stage (action)"]["D community"].startswith("ice-breaking")
+    assert rows["stage (action)"]["S community"] == "boundary extended"
+    assert rows["initial cycle"]["S community"] == "closed (closed by pre-existing capital)"
+    assert rows["advanced cycle"]["D community"] == "open"
+    # the paper's contrast: goodwill nurtures trust among residents in D; relieving merchants increases it in S
+    assert "gather goodwill to nurture trust" in rows["generalized trust: mechanisms"]["D community"]
+    assert "relieve enterprises to increase trust" in rows["generalized trust: mechanisms"]["S community"]
+    assert "D7" in rows["reciprocity norm: interventions"]["D community"]
+    assert "S5" in rows["reciprocity norm: interventions"]["S community"]
+    assert rows["gaps of the cycles due to close"]["S community"] == "—"
+
+
+def test_compare_one_community_as_text_and_markdown():
+    text = run("--lang", "zh", "compare", "S").output
+    assert text.splitlines()[0].split() == ["方面", "S", "社区"]
+    assert "立契约保互惠" in text and "D 社区" not in text
+    md = run("compare", "D", "S", "--format", "markdown").output
+    assert md.startswith("| aspect | D community | S community |\n|---|---|---|\n")
+    assert run("compare", "Z").exit_code == 2
+
+
+# --- QCA ---------------------------------------------------------------------------------------------------
+
+def test_the_qca_matrix_codes_each_dimension_and_scope_with_the_stage_as_outcome():
+    crisp = {r["case"]: r for r in rows_of(run("qca").output)}
+    assert set(crisp) == {"D", "S"}
+    d, s = crisp["D"], crisp["S"]
+    assert len(d) == 1 + 3 * 8 + 2
+    assert (d["GT_RR"], d["PN_RC"], d["RN_RR"], d["GT_RMU"]) == ("1", "1", "1", "0")
+    assert (s["GT_RR"], s["GT_CMU"], s["PN_RMU"], s["RN_RMU"]) == ("0", "1", "1", "1")
+    assert (d["STAGE"], d["OUT"], s["STAGE"], s["OUT"]) == ("1", "0", "3", "1")
+    assert all(v in ("0", "1") for r in crisp.values() for k, v in r.items() if k not in ("case", "STAGE"))
+    fuzzy = {r["case"]: r for r in rows_of(run("qca", "--fuzzy").output)}
+    assert fuzzy["D"]["PN_RC"] == "1.0"           # D4, D5, D6: three or more
+    assert fuzzy["D"]["RN_RR"] == "0.67"          # D7, D8
+    assert fuzzy["D"]["GT_RR"] == "0.33"          # D1
+    assert fuzzy["D"]["OUT"] == "0.33"            # ice-breaking, ready to move on
+    assert fuzzy["S"]["OUT"] == "1.0"
+    group = {r["case"]: r for r in rows_of(run("qca", "--conditions", "group").output)}
+    assert list(group["D"]) == ["case", "GT_CS", "GT_ES", "PN_CS", "PN_ES", "RN_CS", "RN_ES", "STAGE", "OUT"]
+    assert [group["D"][k] for k in ("GT_CS", "GT_ES", "RN_ES")] == ["1", "0", "0"]
+    assert [group["S"][k] for k in ("GT_CS", "GT_ES", "RN_ES")] == ["0", "1", "1"]
+    codebook = {r["column"]: r for r in rows_of(run("qca", "--codebook").output)}
+    assert codebook["PN_RMU"]["meaning"] == "participation network × resident–merchant/unit"
+    assert codebook["PN_RMU"]["scope_iris"] == CS + "ResidentMerchantUnit"
+
+
+# --- data frames -----------------------------------------------------------------------------------------
+
+def test_results_become_data_frames_with_labels(assessment):
+    pytest.importorskip("pandas")
+    import chuangshu
+
+    frame = assessment.to_frame()
+    assert list(frame["community_iri"]) == [D, S] and list(frame["stage"]) == ["ice-breaking", "boundary extended"]
+    assert frame["ready_to_move_on"].tolist() == [True, False]
+    recs = assessment.to_frame("recommendations")
+    assert recs.loc[0, "intervention_type_iri"] == CS + "MerchantSupport" and recs.loc[0, "rank"] == 1
+    report = chuangshu.validate_files().to_frame()
+    assert set(report["severity"]) == {"Info"} and len(report) == 6
+    stages = chuangshu.query("cq05", lang="zh").to_frame()
+    assert list(stages.columns) == ["community", "community_label", "stage", "stage_label", "ready"]
+    assert dict(zip(stages["community_label"], stages["stage_label"])) == {"D 社区": "破冰", "S 社区": "边界已扩展"}
+    assert stages["ready"].tolist() == [True, False]
+    with pytest.raises(ValueError):
+        assessment.to_frame("nothing")
+
+
+def test_the_tutorial_notebook_runs(tmp_path):
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("matplotlib")
+    pytest.importorskip("ipykernel")
+    nb = nbformat.read(REPO / "docs" / "tutorial.ipynb", as_version=4)
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), "keep the notebook without outputs"
+    nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("image/png" in o.get("data", {}) for o in outputs)       # the stage distribution was plotted
+    assert list(tmp_path.iterdir()) == []                                 # the synthetic city's file is gone
+
+
+def test_the_qca_guide_shows_what_the_command_prints():
+    guide = (REPO / "docs" / "qca.md").read_text(encoding="utf-8")
+    shown = guide.split("$ chuangshu qca --conditions group\n", 1)[1].split("```", 1)[0]
+    assert run("qca", "--conditions", "group").output == shown
