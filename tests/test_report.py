@@ -161,6 +161,10 @@ def test_a_warning_in_the_data_shows_on_its_community_page(tmp_path):
     e, f = ((out / "en" / "c" / f"{n}.html").read_text(encoding="utf-8") for n in ("E", "F"))
     assert 'class="severity Warning"' in e and "an intervention needs a name" in e      # E1, an intervention of E
     assert "severity" not in f and "None: the data conform to the shapes." in f
+    unchecked = tmp_path / "u"
+    assert run("report", REPO / "data" / "examples" / "invalid" / "missing-label.ttl", "-o", unchecked,
+               "--no-validate").exit_code == 0
+    assert "Not validated (--no-validate)." in (unchecked / "en" / "c" / "F.html").read_text(encoding="utf-8")
 
 
 def test_bad_data_and_an_occupied_folder_leave_nothing_behind(tmp_path):

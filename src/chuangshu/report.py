@@ -222,7 +222,7 @@ def build_report(out: Path, inp: ReportInput, default_lang: str = "en") -> Path:
                       for s in stages(inp.ontology)]
         if counts.get(L(lang, "no stage", "无阶段")):
             stage_rows.append({"label": L(lang, "no stage", "无阶段"), "count": counts[L(lang, "no stage", "无阶段")]})
-        common = {"lang": lang, "other": "zh" if lang == "en" else "en", "as_of": inp.as_of,
+        common = {"lang": lang, "other": "zh" if lang == "en" else "en", "as_of": inp.as_of, "validated": bool(inp.validation),
                   "L": lambda en, zh, _l=lang: L(_l, en, zh)}
         (root / "index.html").write_text(env.get_template("index.html").render(
             views=views, stage_rows=stage_rows, total=len(views), depth="", page="index.html", **common), encoding="utf-8")
