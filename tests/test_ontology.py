@@ -133,6 +133,25 @@ def test_hermit_finds_the_ontology_consistent_and_coherent(ontology):
 
 
 @needs_java
+def test_the_quick_jvm_entails_the_same_and_leaves_the_users_java_options_alone(monkeypatch):
+    from rdflib.compare import isomorphic
+
+    from chuangshu import reason
+    from chuangshu.load import load_graph
+
+    graph = load_graph([REPO / "data" / "cases" / "DC04.ttl"])
+    monkeypatch.setenv("JDK_JAVA_OPTIONS", "-Xss4m")
+    quick = reason.entail_hermit(graph)
+    assert reason.os.environ["JDK_JAVA_OPTIONS"] == "-Xss4m"
+    monkeypatch.setattr(reason, "QUICK_JVM_MAX_TRIPLES", 0)     # the JVM as owlready2 starts it
+    assert isomorphic(quick, reason.entail_hermit(graph)) and len(quick) > 0
+    monkeypatch.delenv("JDK_JAVA_OPTIONS")
+    monkeypatch.setattr(reason, "QUICK_JVM_MAX_TRIPLES", 10**9)
+    reason.entail_hermit(graph)
+    assert "JDK_JAVA_OPTIONS" not in reason.os.environ
+
+
+@needs_java
 def test_hermit_reports_an_unsatisfiable_class_and_an_inconsistency(ontology):
     bad_class = Graph()
     for t in ontology:

@@ -65,6 +65,29 @@ class ConsistencyReport:
         return self.consistent and not self.unsatisfiable
 
 
+# Below this many triples HermiT's run is short, and the JVM's start dominates it: the client compiler
+# alone (-XX:TieredStopAtLevel=1) takes a third off (1.03 s → 0.71 s on one community's file, 2 cores).
+QUICK_JVM_MAX_TRIPLES = 100_000
+
+
+@contextmanager
+def _quick_jvm(triples: int):
+    """For a small input, the java that owlready2 starts runs with the client compiler only (through
+    JDK_JAVA_OPTIONS, which the java launcher of JDK 9 and later reads; the user's own value is kept)."""
+    if triples > QUICK_JVM_MAX_TRIPLES:
+        yield
+        return
+    before = os.environ.get("JDK_JAVA_OPTIONS")
+    os.environ["JDK_JAVA_OPTIONS"] = ((before + " ") if before else "") + "-XX:TieredStopAtLevel=1"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("JDK_JAVA_OPTIONS", None)
+        else:
+            os.environ["JDK_JAVA_OPTIONS"] = before
+
+
 @contextmanager
 def _hermit(source: Graph, infer_property_values: bool):
     """Run HermiT (through owlready2) on ``source``; yield the reasoned world, or None when
@@ -81,7 +104,7 @@ def _hermit(source: Graph, infer_property_values: bool):
         world = owlready2.World()
         onto = world.get_ontology(nt.as_uri()).load(format="ntriples")
         try:
-            with onto:
+            with onto, _quick_jvm(len(source)):
                 owlready2.sync_reasoner_hermit(world, infer_property_values=infer_property_values, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError:
             world.close()
