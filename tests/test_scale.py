@@ -121,3 +121,34 @@ def test_parallel_fast_assess_stops_on_a_violation():
     assert result.exit_code == 1 and "does not conform" in result.output and "Traceback" not in result.output
     good = CliRunner().invoke(cli, ["assess", "--fast", "--parallel", "--format", "json"])
     assert good.exit_code == 0 and {c["stage"] for c in json.loads(good.output)["communities"]} == {"IceBreaking", "BoundaryExtended"}
+
+
+def test_the_fast_table_says_what_the_reference_concludes_community_by_community(synthetic, tmp_path):
+    """`assess --fast --format parquet|csv|xlsx`: one row per community, the recommendations ranked as the
+    reference path ranks them, the gaps as its gaps, and the validation summary beside it."""
+    duckdb = pytest.importorskip("duckdb")
+    reference = assess(parse_files(resources.ontology_files() + [synthetic]), reasoner="owlrl", lang="zh")
+    out = tmp_path / "city.parquet"
+    result = CliRunner().invoke(cli, ["assess", "--fast", str(synthetic), "--format", "parquet", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect()
+    rows = {r[0]: r for r in con.execute(
+        "SELECT community, label_zh, stage, ready_to_move_on, advanced_cycle_closed, missing, recommendations, "
+        f"recommendations_zh, first_priority FROM '{out}'").fetchall()}
+    assert len(rows) == len(reference.communities) >= 25
+    local = lambda t: t.iri.split("#")[1]  # noqa: E731
+    for c in reference.communities:
+        iri, label, stage, ready, advanced, missing, recs, recs_zh, first = rows[c.community.iri]
+        assert (label, stage, ready, advanced) == (c.community.label, local(c.stage), c.ready_to_move_on,
+                                                   c.advanced_cycle_closed)
+        ranked = sorted(c.recommendations, key=lambda r: (r.priority, (r.intervention_type or r.actor_kind or r.kind).iri))
+        assert recs == "; ".join(f"{local(r.intervention_type or r.actor_kind or r.kind)} ({r.priority})" for r in ranked)
+        assert recs_zh == "；".join((r.intervention_type or r.actor_kind or r.kind).label for r in ranked)
+        assert first == (ranked[0].priority if ranked else None)
+        assert missing == "; ".join(f"{g['dimension']['iri'].split('#')[1]} × {g['scope_group']['iri'].split('#')[1]}"
+                                    for g in sorted(c.gaps, key=lambda g: g["rank"]))
+    summary = con.execute(f"SELECT severity, results FROM '{tmp_path / 'city.validation.parquet'}'").fetchall()
+    assert sum(n for _, n in summary) == len(validate_files([synthetic]).results)
+    con.close()
+    csv_out = CliRunner().invoke(cli, ["assess", "--fast", str(synthetic), "--format", "csv"]).output
+    assert csv_out.count("\n") == len(reference.communities) + 1

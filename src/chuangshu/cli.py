@@ -336,12 +336,14 @@ _NO_VALIDATE = click.option("--no-validate", is_flag=True, help=T(
 ))
 @_PATHS
 @_AS_OF
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "turtle", "csv", "xlsx"]), default="table",
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "turtle", "csv", "xlsx", "parquet"]), default="table",
               help=T("Output format (json: docs/assessment.schema.json; csv: one row per community × recommendation, "
-                     "labels in the chosen language, IRIs in their own columns; xlsx: that table and one row per "
-                     "community, needs -o).",
+                     "labels in the chosen language, IRIs in their own columns, with -o also one row per community "
+                     "beside it; xlsx: both tables, needs -o; parquet: as csv, needs -o). With --fast: one row per "
+                     "community, and the validation summary beside it.",
                      "输出格式（json 见 docs/assessment.schema.json；csv：每个社区 × 每条建议一行，标签用所选语言，"
-                     "IRI 各占一列；xlsx：该表及每社区一行的表，需 -o）。"))
+                     "IRI 各占一列，配合 -o 另写每社区一行的表；xlsx：两表，需 -o；parquet：同 csv，需 -o）。"
+                     "配合 --fast：每社区一行，并附校验摘要。"))
 @_TABLE_OUTPUT
 @_REASONER
 @_ENGINE
@@ -372,9 +374,9 @@ def assess(ctx, paths, as_of, fmt, output, reasoner, engine, no_validate, endpoi
 
     lang = _lang(ctx)
     date = parse_as_of(as_of) if as_of else None
-    if output is not None and fmt not in ("csv", "xlsx"):
-        raise click.UsageError(pick(lang, "-o is for --format csv or xlsx; redirect other formats",
-                                    "-o 只用于 --format csv 或 xlsx；其他格式请重定向输出"))
+    if output is not None and fmt not in ("csv", "xlsx", "parquet"):
+        raise click.UsageError(pick(lang, "-o is for --format csv, xlsx or parquet; redirect other formats",
+                                    "-o 只用于 --format csv、xlsx 或 parquet；其他格式请重定向输出"))
     if fast:
         _assess_fast(paths, date, fmt, lang, not no_validate, parallel, output)
         return
@@ -399,20 +401,27 @@ def assess(ctx, paths, as_of, fmt, output, reasoner, engine, no_validate, endpoi
 
 
 def _write_tables(tables, fmt: str, output: Path | None, lang: str, inputs=()) -> None:
-    """CSV to standard output (or -o FILE), XLSX and the rest to -o FILE, written whole or not at all and
-    never over an input file."""
-    from .canon import refuse_overwriting_inputs, write_atomic
+    """XLSX and Markdown hold every table in FILE; CSV and Parquet hold one table a file: the first in
+    FILE, each other beside it as STEM.NAME.SUFFIX. CSV and Markdown may go to standard output (the first
+    table only); the files are written together, whole or not at all, and never over an input file."""
+    from .canon import refuse_overwriting_inputs, write_all_atomic
     from .tables import table_bytes
 
-    data = table_bytes(tables, fmt)
     if output is None:
-        if fmt == "xlsx":
-            raise click.UsageError(pick(lang, "--format xlsx needs -o FILE", "--format xlsx 需要 -o 文件"))
-        echo(data.decode("utf-8").lstrip("\ufeff").replace("\r\n", "\n"), nl=False)   # a terminal has no use for CR
+        if fmt in ("xlsx", "parquet"):
+            raise click.UsageError(pick(lang, f"--format {fmt} needs -o FILE", f"--format {fmt} 需要 -o 文件"))
+        text = table_bytes(tables[:1] if fmt == "csv" else tables, fmt).decode("utf-8")
+        echo(text.lstrip("\ufeff").replace("\r\n", "\n"), nl=False)   # a terminal has no use for CR
         return
-    refuse_overwriting_inputs([output], list(inputs) or resources.data_files())
-    write_atomic(output, data)
-    echo(pick(lang, f"wrote {output}", f"已写出 {output}"), err=True)
+    if fmt in ("csv", "parquet"):
+        items = [(output if i == 0 else output.with_name(f"{output.stem}.{t.name}{output.suffix}"), table_bytes([t], fmt))
+                 for i, t in enumerate(tables)]
+    else:
+        items = [(output, table_bytes(tables, fmt))]
+    refuse_overwriting_inputs([p for p, _ in items], list(inputs) or resources.data_files())
+    write_all_atomic(items)
+    for path, _ in items:
+        echo(pick(lang, f"wrote {path}", f"已写出 {path}"), err=True)
 
 
 def _assess_fast(paths, date, fmt, lang, check, parallel=False, output=None):
@@ -421,23 +430,22 @@ def _assess_fast(paths, date, fmt, lang, check, parallel=False, output=None):
     from .tabular import is_spreadsheet
 
     if fmt == "turtle":
-        raise click.UsageError(pick(lang, "--fast gives table or json; use chuangshu export for RDF",
-                                    "--fast 只输出 table 或 json；RDF 请用 chuangshu export"))
+        raise click.UsageError(pick(lang, "--fast gives table, json, csv, xlsx or parquet; use chuangshu export for RDF",
+                                    "--fast 输出 table、json、csv、xlsx 或 parquet；RDF 请用 chuangshu export"))
     files = list(paths) or resources.data_files()
     for f in files:
         if is_spreadsheet(f):
             raise InputError("--fast reads RDF files; convert spreadsheets first with chuangshu import",
                              "--fast 只读取 RDF 文件；电子表格请先用 chuangshu import 转换", where=str(f))
-    run, _, rows = run_pipeline(files, as_of=date, progress=sys.stderr.isatty(), validate=check, lang=lang,
+    run, report, rows = run_pipeline(files, as_of=date, progress=sys.stderr.isatty(), validate=check, lang=lang,
                                 allow_warnings=True, check=lambda report: _stop_if_nonconforming(report, lang),
                                 parallel=parallel)
     communities = community_rows(rows)
-    if fmt in ("csv", "xlsx"):
-        from .tables import Table
+    if fmt in ("csv", "xlsx", "parquet"):
+        from .tables import fast_table, validation_summary
 
-        header = list(communities[0]) if communities else ["community"]
-        cells = [["; ".join(v) if isinstance(v, list) else v for v in c.values()] for c in communities]
-        _write_tables([Table("communities", header, cells)], fmt, output, lang, files)
+        _write_tables([fast_table(communities, run.details()), validation_summary(report, lang)], fmt, output,
+                      lang, files)
         return
     if fmt == "json":
         echo(json.dumps({"as_of": str(date) if date is not None else None, "triples": len(run),

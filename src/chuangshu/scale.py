@@ -150,6 +150,19 @@ class ScaleRun:
             return [{k: v.value for k, v in row.items()} for row in select(self.store, query)]
         return self._timed("assess", run)
 
+    def details(self) -> dict[str, list[dict]]:
+        """What the one-row-per-community table adds to the summary: every recommendation (with labels
+        in zh and en), every gap, every community's names (``queries/scale/{recommendations,gaps,labels}.rq``)."""
+        folder = resources.resource_dir("queries") / "scale"
+
+        def rows(name):
+            out = []
+            for row in select(self.store, (folder / f"{name}.rq").read_text(encoding="utf-8")):
+                out.append({k: (v.value, getattr(v, "language", None)) if k == "label" else v.value
+                            for k, v in row.items()})
+            return out
+        return self._timed("details", lambda: {name: rows(name) for name in ("recommendations", "gaps", "labels")})
+
     def export(self, path: Path, fmt: ox.RdfFormat = ox.RdfFormat.N_TRIPLES) -> None:
         self._timed("export", lambda: self.store.dump(output=str(path), format=fmt, from_graph=ox.DefaultGraph()))
 

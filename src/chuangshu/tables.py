@@ -237,9 +237,65 @@ def qca_codebook(ontology: Graph, lang: str, by: str = "scope") -> Table:
     return Table("codebook", [L("column", "列"), L("meaning", "含义"), "dimension_iri", "scope_iris"], rows)
 
 
+# --- city scale ------------------------------------------------------------------------------------------
+
+FAST_KEYS = ["community", "label_zh", "label_en", "capital_type", "capital_type_basis", "capital_type_conflict",
+             "stage", "ready_to_move_on", "initial_cycle_closed", "advanced_cycle_closed", "missing",
+             "recommendations", "recommendations_zh", "recommendations_en", "first_priority"]
+
+
+def _local(iri: str | None) -> str | None:
+    return re.split(r"[#/]", iri)[-1] if iri else None
+
+
+def fast_table(communities: list[dict], details: dict[str, list[dict]]) -> Table:
+    """One row per community from the city-scale path (:func:`chuangshu.scale.community_rows` and
+    :meth:`chuangshu.scale.ScaleRun.details`): its names, type and basis, stage, readiness, cycles, the
+    missing dimension × scope group in the order the cycles close, and the recommendations ranked by
+    priority (what each recommends, as local names and as zh and en labels, with the priority)."""
+    labels: dict[str, dict] = {}
+    for r in details["labels"]:
+        text, lang = r["label"]
+        labels.setdefault(r["community"], {}).setdefault(lang or "", text)
+    gaps: dict[str, list] = {}
+    for r in details["gaps"]:
+        gaps.setdefault(r["community"], []).append(f"{_local(r['dimension'])} × {_local(r['group'])}")
+    recs: dict[str, list] = {}
+    for r in details["recommendations"]:
+        recs.setdefault(r["community"], []).append(r)
+    rows = []
+    for c in communities:
+        iri = c["community"]
+        ranked = sorted(recs.get(iri, []), key=lambda r: (int(r["priority"]), r["what"]))
+        name = labels.get(iri, {})
+        rows.append([iri, name.get("zh"), name.get("en") or name.get(""), c["capital_type"], c["capital_type_basis"],
+                     c["capital_type_conflict"], c["stage"], c["ready"], c["initial_cycle_closed"],
+                     c["advanced_cycle_closed"], "; ".join(gaps.get(iri, [])),
+                     "; ".join(f"{_local(r['what'])} ({r['priority']})" for r in ranked),
+                     "；".join(r.get("zh") or _local(r["what"]) for r in ranked),
+                     "; ".join(r.get("en") or _local(r["what"]) for r in ranked),
+                     int(ranked[0]["priority"]) if ranked else None])
+    return Table("communities", list(FAST_KEYS), rows, list(FAST_KEYS))
+
+
+def validation_summary(report, lang: str) -> Table:
+    """The validation results counted by severity, constraint and message (a city's thousands of
+    results in a few rows)."""
+    from collections import Counter
+
+    L = lambda en, zh: pick(lang, en, zh)  # noqa: E731
+    counts = Counter((r.severity, r.constraint, r.shape, r.message) for r in (report.results if report else []))
+    order = {"Violation": 0, "Warning": 1, "Info": 2}
+    rows = [[sev, constraint, shape, message, n] for (sev, constraint, shape, message), n in
+            sorted(counts.items(), key=lambda kv: (order.get(kv[0][0], 9), -kv[1], kv[0][1]))]
+    return Table("validation", [L("severity", "级别"), L("constraint", "约束"), L("shape", "形状"),
+                                L("message", "说明"), L("results", "结果数")], rows,
+                 ["severity", "constraint", "shape", "message", "results"])
+
+
 # --- output --------------------------------------------------------------------------------------------
 
-FORMATS = ("csv", "xlsx", "markdown")
+FORMATS = ("csv", "xlsx", "markdown", "parquet")
 
 
 def table_bytes(tables: list[Table], fmt: str) -> bytes:
@@ -261,7 +317,50 @@ def table_bytes(tables: list[Table], fmt: str) -> bytes:
         return xlsx_bytes(layouts)
     if fmt == "markdown":
         return "\n".join(markdown(t) for t in tables).encode("utf-8")
+    if fmt == "parquet":
+        return parquet_bytes(tables[0])
     raise ValueError(fmt)
+
+
+def parquet_bytes(t: Table) -> bytes:
+    """The table as Apache Parquet (through DuckDB: ``pip install 'chuangshu[scale]'``), one typed column
+    per key: text, boolean, integer or double as the values are."""
+    import tempfile
+    from pathlib import Path
+
+    try:
+        import duckdb
+    except ImportError:
+        from .errors import ChuangshuError
+
+        raise ChuangshuError("Parquet needs DuckDB: pip install 'chuangshu[scale]'",
+                             "Parquet 需要 DuckDB：pip install 'chuangshu[scale]'") from None
+    keys = t.keys or t.header
+
+    def sql_type(i: int) -> str:
+        values = [r[i] for r in t.rows if r[i] is not None]
+        if values and all(isinstance(v, bool) for v in values):
+            return "BOOLEAN"
+        if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            return "BIGINT"
+        if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            return "DOUBLE"
+        return "VARCHAR"
+    types = [sql_type(i) for i in range(len(keys))]
+    con = duckdb.connect()
+    try:
+        columns = ", ".join(f'"{k.replace(chr(34), "")}" {ty}' for k, ty in zip(keys, types))
+        con.execute(f"CREATE TABLE t ({columns})")
+        if t.rows:
+            marks = ", ".join("?" for _ in keys)
+            con.executemany(f"INSERT INTO t VALUES ({marks})",
+                            [[(str(v) if ty == "VARCHAR" and v is not None else v) for v, ty in zip(r, types)] for r in t.rows])
+        with tempfile.TemporaryDirectory(prefix="chuangshu-parquet-") as tmp:
+            path = Path(tmp) / "t.parquet"
+            con.execute("COPY t TO ? (FORMAT parquet)", [str(path)])
+            return path.read_bytes()
+    finally:
+        con.close()
 
 
 def markdown(t: Table) -> str:
