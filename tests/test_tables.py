@@ -183,3 +183,13 @@ def test_the_qca_guide_shows_what_the_command_prints():
     guide = (REPO / "docs" / "qca.md").read_text(encoding="utf-8")
     shown = guide.split("$ chuangshu qca --conditions group\n", 1)[1].split("```", 1)[0]
     assert run("qca", "--conditions", "group").output == shown
+
+
+def test_compare_reads_the_files_among_its_arguments():
+    cases = REPO / "data" / "cases"
+    result = run("--lang", "en", "compare", "DC04", cases / "DC01.ttl", "DC01", cases / "DC04.ttl", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    header = next(csv.reader(io.StringIO(result.output)))
+    assert header == ["aspect", "Xiaohe community, Hexin north and south courts", "Jin'an community (Xiamen)"]
+    rows = {r["aspect"]: r for r in rows_of(result.output)}
+    assert rows["community form"]["Jin'an community (Xiamen)"] == "affordable-housing community"

@@ -828,11 +828,11 @@ def push(ctx, paths, endpoint, graph_iri, update_url, store_url, user, password,
 @cli.command(help=T(
     "Compare communities side by side, as the paper sets D against S: form, type, stage and action, the cycles, "
     "each dimension's interventions, mechanisms and relation scopes, the gaps and the next step. COMMUNITY: an ID, "
-    "a label or an IRI (default: every community).",
+    "a label or an IRI (default: every community); an argument that names an existing file is read as case data.",
     "并列比较社区，如论文对照 D 与 S：形态、类型、阶段与行动、循环、各维度的举措、作用机制与关系范围、缺口与下一步。"
-    "COMMUNITY：ID、名称或 IRI（默认：全部社区）。",
+    "COMMUNITY：ID、名称或 IRI（默认：全部社区）；指向现有文件的参数作为案例数据读取。",
 ))
-@click.argument("communities", nargs=-1, metavar="[COMMUNITY]...")
+@click.argument("communities", nargs=-1, metavar="[COMMUNITY|FILE]...")
 @_DATA_FILES
 @_AS_OF
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "csv", "xlsx"]), default="text",
@@ -848,11 +848,13 @@ def compare(ctx, communities, paths, as_of, fmt, output, reasoner, engine):
     from .tables import comparison_table
 
     lang = _lang(ctx)
-    graph = _load_checked(tuple(paths), lang)
+    files = tuple(Path(a) for a in communities if Path(a).is_file()) + tuple(paths)
+    keys = [a for a in communities if not Path(a).is_file()]
+    graph = _load_checked(files, lang)
     result = run_assessment(graph, as_of=parse_as_of(as_of) if as_of else None, reasoner=reasoner, engine=engine, lang=lang)
-    table = comparison_table(result, list(communities), graph, lang)
+    table = comparison_table(result, keys, graph, lang)
     if fmt != "text":
-        _write_tables([table], fmt, output, lang, paths)
+        _write_tables([table], fmt, output, lang, files)
         return
     if output is not None:
         raise click.UsageError(pick(lang, "-o is for --format markdown, csv or xlsx", "-o 只用于 --format markdown、csv 或 xlsx"))
