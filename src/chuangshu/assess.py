@@ -200,6 +200,27 @@ class Assessment:
             raise ValueError(f"kind is one of {sorted(tables)}")
         return to_frame(tables[kind](self, self.lang))
 
+    def only(self, iris) -> "Assessment":
+        """The assessment of the communities ``iris`` alone: their results, and of the graph their
+        assessment nodes with everything reachable from them, the run and the rules' descriptions."""
+        iris = {str(i) for i in iris}
+        keep = [c for c in self.communities if c.community.iri in iris]
+        starts = {a for a in self.graph.subjects(RDF.type, C("CommunityAssessment"))
+                  if str(self.graph.value(a, C("assessedCommunity"))) in iris}
+        starts |= {RUN} | set(self.graph.subjects(RDF.type, C("Rule")))
+        made = set(self.graph.subjects())      # the nodes the rules made
+        seen, todo = set(starts), list(starts)
+        out = Graph()
+        for prefix, ns in self.graph.namespaces():
+            out.bind(prefix, ns, override=False)
+        while todo:
+            for t in self.graph.triples((todo.pop(), None, None)):
+                out.add(t)
+                if t[2] in made and t[2] not in seen:
+                    seen.add(t[2])
+                    todo.append(t[2])
+        return Assessment(keep, out, self.reasoner, self.engine, self.as_of, self.lang)
+
     def community(self, key: str) -> CommunityResult:
         for c in self.communities:
             if key in (c.community.iri, c.community.label) or c.community.iri.rsplit("/", 1)[-1] == key:

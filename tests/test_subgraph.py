@@ -1,0 +1,105 @@
+"""One community of a larger file (issue #11, explanations on demand): assessed over its part of the
+data, it comes out exactly as in the whole — on random communities of a synthetic city, on every
+community of the development set (whose cases evidence one another), at several dates — and
+`explain`, `timeline` and `assess --community` use that part."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+
+from chuangshu.assess import assess
+from chuangshu.cli import cli
+from chuangshu.load import load_ontology, load_sources
+from chuangshu.subgraph import communities, community_subgraph
+from chuangshu.synth import synthesize
+
+from conftest import REPO
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("city") / "city.nt"
+    synthesize(40, 17, path)
+    return path
+
+
+DEV = sorted((REPO / "data" / "cases").glob("*.ttl")) + sorted((REPO / "data" / "cases" / "DC11").glob("*.csv"))
+
+
+@pytest.mark.parametrize("as_of", [None, "2019", "2022-06"])
+def test_a_random_community_of_a_city_comes_out_as_in_the_whole(city, as_of):
+    onto = load_ontology()
+    data = load_sources([city]).graph
+    whole = assess(onto + data, as_of=as_of, reasoner="owlrl")
+    chosen = random.Random(as_of or "all").sample(sorted(communities(data, onto), key=str), 6)
+    for c in chosen:
+        part = community_subgraph(data, onto, [c])
+        assert len(part) < len(data) / 10                      # a part, not the whole
+        assert assess(onto + part, as_of=as_of, reasoner="owlrl").community(str(c)) == whole.community(str(c))
+
+
+@pytest.mark.parametrize("as_of", [None, "2016"])
+def test_every_development_case_comes_out_as_in_the_whole_with_the_cases_of_the_others(as_of):
+    onto = load_ontology()
+    data = load_sources(DEV).graph
+    whole = assess(onto + data, as_of=as_of, reasoner="owlrl")
+    cited = 0
+    for c in sorted(communities(data, onto), key=str):
+        mine = assess(onto + community_subgraph(data, onto, [c]), as_of=as_of, reasoner="owlrl").community(str(c))
+        assert mine == whole.community(str(c))
+        cited += sum(1 for r in mine.recommendations for e in r.evidence if not e.from_paper)
+    assert cited > 0          # the documented cases of other communities are there, as evidence
+
+
+def test_assess_community_gives_that_community_of_the_whole(city):
+    result = run("assess", city, "--format", "json")
+    whole = {c["community"]["iri"]: c for c in json.loads(result.output)["communities"]}
+    key = sorted(whole)[7].rsplit("/", 1)[-1]
+    part = json.loads(run("assess", city, "--community", key, "--format", "json").output)
+    assert [c["community"]["iri"] for c in part["communities"]] == [sorted(whole)[7]]
+    assert part["communities"][0] == whole[sorted(whole)[7]]
+
+
+def test_the_turtle_of_one_community_is_its_share_of_the_whole_and_conforms():
+    import pyshacl
+
+    from chuangshu.load import parse_file
+
+    whole = Graph().parse(data=run("assess", "--format", "turtle").output, format="turtle")
+    s = Graph().parse(data=run("assess", "--community", "S", "--format", "turtle").output, format="turtle")
+    assert not any("/assessment/D" in str(t[0]) for t in s)
+    assert {t for t in s if "/assessment/S" in str(t[0])} == {t for t in whole if "/assessment/S" in str(t[0])}
+    ok, _, text = pyshacl.validate(s, shacl_graph=parse_file(REPO / "shapes" / "assessment.ttl"))
+    assert ok, text
+
+
+def test_explain_and_timeline_read_one_community_of_the_city(city):
+    from chuangshu.assess import assess_reasoned, reasoned_graph
+    from chuangshu.render import explain_text
+
+    onto = load_ontology()
+    data = load_sources([city]).graph
+    key = sorted(str(c) for c in communities(data, onto))[3].rsplit("/", 1)[-1]
+    reasoned, name = reasoned_graph(onto + data)
+    result = assess_reasoned(reasoned, name, lang="en")
+    expected = explain_text(result, reasoned + result.graph, key, "en")
+    assert run("--lang", "en", "explain", key, city).output == expected
+    out = run("--lang", "en", "timeline", key, city).output
+    assert out.startswith("synthetic community") and "before" in out
+    assert run("explain", "no-such-community", city).exit_code == 2
+
+
+def test_an_unknown_community_is_named_with_the_ones_there_are():
+    result = run("assess", "--community", "Q")
+    assert result.exit_code == 2 and "no community 'Q'" in result.output and "D, S" in result.output
+    assert run("assess", "--community", "D", "--fast").exit_code == 2
