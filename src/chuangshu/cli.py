@@ -264,8 +264,8 @@ def _stop_if_nonconforming(report, lang: str) -> None:
         raise click.exceptions.Exit(1)
 
 
-def _load_checked(paths: tuple[Path, ...], lang: str, check: bool = True):
-    """Ontology + case data, validated first: a Violation stops the run (exit 1)."""
+def _load_validated(paths: tuple[Path, ...], lang: str, check: bool = True):
+    """(case data, ontology), the data validated first: a Violation stops the run (exit 1)."""
     from .load import load_ontology, load_sources
     from .validate import validate_graph
 
@@ -275,22 +275,21 @@ def _load_checked(paths: tuple[Path, ...], lang: str, check: bool = True):
     if check:
         report = validate_graph(data, origin, lang=lang, allow_warnings=True, ontology=onto, problems=problems)
         _stop_if_nonconforming(report, lang)
+    return data, onto
+
+
+def _load_checked(paths: tuple[Path, ...], lang: str, check: bool = True):
+    """Ontology + case data, validated first: a Violation stops the run (exit 1)."""
+    data, onto = _load_validated(paths, lang, check)
     return onto + data
 
 
 def _load_part(paths: tuple[Path, ...], lang: str, keys, check: bool = True):
     """Ontology + the part of the case data that the named communities need (:mod:`chuangshu.subgraph`):
     the whole input validated first, then only that part reasoned over. Returns it and the communities' IRIs."""
-    from .load import load_ontology, load_sources
     from .subgraph import community_subgraph, find_community
-    from .validate import validate_graph
 
-    files = list(paths) or resources.data_files()
-    data, origin, problems = load_sources(files)
-    onto = load_ontology()
-    if check:
-        report = validate_graph(data, origin, lang=lang, allow_warnings=True, ontology=onto, problems=problems)
-        _stop_if_nonconforming(report, lang)
+    data, onto = _load_validated(paths, lang, check)
     seeds = [find_community(data, onto, k) for k in keys]
     return onto + community_subgraph(data, onto, seeds), seeds
 
