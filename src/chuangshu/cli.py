@@ -793,9 +793,12 @@ def export(ctx, paths, output, fmt, parts, public, policy, no_void, title, licen
 
 @cli.command(help=T(
     "Serve the knowledge graph (ontology, data, inferences) read-only on 127.0.0.1: a SPARQL 1.1 query endpoint at "
-    "/query and a query page at /. Updates, Graph Store requests, SERVICE clauses and requests addressed to any "
-    "host name but a loopback one are refused. SIGINT, SIGTERM or SIGHUP stops it.",
-    "在 127.0.0.1 上只读发布知识图谱（本体、数据、推理结果）：/query 为 SPARQL 1.1 查询端点，/ 为查询页面。"
+    "/query and a query page at /, with the competency questions as RDF in the graph "
+    "<https://w3id.org/chuangshu/queries> and at /.well-known/sparql-examples. Updates, Graph Store requests, "
+    "SERVICE clauses and requests addressed to any host name but a loopback one are refused. SIGINT, SIGTERM or "
+    "SIGHUP stops it.",
+    "在 127.0.0.1 上只读发布知识图谱（本体、数据、推理结果）：/query 为 SPARQL 1.1 查询端点，/ 为查询页面；"
+    "能力问题以 RDF 形式位于命名图 <https://w3id.org/chuangshu/queries> 与 /.well-known/sparql-examples。"
     "拒绝更新、图存储请求、SERVICE 子句以及发往非回环主机名的请求。SIGINT、SIGTERM 或 SIGHUP 使其停止。",
 ))
 @_PATHS
