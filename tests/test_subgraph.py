@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph
+from rdflib import XSD, Graph, Literal
 
 from chuangshu.assess import assess
 from chuangshu.cli import cli
@@ -103,3 +103,32 @@ def test_an_unknown_community_is_named_with_the_ones_there_are():
     result = run("assess", "--community", "Q")
     assert result.exit_code == 2 and "no community 'Q'" in result.output and "D, S" in result.output
     assert run("assess", "--community", "D", "--fast").exit_code == 2
+
+
+@pytest.mark.parametrize("which", ["development", "city"])
+def test_timelines_over_each_communitys_part_equal_the_whole_at_every_date(which, city):
+    from chuangshu.assess import assess_reasoned, parse_as_of, pick_before, reasoned_graph, timelines
+
+    files = DEV if which == "development" else [city]
+    reasoned, name = reasoned_graph(load_ontology() + load_sources(files).graph, "owlrl")
+    lines = timelines(reasoned, name, langs=("en", "zh"), as_of=parse_as_of("2021"))
+    whole: dict = {}
+
+    def at(date: str, lang: str):
+        if (date, lang) not in whole:
+            when = parse_as_of(date) if date != "0001" else Literal("0001", datatype=XSD.gYear)
+            whole[(date, lang)] = assess_reasoned(reasoned, name, as_of=when, lang=lang)
+        return whole[(date, lang)]
+
+    checked = 0
+    for lang in ("en", "zh"):
+        for iri, rows in sorted(lines[lang].items())[:8]:
+            if rows[0][0] == "—":
+                continue
+            first = rows[1][0]
+            assert rows[0] == (pick_before(first, lang), at("0001", lang).community(iri))
+            for date, result in rows[1:]:
+                assert date <= "2021" or date[:4] <= "2021"
+                assert result == at(date, lang).community(iri), (iri, date, lang)
+                checked += 1
+    assert checked > 10

@@ -153,7 +153,7 @@ def report_input(files: list[Path], *, as_of=None, reasoner: str = "auto", engin
             validation[lang] = report.results
     reasoned, name = reasoned_graph(onto + data, reasoner)
     assessments = {lang: assess_reasoned(reasoned, name, as_of=as_of, engine=engine, lang=lang) for lang in LANGS}
-    bar = (lambda it: tqdm(it, desc="timeline dates · 时间线日期", unit="date", leave=False)) if progress else None
+    bar = (lambda it: tqdm(it, desc="timelines · 时间线", unit="community", leave=False)) if progress else None
     lines = timelines(reasoned, name, as_of=as_of, engine=engine, langs=LANGS, progress=bar, now=assessments)
     return ReportInput(data=data, ontology=onto, assessments=assessments, timelines=lines, validation=validation,
                        as_of=str(as_of) if as_of is not None else None)
