@@ -193,3 +193,13 @@ def test_compare_reads_the_files_among_its_arguments():
     assert header == ["aspect", "Xiaohe community, Hexin north and south courts", "Jin'an community (Xiamen)"]
     rows = {r["aspect"]: r for r in rows_of(result.output)}
     assert rows["community form"]["Jin'an community (Xiamen)"] == "affordable-housing community"
+
+
+def test_assess_csv_to_a_file_puts_the_community_table_beside_it(tmp_path):
+    out = tmp_path / "a.csv"
+    result = run("--lang", "en", "assess", "--format", "csv", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.communities.csv", "a.csv"]
+    communities = rows_of((tmp_path / "a.communities.csv").read_text(encoding="utf-8-sig"))
+    assert [r["community_iri"] for r in communities] == [D, S]
+    assert communities[1]["first recommendation"] == "extend the boundary to: social organization"
