@@ -185,9 +185,6 @@ def summary(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
                          f"{'（编码：' + dims + '）' if dims else ''}；访谈 {c['interviews']} 次，引文 {c['quotations']} 条"))
 
 
-_SEVERITY_ZH = {"Violation": "违规", "Warning": "警告", "Info": "提示"}
-
-
 def _render_report(report, fmt: str, lang: str) -> str:
     from .canon import canonical_turtle
     from .render import width
@@ -196,7 +193,9 @@ def _render_report(report, fmt: str, lang: str) -> str:
         return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
     if fmt == "turtle":
         return canonical_turtle(report.report_graph)
-    sev = (lambda s: _SEVERITY_ZH[s]) if lang == "zh" else (lambda s: s)
+    from .i18n import severity
+
+    sev = lambda s: severity(lang, s)  # noqa: E731
     lines = []
     if fmt == "table":
         head = [pick(lang, h_en, h_zh) for h_en, h_zh in (

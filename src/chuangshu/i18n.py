@@ -23,3 +23,11 @@ def default_lang() -> str:
 
 def pick(lang: str, en: str, zh: str) -> str:
     return zh if lang == "zh" else en
+
+
+SEVERITY_ZH = {"Violation": "违规", "Warning": "警告", "Info": "提示"}
+
+
+def severity(lang: str, value: str) -> str:
+    """A SHACL severity (Violation, Warning, Info) as the user reads it."""
+    return SEVERITY_ZH.get(value, value) if lang == "zh" else value

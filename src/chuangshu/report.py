@@ -26,6 +26,7 @@ from rdflib.namespace import RDF
 from .assess import Assessment, CommunityResult, DIMENSIONS, dated_interventions, label_of
 from .diagrams import stage_model_svg, stages, timeline_svg
 from .load import CS
+from .i18n import severity
 from .render import recommendation_what
 
 LANGS = ("en", "zh")
@@ -223,6 +224,7 @@ def build_report(out: Path, inp: ReportInput, default_lang: str = "en") -> Path:
         if counts.get(L(lang, "no stage", "无阶段")):
             stage_rows.append({"label": L(lang, "no stage", "无阶段"), "count": counts[L(lang, "no stage", "无阶段")]})
         common = {"lang": lang, "other": "zh" if lang == "en" else "en", "as_of": inp.as_of, "validated": bool(inp.validation),
+                  "severity": lambda value, _l=lang: severity(_l, value),
                   "L": lambda en, zh, _l=lang: L(_l, en, zh)}
         (root / "index.html").write_text(env.get_template("index.html").render(
             views=views, stage_rows=stage_rows, total=len(views), depth="", page="index.html", **common), encoding="utf-8")

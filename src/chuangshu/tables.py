@@ -286,7 +286,9 @@ def validation_summary(report, lang: str) -> Table:
     L = lambda en, zh: pick(lang, en, zh)  # noqa: E731
     counts = Counter((r.severity, r.constraint, r.shape, r.message) for r in (report.results if report else []))
     order = {"Violation": 0, "Warning": 1, "Info": 2}
-    rows = [[sev, constraint, shape, message, n] for (sev, constraint, shape, message), n in
+    from .i18n import severity
+
+    rows = [[severity(lang, sev), constraint, shape, message, n] for (sev, constraint, shape, message), n in
             sorted(counts.items(), key=lambda kv: (order.get(kv[0][0], 9), -kv[1], kv[0][1]))]
     return Table("validation", [L("severity", "级别"), L("constraint", "约束"), L("shape", "形状"),
                                 L("message", "说明"), L("results", "结果数")], rows,
