@@ -96,6 +96,8 @@ def test_compare_sets_D_against_S_as_the_paper_does():
     rows = {r["aspect"]: r for r in rows_of(run("--lang", "en", "compare", "--format", "csv").output)}
     assert rows["community form"]["D community"] == "commodity-housing community"
     assert rows["community form"]["S community"] == "work-unit community"
+    assert (rows["built in"]["D community"], rows["built in"]["S community"]) == ("2015", "1990s")
+    assert (rows["residents"]["D community"], rows["residents"]["S community"]) == ("more than 16,000", "more than 7,000")
     assert rows["stage (action)"]["D community"].startswith("ice-breaking")
     assert rows["stage (action)"]["S community"] == "boundary extended"
     assert rows["initial cycle"]["S community"] == "closed (closed by pre-existing capital)"

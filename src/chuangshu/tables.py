@@ -128,8 +128,27 @@ def comparison_table(a: Assessment, keys: list[str], graph: Graph, lang: str) ->
     def literal(c, prop):
         return sep.join(sorted(str(v) for v in graph.objects(URIRef(c.community.iri), C(prop))))
 
+    def built(c):
+        year = literal(c, "builtIn")
+        decade = literal(c, "builtInDecade")
+        return year or (L(f"{decade}s", f"{decade} 年代") if decade else "")
+
+    def residents(c):
+        out = []
+        for q in graph.objects(URIRef(c.community.iri), C("hasQuantity")):
+            if (q, C("measures"), C("ResidentPopulation")) not in graph:
+                continue
+            for prop, en, zh in (("exactValue", "{}", "{} 人"), ("moreThan", "more than {}", "{} 余人"),
+                                 ("approximateValue", "about {}", "约 {} 人")):
+                for v in graph.objects(q, C(prop)):
+                    number = v.toPython() if hasattr(v, "toPython") else v
+                    shown = (f"{number:,}", str(number)) if isinstance(number, (int, float)) else (str(v), str(v))
+                    out.append(L(en.format(shown[0]), zh.format(shown[1])))
+        return sep.join(sorted(out))
+
     add(L("community form", "社区形态"), [forms(c) for c in chosen])
-    add(L("built in", "建成年份"), [literal(c, "builtIn") for c in chosen])
+    add(L("built in", "建成年份"), [built(c) for c in chosen])
+    add(L("residents", "常住居民"), [residents(c) for c in chosen])
     add(L("programme start", "项目启动"), [literal(c, "programmeStart") for c in chosen])
     add(L("social-capital type", "社会资本类型"),
         [f"{c.capital_type.label} ({c.capital_type_basis.label})" if c.capital_type and c.capital_type_basis
