@@ -249,8 +249,10 @@ def qca_codebook(ontology: Graph, lang: str, by: str = "scope") -> Table:
     """What each column of :func:`qca_table` means."""
     L = lambda en, zh: pick(lang, en, zh)  # noqa: E731
     rows = [[c["name"], c["label"], c["dimension"], " ".join(c["scopes"])] for c in qca_conditions(ontology, lang, by)]
-    rows.append(["STAGE", L("order of the stage reached (1 ice-breaking, 2 warming, 3 boundary extended)",
-                            "所达阶段的序号（1 破冰，2 升温，3 边界已扩展）"), CS + "stageOrder", ""])
+    rows.append(["STAGE", L("order of the stage reached (1 ice-breaking, 2 warming, 3 boundary extended; 0 when the "
+                            "social-capital type, and so the stage, is undetermined)",
+                            "所达阶段的序号（1 破冰，2 升温，3 边界已扩展；社会资本类型未定因而阶段未定时为 0）"),
+                 CS + "stageOrder", ""])
     rows.append(["OUT", L("outcome: crisp 1 = warming or beyond; fuzzy 0 / 0.33 (ready to move on) / 0.67 (warming) / 1 (boundary extended)",
                           "结果：清晰集 1 = 已达升温及以上；模糊集 0 / 0.33（可进入下一阶段）/ 0.67（升温）/ 1（边界已扩展）"), "", ""])
     return Table("codebook", [L("column", "列"), L("meaning", "含义"), "dimension_iri", "scope_iris"], rows)
