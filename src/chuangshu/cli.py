@@ -265,16 +265,9 @@ def _stop_if_nonconforming(report, lang: str) -> None:
 
 def _load_validated(paths: tuple[Path, ...], lang: str, check: bool = True):
     """(case data, ontology), the data validated first: a Violation stops the run (exit 1)."""
-    from .load import load_ontology, load_sources
-    from .validate import validate_graph
+    from .pipeline import load_validated
 
-    files = list(paths) or resources.data_files()
-    data, origin, problems = load_sources(files)
-    onto = load_ontology()
-    if check:
-        report = validate_graph(data, origin, lang=lang, allow_warnings=True, ontology=onto, problems=problems)
-        _stop_if_nonconforming(report, lang)
-    return data, onto
+    return load_validated(paths, lang=lang, check=(lambda r: _stop_if_nonconforming(r, lang)) if check else None)
 
 
 def _load_checked(paths: tuple[Path, ...], lang: str, check: bool = True):
@@ -284,13 +277,10 @@ def _load_checked(paths: tuple[Path, ...], lang: str, check: bool = True):
 
 
 def _load_part(paths: tuple[Path, ...], lang: str, keys, check: bool = True):
-    """Ontology + the part of the case data that the named communities need (:mod:`chuangshu.subgraph`):
-    the whole input validated first, then only that part reasoned over. Returns it and the communities' IRIs."""
-    from .subgraph import community_subgraph, find_community
+    """Ontology + the part of the case data the named communities need, and their IRIs (:mod:`chuangshu.pipeline`)."""
+    from .pipeline import load_part
 
-    data, onto = _load_validated(paths, lang, check)
-    seeds = [find_community(data, onto, k) for k in keys]
-    return onto + community_subgraph(data, onto, seeds), seeds
+    return load_part(paths, keys, lang=lang, check=(lambda r: _stop_if_nonconforming(r, lang)) if check else None)
 
 
 _REASONER = click.option("--reasoner", type=click.Choice(["auto", "hermit", "owlrl"]), default="auto",
@@ -426,26 +416,16 @@ def assess(ctx, paths, as_of, fmt, output, reasoner, engine, no_validate, endpoi
 
 
 def _write_tables(tables, fmt: str, output: Path | None, lang: str, inputs=()) -> None:
-    """XLSX and Markdown hold every table in FILE; CSV and Parquet hold one table a file: the first in
-    FILE, each other beside it as STEM.NAME.SUFFIX. CSV and Markdown may go to standard output (the first
-    table only); the files are written together, whole or not at all, and never over an input file."""
-    from .canon import refuse_overwriting_inputs, write_all_atomic
-    from .tables import table_bytes
+    """The tables to -o FILE (and beside it), or CSV and Markdown to standard output (:func:`chuangshu.tables.write_tables`)."""
+    from .tables import write_tables
 
+    if output is None and fmt in ("xlsx", "parquet"):
+        raise click.UsageError(pick(lang, f"--format {fmt} needs -o FILE", f"--format {fmt} 需要 -o 文件"))
+    written = write_tables(tables, fmt, output, list(inputs) or resources.data_files())
     if output is None:
-        if fmt in ("xlsx", "parquet"):
-            raise click.UsageError(pick(lang, f"--format {fmt} needs -o FILE", f"--format {fmt} 需要 -o 文件"))
-        text = table_bytes(tables[:1] if fmt == "csv" else tables, fmt).decode("utf-8")
-        echo(text.lstrip("\ufeff").replace("\r\n", "\n"), nl=False)   # a terminal has no use for CR
+        echo(written, nl=False)
         return
-    if fmt in ("csv", "parquet"):
-        items = [(output if i == 0 else output.with_name(f"{output.stem}.{t.name}{output.suffix}"), table_bytes([t], fmt))
-                 for i, t in enumerate(tables)]
-    else:
-        items = [(output, table_bytes(tables, fmt))]
-    refuse_overwriting_inputs([p for p, _ in items], list(inputs) or resources.data_files())
-    write_all_atomic(items)
-    for path, _ in items:
+    for path in written:
         echo(pick(lang, f"wrote {path}", f"已写出 {path}"), err=True)
 
 
@@ -693,32 +673,10 @@ def query(ctx, query, files, list_, paths, params, endpoint, graphs, user, passw
 
 
 def _knowledge_parts(paths, parts, lang, as_of=None, reasoner="auto", engine="oxigraph", public=False, policy=None):
-    """The chosen parts of the knowledge graph: ontology, data, entailments (OWL), assessment
-    (the rules' conclusions); ``inferences`` stands for the last two. ``public`` (or a ``policy``
-    file) leaves out what identifies people (``chuangshu.privacy``)."""
-    from rdflib import Graph
+    from .pipeline import knowledge_parts
 
-    from .assess import INFERENCES, knowledge_graph, parse_as_of
-    from .load import load_ontology, load_sources
-
-    files = list(paths) or resources.data_files()
-    data = load_sources(files).graph
-    onto = load_ontology()
-    out = Graph()
-    if "ontology" in parts:
-        out += onto
-    if "data" in parts:
-        out += data
-    inferred = INFERENCES if "inferences" in parts else tuple(p for p in INFERENCES if p in parts)
-    if inferred:
-        full = onto + data
-        date = parse_as_of(as_of) if as_of else None
-        out += knowledge_graph(full, parts=inferred, as_of=date, reasoner=reasoner, engine=engine, lang=lang) - full
-    if public or policy is not None:
-        from .privacy import apply_policy
-
-        out = apply_policy(out, policy)
-    return out
+    return knowledge_parts(paths, parts, lang=lang, as_of=as_of, reasoner=reasoner, engine=engine, public=public,
+                           policy=policy)
 
 
 def _privacy_options(f):

@@ -393,3 +393,26 @@ def markdown(t: Table) -> str:
     lines = ["| " + " | ".join(cell(h) for h in t.header) + " |", "|" + "---|" * len(t.header)]
     lines += ["| " + " | ".join(cell(v) for v in r) + " |" for r in t.rows]
     return "\n".join(lines) + "\n"
+
+
+def write_tables(tables: list[Table], fmt: str, output, inputs) -> list | str:
+    """XLSX and Markdown hold every table in ``output``; CSV and Parquet one table a file: the first in
+    ``output``, each other beside it as STEM.NAME.SUFFIX. The files are written together, whole or not at
+    all, never over one of ``inputs``; returns their paths. Without ``output`` (CSV and Markdown only),
+    returns the text for standard output: the first table of a CSV, LF line ends."""
+    from .canon import refuse_overwriting_inputs, write_all_atomic
+
+    if output is None:
+        if fmt in ("xlsx", "parquet"):
+            raise ValueError(f"{fmt} needs a file")
+        text = table_bytes(tables[:1] if fmt == "csv" else tables, fmt).decode("utf-8")
+        return text.lstrip("\ufeff").replace("\r\n", "\n")   # a terminal has no use for CR
+    if fmt in ("csv", "parquet"):
+        items = [(output if i == 0 else output.with_name(f"{output.stem}.{t.name}{output.suffix}"), table_bytes([t], fmt))
+                 for i, t in enumerate(tables)]
+    else:
+        items = [(output, table_bytes(tables, fmt))]
+    refuse_overwriting_inputs([p for p, _ in items], inputs)
+    write_all_atomic(items)
+    return [p for p, _ in items]
+
