@@ -230,3 +230,16 @@ def test_the_report_renders_offline_in_headless_chromium(report):
     assert errors == []
     assert [u for u in requested if not u.startswith("file:")] == []
     assert (ARTIFACTS / "report-D-zh.png").stat().st_size > 10_000
+
+
+def test_a_report_on_chosen_communities_has_their_pages_as_in_the_whole(tmp_path):
+    cases = sorted((REPO / "data" / "cases").glob("*.ttl"))
+    whole, chosen = tmp_path / "whole", tmp_path / "chosen"
+    assert run("report", *cases, "-o", whole).exit_code == 0
+    result = run("report", *cases, "-o", chosen, "--community", "DC04", "--community", "DC01")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (chosen / "en" / "c").iterdir()) == ["DC01.html", "DC04.html"]
+    for lang in ("en", "zh"):
+        for name in ("DC01.html", "DC04.html"):
+            assert (chosen / lang / "c" / name).read_text(encoding="utf-8") == \
+                (whole / lang / "c" / name).read_text(encoding="utf-8")

@@ -908,8 +908,11 @@ def qca(ctx, paths, as_of, fuzzy, by, codebook, fmt, output, reasoner, engine, n
 @_REASONER
 @_ENGINE
 @_NO_VALIDATE
+@click.option("--community", "chosen", multiple=True, metavar="COMMUNITY", help=T(
+    "Report on this community only (an ID, a label or an IRI; repeatable), reasoned over its part of the data.",
+    "只为该社区生成报告（ID、名称或 IRI；可重复），仅对其所涉数据推理。"))
 @click.pass_context
-def report(ctx, paths, out_dir, overwrite, as_of, reasoner, engine, no_validate):
+def report(ctx, paths, out_dir, overwrite, as_of, reasoner, engine, no_validate, chosen):
     from .assess import parse_as_of
     from .canon import new_folder
     from .report import build_report, report_input
@@ -918,7 +921,7 @@ def report(ctx, paths, out_dir, overwrite, as_of, reasoner, engine, no_validate)
     files = list(paths) or resources.data_files()
     inp = report_input(files, as_of=parse_as_of(as_of) if as_of else None, reasoner=reasoner, engine=engine,
                        validate=not no_validate, progress=sys.stderr.isatty(),
-                       on_report=lambda r: _stop_if_nonconforming(r, lang))
+                       on_report=lambda r: _stop_if_nonconforming(r, lang), only=chosen)
     with new_folder(out_dir, overwrite=overwrite) as work:
         build_report(work, inp, default_lang=lang)
     n = len(inp.assessments[lang].communities)

@@ -104,7 +104,8 @@ def _neighbours(graph: Graph, node) -> set:
 
 def communities_of(data: Graph, focus: str, communities: set[str], depth: int = 3) -> set[str]:
     """The communities nearest to a validation result's focus node in the data (the focus itself, its
-    interventions, their quotations and interviews…), at most ``depth`` links away."""
+    interventions, their quotations and interviews…), at most ``depth`` links away. ``communities``:
+    every community of the data, so that a finding about one never goes to a neighbour further away."""
     if focus in communities:
         return {focus}
     start = URIRef(focus) if not focus.startswith("_:") and "://" in focus else BNode(focus.removeprefix("_:"))
@@ -134,13 +135,15 @@ class ReportInput:
 
 
 def report_input(files: list[Path], *, as_of=None, reasoner: str = "auto", engine: str = "oxigraph",
-                 validate: bool = True, progress: bool = False, on_report=None) -> ReportInput:
+                 validate: bool = True, progress: bool = False, on_report=None, only=()) -> ReportInput:
     """Load the files, validate them (``on_report`` sees the report first: it may stop the run), reason
-    once, then assess and draw the timelines in both languages."""
+    once, then assess and draw the timelines in both languages. ``only``: the communities to report on
+    (IDs, labels or IRIs; default: all), reasoned over their part of the data alone."""
     from tqdm import tqdm
 
     from .assess import assess_reasoned, reasoned_graph, timelines
     from .load import load_ontology, load_sources
+    from .subgraph import community_subgraph, find_community
     from .validate import validate_graph
 
     data, origin, problems = load_sources(files)
@@ -152,10 +155,15 @@ def report_input(files: list[Path], *, as_of=None, reasoner: str = "auto", engin
             if on_report is not None and lang == LANGS[0]:
                 on_report(report)
             validation[lang] = report.results
-    reasoned, name = reasoned_graph(onto + data, reasoner)
+    seeds = [find_community(data, onto, k) for k in only]
+    part = community_subgraph(data, onto, seeds) if seeds else data
+    reasoned, name = reasoned_graph(onto + part, reasoner)
     assessments = {lang: assess_reasoned(reasoned, name, as_of=as_of, engine=engine, lang=lang) for lang in LANGS}
+    if seeds:
+        assessments = {lang: a.only(seeds) for lang, a in assessments.items()}
     bar = (lambda it: tqdm(it, desc="timelines · 时间线", unit="community", leave=False)) if progress else None
-    lines = timelines(reasoned, name, as_of=as_of, engine=engine, langs=LANGS, progress=bar, now=assessments)
+    lines = timelines(reasoned, name, as_of=as_of, engine=engine, langs=LANGS, progress=bar, now=assessments,
+                      only=[str(s) for s in seeds] or None)
     return ReportInput(data=data, ontology=onto, assessments=assessments, timelines=lines, validation=validation,
                        as_of=str(as_of) if as_of is not None else None)
 
@@ -205,14 +213,17 @@ def build_report(out: Path, inp: ReportInput, default_lang: str = "en") -> Path:
     for asset in ("report.css", "report.js"):
         shutil.copyfile(_TEMPLATES / asset, out / asset)
     (out / "index.html").write_text(env.get_template("choose.html").render(default=default_lang), encoding="utf-8")
+    from .subgraph import communities
+
     known = {c.community.iri for c in inp.assessments["en"].communities}
+    every = {str(c) for c in communities(inp.data, inp.ontology)} | known
     names = unique_names(list(known))
     for lang in LANGS:
         a = inp.assessments[lang]
         groups = scope_groups(inp.ontology, lang)
         by_community: dict[str, list] = {iri: [] for iri in known}
         for r in inp.validation.get(lang, []):
-            for iri in communities_of(inp.data, r.focus, known):
+            for iri in communities_of(inp.data, r.focus, every) & known:
                 by_community[iri].append(r)
         views = [_community_view(c, inp, lang, groups, by_community[c.community.iri],
                                  names[c.community.iri]) for c in a.communities]
