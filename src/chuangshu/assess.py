@@ -543,13 +543,13 @@ def timelines(reasoned: Graph, reasoner: str, *, as_of: Literal | None = None, e
             continue
         part = with_reference_cases(onto + community_subgraph(data, onto, [URIRef(iri)]))
         rows: dict[str, list] = {lang: [] for lang in langs}
-        runs = [(pick_before(dates[0], "en"), Literal("0001", datatype=XSD.gYear))] + [(d, parse_as_of(d)) for d in dates]
-        for n, (key, date) in enumerate(runs):
+        runs = [(None, Literal("0001", datatype=XSD.gYear))] + [(d, parse_as_of(d)) for d in dates]
+        for shown, date in runs:        # None: before the first date, named in each language
             concluded = run_rules(part, {"asOf": date}, engine=engine)
             view = ReadOnlyGraphAggregate([part, concluded])
             node = next(a for a in concluded.subjects(C("assessedCommunity"), URIRef(iri)))
             for lang in langs:
-                rows[lang].append((pick_before(dates[0], lang) if n == 0 else key, _read(view, node, lang)))
+                rows[lang].append((shown or pick_before(dates[0], lang), _read(view, node, lang)))
         for lang in langs:
             out[lang][iri] = rows[lang]
     return out

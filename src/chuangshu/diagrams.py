@@ -11,26 +11,16 @@ from __future__ import annotations
 
 from html import escape
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
 
+from .assess import label_of
+from .i18n import pick as L
 from .load import CS
 
 C = lambda n: URIRef(CS + n)  # noqa: E731
 BLUE, GREEN, ORANGE, GREY = "#1f5f8b", "#2e7d32", "#c25e00", "#8a8f98"
 STAGE_FILLS = ["#e3f0fa", "#fff1d6", "#e4f4e4", "#f1e6f7"]
-
-
-def L(lang: str, en: str, zh: str) -> str:
-    return zh if lang == "zh" else en
-
-
-def _label(g: Graph, node, lang: str) -> str:
-    values = {getattr(o, "language", None): str(o) for o in g.objects(node, RDFS.label) if isinstance(o, Literal)}
-    for want in (lang, "en", "zh", None):
-        if want in values:
-            return values[want]
-    return str(node).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def _cols(text: str) -> int:
@@ -68,7 +58,7 @@ def stage_model_svg(g: Graph, lang: str, community=None) -> str:
     closed on another basis such as pre-existing capital (✓, ``.carried``) or open (○), the step of the
     first gap (→ next), and each cycle closed or open with the basis."""
     def label(t):
-        return _label(g, t, lang)
+        return label_of(g, t, lang)
 
     state = {}
     current = next_step = None

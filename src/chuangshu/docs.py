@@ -24,15 +24,12 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from . import resources
 from .diagrams import stage_model_svg
+from .i18n import pick as L
 from .load import CS, ONTOLOGY_IRI, PREFIXES, load_ontology
 
 LANGS = ("en", "zh")
 SH = "http://www.w3.org/ns/shacl#"
 _TEMPLATES = Path(__file__).resolve().parent / "templates" / "docs"
-
-
-def L(lang: str, en: str, zh: str) -> str:
-    return zh if lang == "zh" else en
 
 
 def _text(g: Graph, node, prop, lang: str) -> str | None:

@@ -25,17 +25,13 @@ from rdflib.namespace import RDF
 
 from .assess import Assessment, CommunityResult, DIMENSIONS, dated_interventions, label_of
 from .diagrams import stage_model_svg, stages, timeline_svg
+from .i18n import pick as L, severity
 from .load import CS
-from .i18n import severity
 from .render import recommendation_what
 
 LANGS = ("en", "zh")
 _TEMPLATES = Path(__file__).resolve().parent / "templates" / "report"
 C = lambda n: URIRef(CS + n)  # noqa: E731
-
-
-def L(lang: str, en: str, zh: str) -> str:
-    return zh if lang == "zh" else en
 
 
 def page_name(iri: str) -> str:
