@@ -27,6 +27,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def spawn(cmd: list[str], **kwargs) -> subprocess.Popen:
+    """Start a server for a test: its output discarded, its errors kept, and killed by the kernel when
+    the test process dies in any way (a worker stopped mid-test by `pytest -x`, a kill), so that it
+    never outlives the run — `stop` ends it in the ordinary case."""
+    from chuangshu.errors import die_with_parent
+
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=die_with_parent, **kwargs)
+
+
 def wait_until_up(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -101,7 +111,6 @@ def start_virtuoso(folder: Path) -> tuple[subprocess.Popen, str]:
     folder.mkdir(parents=True, exist_ok=True)
     http, sql = free_port(), free_port()
     (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=folder, sql=sql, http=http))
-    proc = subprocess.Popen([virtuoso_binary(), "-f", "-c", str(folder / "virtuoso.ini")], cwd=folder,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = spawn([virtuoso_binary(), "-f", "-c", str(folder / "virtuoso.ini")], cwd=folder)
     wait_until_up(f"http://127.0.0.1:{http}/sparql", proc, 120)
     return proc, f"http://127.0.0.1:{http}/sparql-auth"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import subprocess
 import sys
 import threading
 import urllib.request
@@ -23,7 +22,7 @@ from chuangshu.load import parse_file
 from chuangshu.remote import ASSESSMENT_GRAPH, DEFAULT_GRAPH, Endpoint, RemoteError, chunks, push
 
 from conftest import REPO
-from servers import free_port, oxigraph_binary, start_virtuoso, stop, virtuoso_binary, wait_until_up
+from servers import free_port, oxigraph_binary, spawn, start_virtuoso, stop, virtuoso_binary, wait_until_up
 
 
 def run(*args):
@@ -134,8 +133,7 @@ def store(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(request.param)
     if request.param == "oxigraph":
         port = free_port()
-        proc = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        proc = spawn([oxigraph_binary(), "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"])
         url = f"http://127.0.0.1:{port}/query"
         wait_until_up(url, proc)
         yield Store("oxigraph", url)
@@ -149,8 +147,7 @@ def store(request, tmp_path_factory):
 def served():
     """`chuangshu serve` on a free loopback port."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "chuangshu.cli", "serve", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = spawn([sys.executable, "-m", "chuangshu.cli", "serve", "--port", str(port)])
     url = f"http://127.0.0.1:{port}/query"
     wait_until_up(url, proc, 120)
     yield url

@@ -34,7 +34,7 @@ from chuangshu.sparql_client import Endpoint, RemoteError
 from chuangshu.tabular import FORMULA_START, neutralise, restore
 
 from conftest import REPO
-from servers import free_port, stop
+from servers import free_port, spawn, stop
 
 EMPTY_RESULTS = json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": [
     {"x": {"type": "literal", "value": "ok"}}]}}).encode()
@@ -293,8 +293,8 @@ def test_loopback_host_names():
 
 
 def _start_serve(port, *extra):
-    proc = subprocess.Popen([sys.executable, "-m", "chuangshu.cli", "serve", "--port", str(port), "--with", "data", *extra],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = spawn([sys.executable, "-m", "chuangshu.cli", "serve", "--port", str(port), "--with", "data", *extra],
+                 start_new_session=True)
     deadline = time.time() + 90
     while time.time() < deadline:
         assert proc.poll() is None, proc.stderr.read()
