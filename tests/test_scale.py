@@ -14,8 +14,10 @@ from rdflib import Graph, URIRef
 from chuangshu import resources
 from chuangshu.assess import assess, parse_as_of
 from chuangshu.cli import cli
+from chuangshu.engines.columnar import ColumnarRun
+from chuangshu.engines.sparql_sql import from_nt
 from chuangshu.load import load_graph, parse_files
-from chuangshu.scale import ScaleRun, run_pipeline
+from chuangshu.scale import run_pipeline
 from chuangshu.synth import synthesize
 from chuangshu.validate import validate_files
 
@@ -36,24 +38,33 @@ def _key(r):
 CASES = [None] + [[p] for p in sorted((REPO / "data" / "examples").rglob("*.ttl")) if p.stem != "broken-turtle"]
 
 
-@pytest.mark.parametrize("files", CASES, ids=lambda f: f[0].stem if f else "bundled")
-def test_fast_validation_matches_pyshacl(files):
+ENGINES = ["oxigraph", "columnar"]
+DEV_CASES = [[p] for p in sorted((REPO / "data" / "cases").glob("*.ttl"))]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("files", CASES + DEV_CASES, ids=lambda f: f[0].stem if f else "bundled")
+def test_fast_validation_matches_pyshacl(files, engine):
     reference = validate_files(files, engine="pyshacl")
-    _, fast, _ = run_pipeline(files or resources.data_files())
+    _, fast, _ = run_pipeline(files or resources.data_files(), engine=engine, check=None)
     assert {_key(r) for r in fast.results} == {_key(r) for r in reference.results}
     assert fast.conforms == reference.conforms
 
 
-def test_fast_validation_matches_pyshacl_on_synthetic_data(synthetic):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_fast_validation_matches_pyshacl_on_synthetic_data(synthetic, engine):
     reference = validate_files([synthetic], engine="pyshacl")
-    _, fast, _ = run_pipeline([synthetic])
+    _, fast, _ = run_pipeline([synthetic], engine=engine)
     assert reference.counts()["Violation"] == reference.counts()["Warning"] == 0   # synthetic data is valid
     assert {_key(r) for r in fast.results} == {_key(r) for r in reference.results}
 
 
-def _assessment_triples_of_store(run: ScaleRun) -> set:
+def _assessment_triples_of_store(run) -> set:
     from chuangshu.load import from_oxigraph
 
+    if isinstance(run, ColumnarRun):
+        return {tuple(from_nt(x) for x in row) for row in run.con.execute(
+            "SELECT s, p, o FROM triples WHERE contains(s, '/assessment')").fetchall()}
     out = set()
     for q in run.store.quads_for_pattern(None, None, None):
         if "/assessment" in q.subject.value:
@@ -67,19 +78,21 @@ def _assessment_triples(graph: Graph) -> set:
     return {t for t in graph if "/assessment" in str(t[0]) and t[1] != generated}
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("as_of", [None, "2022-07", "2021"])
-def test_fast_assessment_matches_the_reference_on_the_bundled_data(as_of):
+def test_fast_assessment_matches_the_reference_on_the_bundled_data(as_of, engine):
     date = parse_as_of(as_of) if as_of else None
     reference = assess(load_graph(), as_of=date)
-    run, _, rows = run_pipeline(resources.data_files(), as_of=date)
+    run, _, rows = run_pipeline(resources.data_files(), as_of=date, engine=engine)
     assert _assessment_triples_of_store(run) == _assessment_triples(reference.graph)
     stages = {r["community"].rsplit("/", 1)[-1]: r["stage"].split("#")[1] for r in rows}
     assert stages == {c.community.iri.rsplit("/", 1)[-1]: c.stage.iri.split("#")[1] for c in reference.communities}
 
 
-def test_fast_assessment_matches_the_reference_on_synthetic_data(synthetic):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_fast_assessment_matches_the_reference_on_synthetic_data(synthetic, engine):
     reference = assess(parse_files(resources.ontology_files() + [synthetic]), reasoner="owlrl")
-    run, _, rows = run_pipeline([synthetic])
+    run, _, rows = run_pipeline([synthetic], engine=engine)
     assert _assessment_triples_of_store(run) == _assessment_triples(reference.graph)
     assert len(rows) >= 25 and {r["stage"].split("#")[1] for r in rows} >= {"IceBreaking", "Warming"}
 
@@ -117,9 +130,9 @@ def test_parallel_validation_gives_the_same_report_and_assessment(synthetic):
 
 def test_parallel_fast_assess_stops_on_a_violation():
     bad = REPO / "data" / "examples" / "invalid" / "unknown-dimension.ttl"
-    result = CliRunner().invoke(cli, ["assess", "--fast", "--parallel", str(bad)])
+    result = CliRunner().invoke(cli, ["assess", "--fast", "--scale-engine", "oxigraph", "--parallel", str(bad)])
     assert result.exit_code == 1 and "does not conform" in result.output and "Traceback" not in result.output
-    good = CliRunner().invoke(cli, ["assess", "--fast", "--parallel", "--format", "json"])
+    good = CliRunner().invoke(cli, ["assess", "--fast", "--scale-engine", "oxigraph", "--parallel", "--format", "json"])
     assert good.exit_code == 0 and {c["stage"] for c in json.loads(good.output)["communities"]} == {"IceBreaking", "BoundaryExtended"}
 
 
@@ -152,3 +165,100 @@ def test_the_fast_table_says_what_the_reference_concludes_community_by_community
     con.close()
     csv_out = CliRunner().invoke(cli, ["assess", "--fast", str(synthetic), "--format", "csv"]).output
     assert csv_out.count("\n") == len(reference.communities) + 1
+
+
+@pytest.mark.parametrize("case", DEV_CASES, ids=lambda f: f[0].stem)
+def test_the_columnar_engine_concludes_what_the_reference_does_on_real_communities(case):
+    """Every assessment triple (stages, steps, gaps, recommendations with their reasons and PROV-O) of
+    each development case, at two dates, equal to the reference path's."""
+    for as_of in (None, "2019"):
+        date = parse_as_of(as_of) if as_of else None
+        reference = assess(parse_files(resources.ontology_files() + case), reasoner="owlrl", as_of=date)
+        run, _, _ = run_pipeline(case, engine="columnar", as_of=date)
+        assert _assessment_triples_of_store(run) == _assessment_triples(reference.graph)
+
+
+def test_the_columnar_engine_equals_the_oxigraph_store_triple_for_triple(synthetic):
+    ox_run, _, ox_rows = run_pipeline([synthetic])
+    col_run, _, col_rows = run_pipeline([synthetic], engine="columnar")
+    assert len(col_run) == len(ox_run)
+    assert sorted(map(str, col_rows)) == sorted(map(str, ox_rows))
+    assert col_run.details() == ox_run.details() or all(
+        sorted(map(str, col_run.details()[k])) == sorted(map(str, ox_run.details()[k])) for k in ox_run.details())
+
+
+def test_a_construct_the_compiler_does_not_translate_is_refused_by_name():
+    from chuangshu.engines.sparql_sql import Unsupported, compile_query
+
+    with pytest.raises(Unsupported, match=r"rules/99-x.rq: the columnar engine does not support .*SERVICE"):
+        compile_query("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", source="rules/99-x.rq")
+    with pytest.raises(Unsupported, match="the function"):
+        compile_query("SELECT ?x WHERE { ?s ?p ?o BIND (ENCODE_FOR_URI(STR(?o)) AS ?x) }", source="q")
+
+
+def test_the_columnar_engine_reads_turtle_and_says_where_a_file_is_broken(tmp_path):
+    from chuangshu.errors import InputError
+
+    with ColumnarRun() as run:
+        run.load(resources.data_files())
+        assert len(run) > 1000
+    broken = REPO / "data" / "examples" / "invalid" / "broken-turtle.ttl"
+    with pytest.raises(InputError) as err, ColumnarRun() as run:
+        run.load([broken])
+    assert "syntax error" in str(err.value) and str(broken) in str(err.value.where)
+    nt = tmp_path / "bad.nt"
+    nt.write_text("<http://x/a> <http://x/b> <http://x/c> .\n<http://x/a> <http://x/b> \"open .\n", encoding="utf-8")
+    with pytest.raises(InputError) as err, ColumnarRun() as run:
+        run.load([nt])
+    assert f"{nt}:2" in str(err.value.where)
+
+
+def test_the_term_functions_read_every_kind_of_term_as_rdflib_does():
+    """The SQL macros the compiled queries use to take terms apart (lexical form, datatype, language,
+    STR, numeric value) and to write literals (escaping as N-Triples) agree with rdflib."""
+    import duckdb
+    from rdflib import Literal, URIRef
+
+    from chuangshu.engines.sparql_sql import install, nt
+
+    con = duckdb.connect()
+    install(con)
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    terms = [Literal("a"), Literal('a"b\\c\n\x01\t', lang="en"), Literal("x", lang="zh-Hans"), Literal(1),
+             Literal('q"^^<x>', datatype=URIRef("http://example.org/dt")), URIRef("http://example.org/a"),
+             Literal("社区中", lang="zh"), Literal("2.5", datatype=URIRef(xsd + "decimal")), Literal('"@x'),
+             Literal("2021-05", datatype=URIRef(xsd + "gYearMonth"))]
+    for t in terms:
+        n = nt(t)
+        lex, dt, lang, text, num, escaped = con.execute(
+            "SELECT rdf_lex($t), rdf_dt($t), rdf_lang($t), rdf_str($t), rdf_num($t), "
+            "'\"' || rdf_esc(rdf_lex($t)) || '\"'", {"t": n}).fetchone()
+        assert text == str(t)
+        if isinstance(t, URIRef):
+            assert lex is None and dt is None
+            continue
+        assert lex == str(t) and (lang or None) == (t.language.lower() if t.language else None)
+        assert dt == str(t.datatype or (RDF_LANGSTRING if t.language else xsd + "string"))
+        assert num == (float(t) if t.datatype in (URIRef(xsd + "integer"), URIRef(xsd + "decimal")) else None)
+        assert n.startswith(escaped)
+
+
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def test_the_lean_run_gives_the_same_table_without_reasons_or_provenance(synthetic, request):
+    """At city scale a rule adds only what a later rule or the results read: the same summary and
+    details, and no cs:reason or prov:wasDerivedFrom in the graph."""
+    full, lean = ColumnarRun(), ColumnarRun(lean=True)
+    request.addfinalizer(full.close)
+    request.addfinalizer(lean.close)
+    for run in (full, lean):
+        run.load([synthetic])
+        run.add_reference_cases()
+        run.reason()
+        run.rules()
+    assert sorted(map(str, lean.assess())) == sorted(map(str, full.assess()))
+    assert {k: sorted(map(str, v)) for k, v in lean.details().items()} == {k: sorted(map(str, v)) for k, v in full.details().items()}
+    count = "SELECT count(*) FROM triples WHERE p IN ('<https://w3id.org/chuangshu/ontology#reason>', '<http://www.w3.org/ns/prov#wasDerivedFrom>') AND contains(s, '/assessment')"
+    assert lean.con.execute(count).fetchone()[0] == 0 < full.con.execute(count).fetchone()[0]
+    assert len(lean) < len(full)

@@ -159,3 +159,35 @@ def compile_shapes(shapes: Graph) -> list[CompiledConstraint]:
             out.append(CompiledConstraint(query, _severity(shapes, shape), shape, sc,
                                           "sh:SPARQLConstraintComponent", None, sc))
     return out
+
+
+def build_report(shapes: Graph, found, label, *, lang: str, allow_warnings: bool):
+    """The validation report from each compiled constraint's rows (``found``: pairs of a
+    :class:`CompiledConstraint` and its rows, {variable: rdflib term}); ``label(iri)`` names an IRI in
+    ``lang`` or gives None. Shared by every engine that runs the compiled constraints."""
+    from .load import compact
+    from .validate import Report, Result, _text, fill_message, format_value
+
+    message = URIRef(SH + "message")
+    results = []
+    for c, rows in found:
+        template = _text(shapes, c.node, message, lang) or ""
+        for row in rows:
+            focus = row["this"]
+            value, path = row.get("value"), row.get("path")
+            if value is None and c.component == "sh:SPARQLConstraintComponent":
+                value = focus  # SHACL: a node shape's value node is its focus node
+            results.append(Result(
+                severity=c.severity, focus=str(focus), focus_label=label(focus) or compact(focus),
+                path=compact(path) if path is not None else c.path,
+                value=format_value(value, label(value)) if value is not None else None,
+                message=fill_message(template, {k: str(v) for k, v in row.items()}, lambda iri: label(URIRef(iri))),
+                constraint=compact(c.constraint), shape=compact(c.shape), component=c.component, file=None))
+    results.sort(key=lambda x: ({"Violation": 0, "Warning": 1, "Info": 2}[x.severity], x.focus, x.constraint, x.value or ""))
+    return Report(results=results, allow_warnings=allow_warnings, report_graph=None)
+
+
+def ill_typed(terms) -> set:
+    """Those of ``terms`` (literals) whose lexical form their datatype does not allow, as rdflib
+    (and so pySHACL) tells: "2022-13-45"^^xsd:date. Each distinct literal is checked once."""
+    return {t for t in set(terms) if getattr(t, "ill_typed", False)}

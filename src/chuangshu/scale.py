@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import multiprocessing
 import re
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,9 +19,10 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
 from . import resources
+from .engines.base import EngineRun, entailment_files
 from .errors import ChuangshuError, InputError
 from .load import PREFIXES, check_xml, from_oxigraph, rdf_format
-from .rules import load_rules
+from .rules import load_rules, to_ox
 
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
@@ -34,28 +34,14 @@ def _progress(total: int, enabled: bool):
 
 
 @dataclass
-class ScaleRun:
+class ScaleRun(EngineRun):
     store: ox.Store = field(default_factory=ox.Store)
-    timings: dict[str, float] = field(default_factory=dict)
     origin: dict = field(default_factory=dict)
-    tick: object = None   # called after every query (a progress bar's update), or None
-
-    def _tick(self, step: str) -> None:
-        if self.tick is not None:
-            self.tick(step)
-
-    def _timed(self, name: str, fn, *args, **kwargs):
-        start = time.perf_counter()
-        result = fn(*args, **kwargs)
-        self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
-        return result
 
     # ---- load ----------------------------------------------------------------------------
     def load(self, files: list[Path], *, with_ontology: bool = True) -> None:
         def run():
-            for f in (resources.ontology_files() if with_ontology else []) + [Path(p) for p in files]:
-                if not Path(f).is_file():
-                    raise InputError("file not found", "找不到文件", where=str(f))
+            for f in self.input_files(files, with_ontology):
                 fmt = rdf_format(Path(f))
                 if fmt == ox.RdfFormat.RDF_XML:
                     check_xml(Path(f))
@@ -72,32 +58,20 @@ class ScaleRun:
 
     # ---- validate ------------------------------------------------------------------------
     def validate(self, *, lang: str = "en", allow_warnings: bool = False):
-        from .fastshacl import compile_shapes
-        from .validate import Report, Result, _text, compact, fill_message, format_value, shapes_graph
+        from .fastshacl import build_report, compile_shapes
+        from .validate import shapes_graph
 
         def run():
             shapes = shapes_graph()
-            results = []
+            found = []
             for c in compile_shapes(shapes):
                 self._tick("validate")
                 rows = select(self.store, c.query)
                 if c.lexical_query:
                     rows += [r for r in select(self.store, c.lexical_query) if from_oxigraph(r["value"]).ill_typed]
-                for row in rows:
-                    focus = from_oxigraph(row["this"])
-                    value, path = row.get("value"), row.get("path")
-                    if value is None and c.component == "sh:SPARQLConstraintComponent":
-                        value = row["this"]  # SHACL: a node shape's value node is its focus node
-                    template = _text(shapes, c.node, URIRef("http://www.w3.org/ns/shacl#message"), lang) or ""
-                    results.append(Result(
-                        severity=c.severity, focus=str(focus), focus_label=self._label(row["this"], lang) or compact(focus),
-                        path=compact(from_oxigraph(path)) if path is not None else c.path,
-                        value=format_value(from_oxigraph(value), self._label(value, lang)) if value is not None else None,
-                        message=fill_message(template, {k: v.value for k, v in row.items()},
-                                             lambda iri: self._label(ox.NamedNode(iri), lang)),
-                        constraint=compact(c.constraint), shape=compact(c.shape), component=c.component, file=None))
-            results.sort(key=lambda x: ({"Violation": 0, "Warning": 1, "Info": 2}[x.severity], x.focus, x.constraint, x.value or ""))
-            return Report(results=results, allow_warnings=allow_warnings, report_graph=None)
+                found.append((c, [{k: from_oxigraph(v) for k, v in row.items()} for row in rows]))
+            return build_report(shapes, found, lambda t: self._label(to_ox(t), lang) if isinstance(t, URIRef) else None,
+                                lang=lang, allow_warnings=allow_warnings)
         return self._timed("validate", run)
 
     def _label(self, node, lang: str) -> str | None:
@@ -174,13 +148,10 @@ def select(store: ox.Store, query: str) -> list[dict]:
     return [{n: row[n] for n in names if row[n] is not None} for row in result]
 
 
-def entailment_files() -> list[Path]:
-    return sorted((resources.resource_dir("queries") / "entailment").glob("*.ru"))
-
-
 def run_pipeline(files: list[Path], *, as_of: Literal | None = None, progress: bool = False,
                  validate: bool = True, lang: str = "en", allow_warnings: bool = False,
-                 check=None, parallel: bool = False) -> tuple[ScaleRun, object, list[dict]]:
+                 check=None, parallel: bool = False, engine: str = "oxigraph",
+                 lean: bool = False) -> tuple[ScaleRun, object, list[dict]]:
     """load → validate → reason → rules → assess in one store. ``check`` sees the validation
     report before any conclusion is returned and may stop the run by raising. A progress bar
     (when ``progress``) moves once per load, per compiled constraint, per entailment, per rule.
@@ -190,13 +161,27 @@ def run_pipeline(files: list[Path], *, as_of: Literal | None = None, progress: b
     reads only the asserted data, so the results are the same; when the data do not conform,
     the inferences made meanwhile are discarded. Measured at N = 20,000: 23.9 s instead of
     32.7 s, and a second process of about 545 MiB resident (mostly pages shared with this one).
+
+    ``engine`` is ``oxigraph`` (this module's store) or ``columnar`` (DuckDB, every query compiled
+    to SQL from the same files: :mod:`chuangshu.engines.columnar`); they give the same results.
+    With ``lean`` the columnar engine keeps only what later rules and the results read (no reasons,
+    no PROV-O): the same table, from fewer triples.
     """
     from .fastshacl import compile_shapes
     from .validate import shapes_graph
 
     n_constraints = len(compile_shapes(shapes_graph())) if validate and progress else 0
     bar = _progress(2 + n_constraints + len(entailment_files()) + len(load_rules()), progress)
-    run = ScaleRun(tick=lambda step: (bar.set_postfix_str(step, refresh=False), bar.update()))
+    tick = lambda step: (bar.set_postfix_str(step, refresh=False), bar.update())  # noqa: E731
+    if engine == "columnar":
+        from .engines.columnar import ColumnarRun, check_compiles
+
+        if parallel:
+            raise InputError("--parallel goes with --scale-engine oxigraph", "--parallel 需与 --scale-engine oxigraph 同用")
+        check_compiles()  # an unsupported construct in a rule or shape stops the run before any data is read
+        run = ColumnarRun(tick=tick, lean=lean)
+    else:
+        run = ScaleRun(tick=tick)
     if parallel and "fork" not in multiprocessing.get_all_start_methods():
         raise InputError("--parallel needs a system that can fork (Linux, macOS)", "--parallel 需要支持 fork 的系统（Linux、macOS）")
     try:
@@ -216,6 +201,9 @@ def run_pipeline(files: list[Path], *, as_of: Literal | None = None, progress: b
                 check(report)  # the inferences made meanwhile are dropped with the run
         rows = run.assess()
         bar.update()
+    except BaseException:
+        run.close()  # the columnar engine's temporary folder goes now, not at exit
+        raise
     finally:
         bar.close()
     return run, report, rows

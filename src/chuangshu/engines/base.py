@@ -1,0 +1,50 @@
+"""What every city-scale engine offers the pipeline (:func:`chuangshu.scale.run_pipeline`).
+
+    load(files) → validate(lang=…) → add_reference_cases() → reason() → rules(as_of) → assess(), details()
+
+``timings`` holds the seconds each step took; ``tick`` (when set) is called after every query, so
+that a progress bar moves. The Oxigraph store (:class:`chuangshu.scale.ScaleRun`) and the columnar
+engine (:class:`chuangshu.engines.columnar.ColumnarRun`) implement it and give the same results.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import resources
+from ..errors import InputError
+
+
+@dataclass
+class EngineRun:
+    timings: dict[str, float] = field(default_factory=dict)
+    tick: object = None   # called after every query (a progress bar's update), or None
+
+    def _tick(self, step: str) -> None:
+        if self.tick is not None:
+            self.tick(step)
+
+    def _timed(self, name: str, fn, *args, **kwargs):
+        start = time.perf_counter()
+        result = fn(*args, **kwargs)
+        self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+        return result
+
+    @staticmethod
+    def input_files(files, with_ontology: bool = True) -> list[Path]:
+        """The ontology's files (unless not wanted) and ``files``, each checked to exist."""
+        out = (resources.ontology_files() if with_ontology else []) + [Path(p) for p in files]
+        for f in out:
+            if not Path(f).is_file():
+                raise InputError("file not found", "找不到文件", where=str(f))
+        return out
+
+    def close(self) -> None:
+        """Release what the run holds (nothing, unless the engine says otherwise)."""
+
+
+def entailment_files() -> list[Path]:
+    """The entailment updates (``queries/entailment/*.ru``) every engine runs, in order."""
+    return sorted((resources.resource_dir("queries") / "entailment").glob("*.ru"))

@@ -1,0 +1,373 @@
+"""The columnar engine: the whole pipeline as SQL in DuckDB, compiled from the same files.
+
+    load (N-Triples read by DuckDB) → validate (shapes → SPARQL → SQL) → reason (queries/entailment)
+    → rules (queries/rules) → results (queries/scale)
+
+Nothing here states the logic: every query it runs is compiled by
+:mod:`chuangshu.engines.sparql_sql` from the rule files, the entailment updates and the
+SHACL shapes at start, so a researcher who edits a rule sees the change at every scale; a
+construct the compiler does not translate stops the run before any data is read.
+
+The graph is one table of canonical N-Triples terms. N-Triples in Oxigraph's canonical form
+(what ``chuangshu synth`` and ``chuangshu export`` write) is read by DuckDB directly, each line
+checked against the grammar; any other RDF (Turtle, RDF/XML, JSON-LD, N-Triples with other
+escapes) is parsed by Oxigraph, which reports syntax errors with their line, and written
+canonically for DuckDB first. DuckDB spills to a private temporary folder past its memory limit.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+
+from .. import resources
+from ..errors import InputError
+from .base import EngineRun, entailment_files
+from .sparql_sql import (Compiled, compile_query, compile_update, from_nt, install, nt, predicates_read, q, sql_str,
+                         value_of)
+
+RDFS_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+
+# a line of N-Triples as Oxigraph writes it: one space between terms, nothing escaped that need not be
+_IRI = r'<[^<>"{}|^`\\\x00-\x20]*>'
+_BNODE = r"_:[A-Za-z0-9_][A-Za-z0-9_.\-]*"
+_LITERAL = (r'"(?:[^"\\\x00-\x1f\x7f]|\\[tbnrf"\\]|\\u00[01][0-9A-F]|\\u007F)*"'
+            r'(?:@[a-z]+(?:-[a-z0-9]+)*|\^\^' + _IRI + r")?")
+CANONICAL_LINE = rf"^({_IRI}|{_BNODE}) ({_IRI}) ({_IRI}|{_BNODE}|{_LITERAL}) \.$"
+
+
+def _disk_cached(kind: str, text: str, source: str, compute, dump=lambda x: x, load=lambda x: x):
+    """What the compiler makes of a query, kept in the cache folder (``…/chuangshu/sql``) keyed by the
+    query's text and the compiler's own source: parsing ~110 queries with rdflib takes ~1.7 s, reading
+    them back ~20 ms. A cache that cannot be read or written only makes the run slower."""
+    import hashlib
+    import json
+
+    from ..reason import cache_dir
+    from . import sparql_sql
+
+    folder = cache_dir()
+    key = hashlib.sha256("\0".join((kind, source, text, Path(sparql_sql.__file__).read_text(encoding="utf-8")))
+                         .encode("utf-8")).hexdigest()
+    path = folder / "sql" / f"{key}.json" if folder is not None else None
+    if path is not None and path.is_file():
+        try:
+            return load(json.loads(path.read_text("utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    out = compute()
+    if path is not None:
+        try:
+            from ..canon import write_atomic
+
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, json.dumps(dump(out)))
+        except Exception:  # noqa: BLE001
+            pass
+    return out
+
+
+def _dump(compiled: list[Compiled]) -> list:
+    from rdflib import Variable
+
+    return [{"sql": c.sql, "vars": c.vars, "template": [["?" + str(t) if isinstance(t, Variable) else nt(t) for t in tr]
+                                                         for tr in c.template]} for c in compiled]
+
+
+def _load(data: list) -> list[Compiled]:
+    from rdflib import Variable
+
+    return [Compiled(c["sql"], c["vars"], [tuple(Variable(t[1:]) if t.startswith("?") else from_nt(t) for t in tr)
+                                           for tr in c["template"]]) for c in data]
+
+
+@lru_cache(maxsize=None)
+def _compiled_query(text: str, source: str, keep: frozenset | None = None) -> Compiled:
+    kind = "query" if keep is None else "query keeping " + " ".join(sorted(keep))
+    return _disk_cached(kind, text, source, lambda: [compile_query(text, source=source, keep=keep)], _dump, _load)[0]
+
+
+@lru_cache(maxsize=None)
+def _predicates_read(text: str) -> frozenset | None:
+    found = _disk_cached("predicates", text, "", lambda: predicates_read(text),
+                         lambda x: sorted(x) if x is not None else None, lambda x: x)
+    return frozenset(found) if found is not None else None
+
+
+@lru_cache(maxsize=None)
+def _compiled_update(text: str, source: str) -> tuple[Compiled, ...]:
+    return tuple(_disk_cached("update", text, source, lambda: compile_update(text, source=source), _dump, _load))
+
+
+def memory_limit() -> str:
+    """DuckDB's memory limit: ``CHUANGSHU_MEMORY_LIMIT`` (e.g. ``3GB``) or 60 % of the machine."""
+    if os.environ.get("CHUANGSHU_MEMORY_LIMIT"):
+        return os.environ["CHUANGSHU_MEMORY_LIMIT"]
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):
+        return "4GB"
+    return f"{max(1, int(total * 0.6 / 2**30))}GB"
+
+
+@dataclass
+class ColumnarRun(EngineRun):
+    # lean: a rule adds only the triples some later rule or results query can read (no reasons, no
+    # PROV-O: those are for explanations, made on demand over one community's part); full: all
+    lean: bool = False
+
+    def __post_init__(self):
+        import uuid
+        import weakref
+
+        import duckdb
+
+        # DuckDB spills here past its memory limit and creates the folder only then; canonical copies
+        # of non-N-Triples inputs pass through it too. It goes with the run, or at exit at the latest.
+        self._tmp = os.path.join(tempfile.gettempdir(), f"chuangshu-duckdb-{uuid.uuid4().hex}")
+        self.con = duckdb.connect(config={"memory_limit": memory_limit(), "temp_directory": self._tmp,
+                                          "preserve_insertion_order": False})
+        self._finalizer = weakref.finalize(self, shutil.rmtree, self._tmp, True)
+        install(self.con)
+        self.con.execute("CREATE TABLE staged (s VARCHAR, p VARCHAR, o VARCHAR)")
+        self._loaded = False
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+        self._finalizer()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # ---- load ---------------------------------------------------------------------------------
+    def load(self, files: list[Path], *, with_ontology: bool = True) -> None:
+        def run():
+            for f in self.input_files(files, with_ontology):
+                self._stage(f)
+            self._commit()
+        self._timed("load", run)
+
+    def _stage(self, path: Path) -> None:
+        if path.suffix.lower() == ".nt" and self._stage_canonical(path):
+            return
+        copy = self._canonical_copy(path)
+        try:
+            self._stage_canonical(copy, known_good=True)
+        finally:
+            copy.unlink()
+
+    def _stage_canonical(self, path: Path, known_good: bool = False) -> bool:
+        """Read N-Triples in canonical form; False (nothing read) when a line is not."""
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE lines AS SELECT regexp_extract(line, {sql_str(CANONICAL_LINE)}, "
+                         "['s', 'p', 'o']) AS t FROM read_csv(?, columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', "
+                         "escape = '', header = false, auto_detect = false)", [str(path)])
+        if not known_good and self.con.execute("SELECT count(*) FROM lines WHERE t.s = ''").fetchone()[0]:
+            return False
+        self.con.execute("INSERT INTO staged SELECT t.s, t.p, t.o FROM lines WHERE t.s <> ''")
+        self.con.execute("DROP TABLE lines")
+        return True
+
+    def _canonical_copy(self, path: Path) -> Path:
+        """Any RDF file Oxigraph reads, written as canonical N-Triples in the run's folder."""
+        import pyoxigraph as ox
+
+        from ..load import PREFIXES, check_xml, rdf_format
+
+        fmt = rdf_format(path)
+        if fmt == ox.RdfFormat.RDF_XML:
+            check_xml(path)
+        os.makedirs(self._tmp, exist_ok=True)
+        out = Path(self._tmp) / f"input-{len(os.listdir(self._tmp))}.nt"
+        try:
+            with open(out, "wb") as sink:
+                ox.serialize((q.triple for q in ox.parse(path=str(path), format=fmt, base_iri=PREFIXES["csd"])),
+                             output=sink, format=ox.RdfFormat.N_TRIPLES)
+        except SyntaxError as err:
+            reason = str(err).split(": ", 1)[-1]
+            raise InputError(f"syntax error: {reason}", f"语法错误：{reason}",
+                             where=f"{path}:{err.lineno}:{err.offset}" if err.lineno else str(path)) from None
+        return out
+
+    def _commit(self) -> None:
+        """The staged lines, without repeats, become the graph."""
+        if self._loaded:
+            self.con.execute("INSERT INTO staged SELECT s, p, o FROM triples")
+            self.con.execute("DROP TABLE triples")
+        # sorted by the predicate's hash, so that a pattern with a constant predicate reads only
+        # the row groups that hold it (DuckDB's zone maps; IRIs share too long a prefix for them)
+        self.con.execute("CREATE TABLE triples AS SELECT hash(p) AS pid, s, p, o FROM (SELECT DISTINCT s, p, o FROM staged) "
+                         "ORDER BY pid")
+        self.con.execute("DELETE FROM staged")
+        self._loaded = True
+
+    def add_triples(self, triples) -> None:
+        """rdflib triples into the graph (a few thousand at most: the reference cases)."""
+        rows = [(nt(s), nt(p), nt(o)) for s, p, o in triples]
+        if rows:
+            self.con.executemany("INSERT INTO staged VALUES (?, ?, ?)", rows)
+            self._commit()
+
+    def __len__(self) -> int:
+        return self.con.execute("SELECT count(*) FROM triples").fetchone()[0]
+
+    # ---- queries ------------------------------------------------------------------------------
+    def select(self, compiled: Compiled) -> list[dict]:
+        """Rows of a compiled SELECT as {variable: N-Triples text}, unbound variables left out."""
+        cur = self.con.execute(compiled.sql)
+        names = [d[0] for d in cur.description]
+        return [{n: v for n, v in zip(names, row) if v is not None} for row in cur.fetchall()]
+
+    def insert(self, compiled: Compiled) -> int:
+        """The template's triples for every solution, added where new; how many were new."""
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE solutions AS {compiled.sql}")
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE derived AS {compiled.insert_sql('solutions')}")
+        added = self.con.execute("INSERT INTO triples SELECT hash(d.p) AS pid, d.s, d.p, d.o FROM derived AS d "
+                                 "ANTI JOIN triples AS t ON d.s = t.s AND d.p = t.p AND d.o = t.o ORDER BY pid").fetchone()[0]
+        self.con.execute("DROP TABLE solutions; DROP TABLE derived")
+        return added
+
+    def labels(self, iris, lang: str) -> dict:
+        """{IRI: its label in ``lang`` (else en, zh, any)} in one query."""
+        wanted = sorted({nt(i) for i in iris if isinstance(i, URIRef)})
+        if not wanted:
+            return {}
+        rows = self.con.execute(f"SELECT t.s, t.o FROM triples AS t SEMI JOIN (SELECT unnest(?::VARCHAR[]) AS w) AS w ON t.s = w.w "
+                                f"WHERE t.pid = hash({sql_str(RDFS_LABEL)}) AND t.p = {sql_str(RDFS_LABEL)}", [wanted]).fetchall()
+        by: dict = {}
+        for s, o in rows:
+            by.setdefault(s, []).append(from_nt(o))
+        out = {}
+        for s, labels in by.items():
+            ranked = sorted(labels, key=lambda x: ({lang: 0, "en": 1, "zh": 2}.get(x.language, 3), str(x)))
+            out[URIRef(s[1:-1])] = str(ranked[0])
+        return out
+
+    # ---- validate -----------------------------------------------------------------------------
+    def validate(self, *, lang: str = "en", allow_warnings: bool = False):
+        from ..fastshacl import build_report, compile_shapes, ill_typed
+        from ..validate import shapes_graph
+
+        def run():
+            shapes = shapes_graph()
+            found = []
+            for c in compile_shapes(shapes):
+                self._tick("validate")
+                source = f"shapes/case-data.ttl ({c.constraint})"
+                rows = [{k: from_nt(v) for k, v in r.items()} for r in self.select(_compiled_query(c.query, source))]
+                if c.lexical_query:
+                    # each distinct literal checked once; the rows fetched for the ill-typed ones only
+                    lexical = _compiled_query(c.lexical_query, source)
+                    values = [v for (v,) in self.con.execute(f"SELECT DISTINCT {q('value')} FROM ({lexical.sql})").fetchall()]
+                    bad = sorted(nt(t) for t in ill_typed(from_nt(v) for v in values))
+                    if bad:
+                        cur = self.con.execute(f"SELECT * FROM ({lexical.sql}) WHERE {q('value')} IN (SELECT unnest(?::VARCHAR[]))", [bad])
+                        names = [d[0] for d in cur.description]
+                        rows += [{n: from_nt(v) for n, v in zip(names, row) if v is not None} for row in cur.fetchall()]
+                found.append((c, rows))
+            named = self.labels({t for _, rows in found for r in rows for t in r.values()}, lang)  # messages name any
+            return build_report(shapes, found, named.get, lang=lang, allow_warnings=allow_warnings)
+        return self._timed("validate", run)
+
+    def add_reference_cases(self) -> None:
+        """The reference communities the data do not hold, as evidence for recommendations
+        (the same triples the reference path adds: :func:`chuangshu.assess.reference_triples`)."""
+        from ..assess import reference_triples
+        from ..load import CS
+
+        def run():
+            own = [URIRef(s[1:-1]) for (s,) in self.con.execute(
+                f"SELECT s FROM triples WHERE pid = hash({sql_str(RDF_TYPE)}) AND p = {sql_str(RDF_TYPE)} AND o = {sql_str(nt(URIRef(CS + 'Community')))}").fetchall()]
+            self.add_triples(reference_triples(own))
+        self._timed("load", run)
+
+    # ---- reason and rules -----------------------------------------------------------------------
+    def reason(self) -> None:
+        def run():
+            for f in entailment_files():
+                for op in _compiled_update(f.read_text(encoding="utf-8"), f"queries/entailment/{f.name}"):
+                    self.insert(op)
+                self._tick("reason")
+        self._timed("reason", run)
+
+    def rules(self, as_of: Literal | None = None) -> None:
+        from ..library import fill_slots
+        from ..rules import load_rules
+
+        def run():
+            rules = load_rules()
+            later: frozenset | None = frozenset()
+            keeps = []
+            for text in reversed([r.text for r in rules] + [f.read_text(encoding="utf-8") for f in scale_queries()]):
+                keeps.append(later)
+                read = _predicates_read(text)
+                later = None if read is None or later is None else later | read
+            keeps = list(reversed(keeps))[:len(rules)]
+            for rule, keep in zip(rules, keeps):
+                text, _ = fill_slots(rule.text, {"asOf": as_of} if as_of is not None else {})
+                compiled = _compiled_query(text, f"queries/rules/{rule.path.name}", keep if self.lean else None)
+                if compiled.template:
+                    self.insert(compiled)
+                self._tick("rules")
+        self._timed("rules", run)
+
+    # ---- results ------------------------------------------------------------------------------
+    def _scale_query(self, name: str) -> Compiled:
+        path = resources.resource_dir("queries") / "scale" / f"{name}.rq"
+        return _compiled_query(path.read_text(encoding="utf-8"), f"queries/scale/{name}.rq")
+
+    def assess(self) -> list[dict]:
+        return self._timed("assess", lambda: [{k: value_of(v) for k, v in row.items()}
+                                              for row in self.select(self._scale_query("summary"))])
+
+    def details(self) -> dict[str, list[dict]]:
+        """What the one-row-per-community table adds to the summary (``queries/scale/{recommendations,gaps,labels}.rq``)."""
+        def rows(name):
+            out = []
+            for row in self.select(self._scale_query(name)):
+                out.append({k: ((lambda t: (str(t), t.language))(from_nt(v)) if k == "label" else value_of(v))
+                            for k, v in row.items()})
+            return out
+        return self._timed("details", lambda: {name: rows(name) for name in ("recommendations", "gaps", "labels")})
+
+    def export(self, path: Path) -> None:
+        """The graph as N-Triples (canonical, in no particular order)."""
+        def run():
+            self.con.execute(f"COPY (SELECT s || ' ' || p || ' ' || o || ' .' AS line FROM triples) TO {sql_str(str(path))} "
+                             "(FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x01')")
+        self._timed("export", run)
+
+
+def scale_queries() -> list[Path]:
+    folder = resources.resource_dir("queries") / "scale"
+    return [folder / f"{name}.rq" for name in ("summary", "recommendations", "gaps", "labels")]
+
+
+def check_compiles() -> None:
+    """Compile every rule, entailment, shape and results query now: an unsupported construct stops
+    the run here, naming its file, before any data is read."""
+    from ..fastshacl import compile_shapes
+    from ..rules import load_rules
+    from ..validate import shapes_graph
+
+    for f in entailment_files():
+        _compiled_update(f.read_text(encoding="utf-8"), f"queries/entailment/{f.name}")
+    for rule in load_rules():
+        _compiled_query(rule.text, f"queries/rules/{rule.path.name}")
+    for c in compile_shapes(shapes_graph()):
+        for text in filter(None, (c.query, c.lexical_query)):
+            _compiled_query(text, f"shapes/case-data.ttl ({c.constraint})")
+    for name in ("summary", "recommendations", "gaps", "labels"):
+        path = resources.resource_dir("queries") / "scale" / f"{name}.rq"
+        _compiled_query(path.read_text(encoding="utf-8"), f"queries/scale/{name}.rq")
