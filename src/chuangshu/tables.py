@@ -346,18 +346,13 @@ def table_bytes(tables: list[Table], fmt: str) -> bytes:
 
 
 def parquet_bytes(t: Table) -> bytes:
-    """The table as Apache Parquet (through DuckDB: ``pip install 'chuangshu[scale]'``), one typed column
+    """The table as Apache Parquet (through DuckDB, a dependency), one typed column
     per key: text, boolean, integer or double as the values are."""
     import tempfile
     from pathlib import Path
 
-    try:
-        import duckdb
-    except ImportError:
-        from .errors import ChuangshuError
+    import duckdb
 
-        raise ChuangshuError("Parquet needs DuckDB: pip install 'chuangshu[scale]'",
-                             "Parquet 需要 DuckDB：pip install 'chuangshu[scale]'") from None
     keys = t.keys or t.header
 
     def sql_type(i: int) -> str:

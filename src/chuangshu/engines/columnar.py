@@ -29,8 +29,8 @@ from rdflib import Literal, URIRef
 from .. import resources
 from ..errors import InputError
 from .base import EngineRun, entailment_files
-from .sparql_sql import (Compiled, compile_query, compile_update, from_nt, install, nt, predicates_read, q, sql_str,
-                         value_of)
+from .sparql_sql import (Compiled, compile_query, compile_update, from_nt, install, lexical_and_language, nt,
+                         predicates_read, q, sql_str, value_of)
 
 RDFS_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -107,14 +107,16 @@ def _compiled_update(text: str, source: str) -> tuple[Compiled, ...]:
 
 
 def memory_limit() -> str:
-    """DuckDB's memory limit: ``CHUANGSHU_MEMORY_LIMIT`` (e.g. ``3GB``) or 60 % of the machine."""
+    """DuckDB's memory limit: ``CHUANGSHU_MEMORY_LIMIT`` (e.g. ``3GB``), else 2 GB or 60 % of the
+    machine if that is less. Past it DuckDB spills to disk: a province's file runs slower, not out
+    of memory (measured in benchmarks/run.py)."""
     if os.environ.get("CHUANGSHU_MEMORY_LIMIT"):
         return os.environ["CHUANGSHU_MEMORY_LIMIT"]
     try:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError):
-        return "4GB"
-    return f"{max(1, int(total * 0.6 / 2**30))}GB"
+        return "2GB"
+    return f"{min(2048, max(256, int(total * 0.6 / 2**20)))}MB"
 
 
 @dataclass
@@ -132,8 +134,15 @@ class ColumnarRun(EngineRun):
         # DuckDB spills here past its memory limit and creates the folder only then; canonical copies
         # of non-N-Triples inputs pass through it too. It goes with the run, or at exit at the latest.
         self._tmp = os.path.join(tempfile.gettempdir(), f"chuangshu-duckdb-{uuid.uuid4().hex}")
-        self.con = duckdb.connect(config={"memory_limit": memory_limit(), "temp_directory": self._tmp,
-                                          "preserve_insertion_order": False})
+        database = ":memory:"
+        if os.environ.get("CHUANGSHU_DUCKDB_FILE", "1") != "0":
+            # a database file in the run's folder: its tables are compressed (dictionary, FSST) and the
+            # buffer manager can write their pages out, so a province's file runs within the memory
+            # limit; an in-memory database ran out of memory at N = 100,000 with 2 GB
+            os.makedirs(self._tmp, exist_ok=True)
+            database = os.path.join(self._tmp, "graph.duckdb")
+        self.con = duckdb.connect(database, config={"memory_limit": memory_limit(), "temp_directory": self._tmp,
+                                                    "preserve_insertion_order": False})
         self._finalizer = weakref.finalize(self, shutil.rmtree, self._tmp, True)
         install(self.con)
         self.con.execute("CREATE TABLE staged (s VARCHAR, p VARCHAR, o VARCHAR)")
@@ -233,8 +242,12 @@ class ColumnarRun(EngineRun):
         """The template's triples for every solution, added where new; how many were new."""
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE solutions AS {compiled.sql}")
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE derived AS {compiled.insert_sql('solutions')}")
-        added = self.con.execute("INSERT INTO triples SELECT hash(d.p) AS pid, d.s, d.p, d.o FROM derived AS d "
-                                 "ANTI JOIN triples AS t ON d.s = t.s AND d.p = t.p AND d.o = t.o ORDER BY pid").fetchone()[0]
+        # a triple can be there already only if its predicate is: most rules conclude with new ones
+        seen = self.con.execute("SELECT count(*) FROM (SELECT DISTINCT p FROM derived) AS d "
+                                "SEMI JOIN triples AS t ON t.pid = hash(d.p) AND t.p = d.p").fetchone()[0]
+        old = ("ANTI JOIN triples AS t ON d.s = t.s AND d.p = t.p AND d.o = t.o " if seen else "")
+        added = self.con.execute(f"INSERT INTO triples SELECT hash(d.p) AS pid, d.s, d.p, d.o FROM derived AS d {old}"
+                                 "ORDER BY pid").fetchone()[0]
         self.con.execute("DROP TABLE solutions; DROP TABLE derived")
         return added
 
@@ -336,8 +349,7 @@ class ColumnarRun(EngineRun):
         def rows(name):
             out = []
             for row in self.select(self._scale_query(name)):
-                out.append({k: ((lambda t: (str(t), t.language))(from_nt(v)) if k == "label" else value_of(v))
-                            for k, v in row.items()})
+                out.append({k: lexical_and_language(v) if k == "label" else value_of(v) for k, v in row.items()})
             return out
         return self._timed("details", lambda: {name: rows(name) for name in ("recommendations", "gaps", "labels")})
 

@@ -124,7 +124,18 @@ def value_of(text: str | None):
         return text[1:-1]
     if text.startswith("_:"):
         return text[2:]
+    if "\\" not in text:  # no escapes: the lexical form ends at the second quote
+        return text[1:text.index('"', 1)]
     return str(from_nt(text))
+
+
+def lexical_and_language(text: str) -> tuple[str, str | None]:
+    """A literal's lexical form and language tag (None when it has none)."""
+    if "\\" in text:
+        term = from_nt(text)
+        return str(term), term.language
+    end = text.index('"', 1)
+    return text[1:end], (text[end + 2:] if text[end + 1:end + 2] == "@" else None)
 
 
 # SQL macros over terms, created once per connection by :func:`install`
