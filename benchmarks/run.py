@@ -11,7 +11,6 @@ machine may be shared: the ratios use the best of the repeats, all are kept):
                and shape compiled to SQL), load, validate, reason, rules, the summary and the
                table's details;
   * oxigraph — the same on the Oxigraph store (--scale-engine oxigraph), then export;
-  * oxigraph-parallel — that with the validation in a forked process (--parallel);
   * naive    — an rdflib graph, pySHACL and rdflib's SPARQL for the same rules, stopped
                after --naive-timeout seconds (reported as "> timeout").
 CHUANGSHU_MEMORY_LIMIT (or --memory-limit) bounds DuckDB, which spills to disk past it.
@@ -54,21 +53,19 @@ def child(mode: str, path: str) -> dict:
         out["communities"] = len({r["community"] for r in rows})
         out["triples_final"] = len(run)
         out["steps_s"] = {k: round(v, 3) for k, v in run.timings.items()}
-    elif mode in ("fast", "fast-parallel"):
+    elif mode == "fast":
         from chuangshu.scale import run_pipeline
 
         # end-to-end assess: load, validate, reason, rules, the summary with the first
-        # recommendations, as `chuangshu assess --fast --scale-engine oxigraph [--parallel]` runs it
+        # recommendations, as `chuangshu assess --fast --scale-engine oxigraph` runs it
         t = time.perf_counter()
-        run, report, rows = run_pipeline([Path(path)], parallel=mode == "fast-parallel")
+        run, report, rows = run_pipeline([Path(path)])
         run.details()
         out["assess_s"] = round(time.perf_counter() - t, 3)
         out["results"] = report.counts()
         out["communities"] = len({r["community"] for r in rows})
         del report, rows
         out["assess_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-        if mode == "fast-parallel":  # the forked validation process, which shares most pages
-            out["child_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
         with tempfile.TemporaryDirectory() as tmp:
             run.export(Path(tmp) / "out.nt")
         out["triples_final"] = len(run)
@@ -127,7 +124,6 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[200, 2000, 20000])
     ap.add_argument("--naive-timeout", type=float, default=600.0)
     ap.add_argument("--naive-max", type=int, default=2000, help="skip the naive path above this N")
-    ap.add_argument("--parallel-max", type=int, default=20000, help="skip the Oxigraph --parallel run above this N")
     ap.add_argument("--oxigraph-max", type=int, default=100000, help="skip the Oxigraph engine above this N")
     ap.add_argument("--repeats", type=int, default=2, help="runs of the baseline and of the duckdb path per N")
     ap.add_argument("--memory-limit", default=None, help="DuckDB's memory limit for the runs (e.g. 1GB)")
@@ -155,8 +151,6 @@ def main() -> None:
             row["duckdb"] = measure("duckdb", path, None, args.repeats)
             if n <= args.oxigraph_max:
                 row["fast"] = measure("fast", path, None)
-            if n <= args.parallel_max:
-                row["fast_parallel"] = measure("fast-parallel", path, None)
             if n <= args.naive_max:
                 row["naive"] = measure("naive", path, args.naive_timeout)
             base, fast = row["baseline"].get("wall_s"), row["duckdb"].get("wall_s")
@@ -164,8 +158,6 @@ def main() -> None:
                 row["duckdb_over_baseline"] = round(row["duckdb"]["assess_s"] / base, 2)
             if base and row.get("fast", {}).get("assess_s"):
                 row["oxigraph_over_baseline"] = round(row["fast"]["assess_s"] / base, 2)
-            if base and row.get("fast_parallel", {}).get("assess_s"):
-                row["parallel_over_baseline"] = round(row["fast_parallel"]["assess_s"] / base, 2)
             naive = row.get("naive", {})
             if fast and "wall_s" in naive:
                 row["naive_over_fast"] = round(naive["wall_s"] / fast, 1)

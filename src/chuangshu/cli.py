@@ -376,13 +376,9 @@ _NO_VALIDATE = click.option("--no-validate", is_flag=True, help=T(
     "CHUANGSHU_MEMORY_LIMIT) or oxigraph (one in-memory store, SPARQL as written).",
     "配合 --fast：duckdb（列式；SPARQL 编译为 SQL，超出内存上限 CHUANGSHU_MEMORY_LIMIT 时写入磁盘）或 oxigraph"
     "（单个内存存储，按原样执行 SPARQL）。"))
-@click.option("--parallel", is_flag=True, help=T(
-    "With --fast --scale-engine oxigraph: validate in a forked process on a second core while the rules run (same results; "
-    "32.7 s → 23.9 s measured at 20,000 communities; one more process).",
-    "配合 --fast --scale-engine oxigraph：在另一核心上以分叉进程校验，同时运行规则（结果相同；两万个社区实测 32.7 秒 → 23.9 秒；多一个进程）。"))
 @click.pass_context
 def assess(ctx, paths, as_of, fmt, output, reasoner, engine, no_validate, endpoint, graph_iri, update_url, user, password,
-           timeout, max_reply, chosen, fast, scale_engine, parallel):
+           timeout, max_reply, chosen, fast, scale_engine):
     from .assess import assess as run_assessment, parse_as_of
     from .canon import canonical_turtle
     from .render import assessment_text
@@ -396,7 +392,7 @@ def assess(ctx, paths, as_of, fmt, output, reasoner, engine, no_validate, endpoi
         raise click.UsageError(pick(lang, "--community assesses locally; it does not go with --fast or --endpoint",
                                     "--community 在本地评估，不能与 --fast 或 --endpoint 同用"))
     if fast:
-        _assess_fast(paths, date, fmt, lang, not no_validate, parallel, output, scale_engine)
+        _assess_fast(paths, date, fmt, lang, not no_validate, output, scale_engine)
         return
     if endpoint is not None:
         from .remote import DEFAULT_GRAPH, assess_remote
@@ -435,7 +431,7 @@ def _write_tables(tables, fmt: str, output: Path | None, lang: str, inputs=()) -
         echo(pick(lang, f"wrote {path}", f"已写出 {path}"), err=True)
 
 
-def _assess_fast(paths, date, fmt, lang, check, parallel=False, output=None, scale_engine="duckdb"):
+def _assess_fast(paths, date, fmt, lang, check, output=None, scale_engine="duckdb"):
     from .errors import InputError
     from .scale import community_rows, run_pipeline
     from .tabular import is_spreadsheet
@@ -450,7 +446,7 @@ def _assess_fast(paths, date, fmt, lang, check, parallel=False, output=None, sca
                              "--fast 只读取 RDF 文件；电子表格请先用 chuangshu import 转换", where=str(f))
     run, report, rows = run_pipeline(files, as_of=date, progress=sys.stderr.isatty(), validate=check, lang=lang,
                                 allow_warnings=True, check=lambda report: _stop_if_nonconforming(report, lang),
-                                parallel=parallel, engine="columnar" if scale_engine == "duckdb" else "oxigraph", lean=True)
+                                engine="columnar" if scale_engine == "duckdb" else "oxigraph", lean=True)
     communities = community_rows(rows)
     if fmt in ("csv", "xlsx", "parquet"):
         from .tables import fast_table, validation_summary

@@ -10,7 +10,6 @@ here builds an rdflib graph of the data, so a million triples stay in Rust.
 
 from __future__ import annotations
 
-import multiprocessing
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,7 @@ from rdflib import Literal, URIRef
 
 from . import resources
 from .engines.base import EngineRun, entailment_files
-from .errors import ChuangshuError, InputError
+from .errors import InputError
 from .load import PREFIXES, check_xml, from_oxigraph, rdf_format
 from .rules import load_rules, to_ox
 
@@ -150,17 +149,10 @@ def select(store: ox.Store, query: str) -> list[dict]:
 
 def run_pipeline(files: list[Path], *, as_of: Literal | None = None, progress: bool = False,
                  validate: bool = True, lang: str = "en", allow_warnings: bool = False,
-                 check=None, parallel: bool = False, engine: str = "oxigraph",
-                 lean: bool = False) -> tuple[ScaleRun, object, list[dict]]:
-    """load → validate → reason → rules → assess in one store. ``check`` sees the validation
-    report before any conclusion is returned and may stop the run by raising. A progress bar
-    (when ``progress``) moves once per load, per compiled constraint, per entailment, per rule.
-
-    With ``parallel`` (where the system can fork), the validation runs in a forked copy of the
-    loaded store on a second core while this process reasons and runs the rules: validation
-    reads only the asserted data, so the results are the same; when the data do not conform,
-    the inferences made meanwhile are discarded. Measured at N = 20,000: 23.9 s instead of
-    32.7 s, and a second process of about 545 MiB resident (mostly pages shared with this one).
+                 check=None, engine: str = "oxigraph", lean: bool = False) -> tuple[EngineRun, object, list[dict]]:
+    """load → validate → reason → rules → assess in one engine. ``check`` sees the validation
+    report before anything is inferred and may stop the run by raising. A progress bar (when
+    ``progress``) moves once per load, per compiled constraint, per entailment, per rule.
 
     ``engine`` is ``oxigraph`` (this module's store) or ``columnar`` (DuckDB, every query compiled
     to SQL from the same files: :mod:`chuangshu.engines.columnar`); they give the same results.
@@ -176,29 +168,19 @@ def run_pipeline(files: list[Path], *, as_of: Literal | None = None, progress: b
     if engine == "columnar":
         from .engines.columnar import ColumnarRun, check_compiles
 
-        if parallel:
-            raise InputError("--parallel goes with --scale-engine oxigraph", "--parallel 需与 --scale-engine oxigraph 同用")
         check_compiles()  # an unsupported construct in a rule or shape stops the run before any data is read
         run = ColumnarRun(tick=tick, lean=lean)
     else:
         run = ScaleRun(tick=tick)
-    if parallel and "fork" not in multiprocessing.get_all_start_methods():
-        raise InputError("--parallel needs a system that can fork (Linux, macOS)", "--parallel 需要支持 fork 的系统（Linux、macOS）")
     try:
         run.load(files)
         bar.update()
-        pending = _validate_forked(run, lang, allow_warnings) if validate and parallel else None
-        report = run.validate(lang=lang, allow_warnings=allow_warnings) if validate and not parallel else None
+        report = run.validate(lang=lang, allow_warnings=allow_warnings) if validate else None
         if report is not None and check is not None:
             check(report)  # before anything is inferred
         run.add_reference_cases()  # after validation, which sees the user's data alone
         run.reason()
         run.rules(as_of)
-        if pending is not None:
-            report = pending()
-            bar.update(n_constraints)
-            if check is not None:
-                check(report)  # the inferences made meanwhile are dropped with the run
         rows = run.assess()
         bar.update()
     except BaseException:
@@ -207,46 +189,6 @@ def run_pipeline(files: list[Path], *, as_of: Literal | None = None, progress: b
     finally:
         bar.close()
     return run, report, rows
-
-
-def _validate_forked(run: ScaleRun, lang: str, allow_warnings: bool):
-    """Start validating in a forked child; return a function that waits for its report."""
-    from .validate import Report
-
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-
-    def child() -> None:
-        from .errors import die_with_parent
-
-        die_with_parent()
-        run.tick = None  # the parent's progress bar is not the child's to draw
-        try:
-            report = run.validate(lang=lang, allow_warnings=allow_warnings)
-            send.send(("ok", report.results, run.timings["validate"]))
-        except BaseException as err:  # noqa: BLE001 - handed to the parent, which raises it
-            send.send(("error", err, 0.0))
-        finally:
-            send.close()
-
-    process = ctx.Process(target=child, daemon=True)
-    process.start()
-    send.close()
-
-    def wait() -> Report:
-        try:
-            status, payload, seconds = receive.recv()
-        except EOFError:
-            process.join()
-            raise ChuangshuError(f"the validation process ended without a report (exit code {process.exitcode})",
-                                 f"校验进程未给出报告即退出（退出码 {process.exitcode}）") from None
-        process.join()
-        if status == "error":
-            raise payload
-        run.timings["validate"] = run.timings.get("validate", 0.0) + seconds
-        return Report(results=payload, allow_warnings=allow_warnings, report_graph=None)
-
-    return wait
 
 
 def _local(iri: str | None) -> str | None:
