@@ -371,11 +371,13 @@ _NO_VALIDATE = click.option("--no-validate", is_flag=True, help=T(
     "provenance are kept (explain a community for those).",
     "城市规模路径：整个流程在一个引擎中完成（--scale-engine），规则、蕴涵与约束均由同一批文件编译；每个社区输出一行摘要。"
     "结论与默认路径相同；不保留理由与溯源（需要时请对单个社区用 explain）。"))
-@click.option("--scale-engine", type=click.Choice(["duckdb", "oxigraph"]), default="duckdb", show_default=True, help=T(
-    "With --fast: duckdb (columnar; SPARQL compiled to SQL, spills to disk past its memory limit, "
-    "CHUANGSHU_MEMORY_LIMIT) or oxigraph (one in-memory store, SPARQL as written).",
-    "配合 --fast：duckdb（列式；SPARQL 编译为 SQL，超出内存上限 CHUANGSHU_MEMORY_LIMIT 时写入磁盘）或 oxigraph"
-    "（单个内存存储，按原样执行 SPARQL）。"))
+@click.option("--scale-engine", type=click.Choice(["auto", "duckdb", "oxigraph"]), default="auto", show_default=True, help=T(
+    "With --fast: duckdb (columnar; SPARQL compiled to SQL, a bounded memory, CHUANGSHU_MEMORY_LIMIT) or oxigraph "
+    "(one in-memory store, SPARQL as written); auto takes Oxigraph for inputs under 8 MB, where DuckDB's fixed cost "
+    "of planning ~130 queries dominates (measured: 0.5 s against 2.6 s for 200 communities; 7.1 s against 5.4 s for 2,000).",
+    "配合 --fast：duckdb（列式；SPARQL 编译为 SQL，内存有上限 CHUANGSHU_MEMORY_LIMIT）或 oxigraph（单个内存存储，按原样执行 "
+    "SPARQL）；auto 对 8 MB 以下的输入选用 Oxigraph，此时 DuckDB 规划约 130 个查询的固定开销占主导（实测：200 个社区 0.5 秒对 "
+    "2.6 秒；2,000 个社区 7.1 秒对 5.4 秒）。"))
 @click.pass_context
 def assess(ctx, paths, as_of, fmt, output, reasoner, engine, no_validate, endpoint, graph_iri, update_url, user, password,
            timeout, max_reply, chosen, fast, scale_engine):
@@ -431,7 +433,10 @@ def _write_tables(tables, fmt: str, output: Path | None, lang: str, inputs=()) -
         echo(pick(lang, f"wrote {path}", f"已写出 {path}"), err=True)
 
 
-def _assess_fast(paths, date, fmt, lang, check, output=None, scale_engine="duckdb"):
+SMALL_FOR_OXIGRAPH = 8 * 2**20  # bytes of input under which --scale-engine auto takes Oxigraph
+
+
+def _assess_fast(paths, date, fmt, lang, check, output=None, scale_engine="auto"):
     from .errors import InputError
     from .scale import community_rows, run_pipeline
     from .tabular import is_spreadsheet
@@ -444,9 +449,12 @@ def _assess_fast(paths, date, fmt, lang, check, output=None, scale_engine="duckd
         if is_spreadsheet(f):
             raise InputError("--fast reads RDF files; convert spreadsheets first with chuangshu import",
                              "--fast 只读取 RDF 文件；电子表格请先用 chuangshu import 转换", where=str(f))
+    if scale_engine == "auto":
+        scale_engine = "duckdb" if sum(Path(f).stat().st_size for f in files if Path(f).is_file()) >= SMALL_FOR_OXIGRAPH else "oxigraph"
+    engine = "columnar" if scale_engine == "duckdb" else "oxigraph"
     run, report, rows = run_pipeline(files, as_of=date, progress=sys.stderr.isatty(), validate=check, lang=lang,
                                 allow_warnings=True, check=lambda report: _stop_if_nonconforming(report, lang),
-                                engine="columnar" if scale_engine == "duckdb" else "oxigraph", lean=True)
+                                engine=engine, lean=True)
     communities = community_rows(rows)
     if fmt in ("csv", "xlsx", "parquet"):
         from .tables import fast_table, validation_summary
@@ -456,7 +464,7 @@ def _assess_fast(paths, date, fmt, lang, check, output=None, scale_engine="duckd
         return
     if fmt == "json":
         echo(json.dumps({"as_of": str(date) if date is not None else None, "triples": len(run),
-                               "timings_s": {k: round(v, 3) for k, v in run.timings.items()},
+                               "engine": scale_engine, "timings_s": {k: round(v, 3) for k, v in run.timings.items()},
                                "communities": communities}, ensure_ascii=False, indent=2))
         return
     from collections import Counter
