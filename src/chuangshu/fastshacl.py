@@ -35,6 +35,9 @@ class CompiledConstraint:
     node: URIRef | BNode  # where the messages are
     datatypes: tuple = ()  # sh:datatype (or an sh:or of them): a value of one of these must be well formed
     lexical_query: str = ""  # SELECT ?this ?value of those datatypes, checked for well-formedness in Python
+    # a count constraint as data, for engines that count all of a focus class's paths in one pass:
+    # (target class, path IRI, inverse?, "<" for sh:minCount or ">" for sh:maxCount, the bound)
+    count: tuple | None = None
 
 
 def _n3(term) -> str:
@@ -88,9 +91,13 @@ def compile_shapes(shapes: Graph) -> list[CompiledConstraint]:
             path, shown = _path(shapes, shapes.value(ps, S("path")))
             sev = _severity(shapes, ps)
             add = lambda q, comp: out.append(CompiledConstraint(q, sev, ps, ps, comp, shown, ps))  # noqa: E731
+            raw = shapes.value(ps, S("path"))
+            counted = (str(targets[0]), str(raw), False) if isinstance(raw, URIRef) else \
+                (str(targets[0]), str(shapes.value(raw, S("inversePath"))), True)
             lo, hi = shapes.value(ps, S("minCount")), shapes.value(ps, S("maxCount"))
             if lo is not None and int(lo) == 1:  # the common case: one anti-join on an index
                 add(f"SELECT ?this WHERE {{ {target} FILTER NOT EXISTS {{ ?this {path} ?v }} }}", "sh:MinCountConstraintComponent")
+                out[-1].count = counted + ("<", 1)
                 lo = None
             for bound, op, comp in ((lo, "<", "sh:MinCountConstraintComponent"), (hi, ">", "sh:MaxCountConstraintComponent")):
                 if bound is not None:  # a node without values counts 0: it matters to minCount only
@@ -99,6 +106,7 @@ def compile_shapes(shapes: Graph) -> list[CompiledConstraint]:
   {{ SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {target} {values} }} GROUP BY ?this }}
   FILTER (?n {op} {int(bound)})
 }}""", comp)
+                    out[-1].count = counted + (op, int(bound))
             value_tests = []
             dt = shapes.value(ps, S("datatype"))
             if dt is not None:
