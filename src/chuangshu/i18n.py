@@ -25,6 +25,17 @@ def pick(lang: str, en: str, zh: str) -> str:
     return zh if lang == "zh" else en
 
 
+def preferred(literals, lang: str):
+    """Of literals (rdflib's or Oxigraph's), the one in ``lang``, else in English, else in Chinese,
+    else the first by its text; None when there are none. Every engine names things this way."""
+    ordered = sorted(literals, key=str)
+    for want in (lang, "en", "zh"):
+        for literal in ordered:
+            if getattr(literal, "language", None) == want:
+                return literal
+    return ordered[0] if ordered else None
+
+
 SEVERITY_ZH = {"Violation": "违规", "Warning": "警告", "Info": "提示"}
 
 

@@ -20,6 +20,7 @@ from rdflib import Literal, URIRef
 from . import resources
 from .engines.base import EngineRun, entailment_files
 from .errors import InputError
+from .i18n import preferred
 from .load import PREFIXES, check_xml, from_oxigraph, rdf_format
 from .rules import load_rules, to_ox
 
@@ -76,12 +77,8 @@ class ScaleRun(EngineRun):
     def _label(self, node, lang: str) -> str | None:
         if not isinstance(node, ox.NamedNode):
             return None
-        labels = [q.object for q in self.store.quads_for_pattern(node, RDFS_LABEL, None)]
-        for want in (lang, "en", "zh"):
-            for l in labels:
-                if getattr(l, "language", None) == want:
-                    return l.value
-        return labels[0].value if labels else None
+        label = preferred((q.object for q in self.store.quads_for_pattern(node, RDFS_LABEL, None)), lang)
+        return label.value if label is not None else None
 
     def add_reference_cases(self) -> None:
         """The reference communities the data do not hold, as evidence for recommendations

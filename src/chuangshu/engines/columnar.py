@@ -28,6 +28,7 @@ from rdflib import Literal, URIRef
 
 from .. import resources
 from ..errors import InputError
+from ..i18n import preferred
 from .base import EngineRun, entailment_files
 from .sparql_sql import (Compiled, compile_query, compile_update, from_nt, install, lexical_and_language, nt,
                          predicates_read, q, sql_str, value_of)
@@ -108,8 +109,9 @@ def _compiled_update(text: str, source: str) -> tuple[Compiled, ...]:
 
 def memory_limit() -> str:
     """DuckDB's memory limit: ``CHUANGSHU_MEMORY_LIMIT`` (e.g. ``3GB``), else 2 GB or 60 % of the
-    machine if that is less. Past it DuckDB spills to disk: a province's file runs slower, not out
-    of memory (measured in benchmarks/run.py)."""
+    machine if that is less. Past it DuckDB writes what it can to disk; a query whose operators need
+    more than the limit stops with DuckDB's out-of-memory error (rule 15 at N = 100,000 with 2 and 3 GB:
+    README, "City scale")."""
     if os.environ.get("CHUANGSHU_MEMORY_LIMIT"):
         return os.environ["CHUANGSHU_MEMORY_LIMIT"]
     try:
@@ -131,17 +133,13 @@ class ColumnarRun(EngineRun):
 
         import duckdb
 
-        # DuckDB spills here past its memory limit and creates the folder only then; canonical copies
-        # of non-N-Triples inputs pass through it too. It goes with the run, or at exit at the latest.
+        # the run's folder: the database, what DuckDB spills, canonical copies of non-N-Triples inputs.
+        # It goes with the run (close), or at exit at the latest.
         self._tmp = os.path.join(tempfile.gettempdir(), f"chuangshu-duckdb-{uuid.uuid4().hex}")
-        database = ":memory:"
-        if os.environ.get("CHUANGSHU_DUCKDB_FILE", "1") != "0":
-            # a database file in the run's folder: its tables are compressed (dictionary, FSST) and the
-            # buffer manager can write their pages out, so a province's file runs within the memory
-            # limit; an in-memory database ran out of memory at N = 100,000 with 2 GB
-            os.makedirs(self._tmp, exist_ok=True)
-            database = os.path.join(self._tmp, "graph.duckdb")
-        self.con = duckdb.connect(database, config={"memory_limit": memory_limit(), "temp_directory": self._tmp,
+        # a database file in the run's folder: its tables are compressed (dictionary, FSST) and the
+        # buffer manager can write their pages out (1.4 GiB peak at N = 20,000 against 1.7 in memory)
+        os.makedirs(self._tmp)
+        self.con = duckdb.connect(os.path.join(self._tmp, "graph.duckdb"), config={"memory_limit": memory_limit(), "temp_directory": self._tmp,
                                                     "preserve_insertion_order": False})
         self._finalizer = weakref.finalize(self, shutil.rmtree, self._tmp, True)
         install(self.con)
@@ -197,7 +195,6 @@ class ColumnarRun(EngineRun):
         fmt = rdf_format(path)
         if fmt == ox.RdfFormat.RDF_XML:
             check_xml(path)
-        os.makedirs(self._tmp, exist_ok=True)
         out = Path(self._tmp) / f"input-{len(os.listdir(self._tmp))}.nt"
         try:
             with open(out, "wb") as sink:
@@ -261,11 +258,7 @@ class ColumnarRun(EngineRun):
         by: dict = {}
         for s, o in rows:
             by.setdefault(s, []).append(from_nt(o))
-        out = {}
-        for s, labels in by.items():
-            ranked = sorted(labels, key=lambda x: ({lang: 0, "en": 1, "zh": 2}.get(x.language, 3), str(x)))
-            out[URIRef(s[1:-1])] = str(ranked[0])
-        return out
+        return {URIRef(s[1:-1]): str(preferred(labels, lang)) for s, labels in by.items()}
 
     # ---- validate -----------------------------------------------------------------------------
     def validate(self, *, lang: str = "en", allow_warnings: bool = False):
@@ -356,16 +349,10 @@ class ColumnarRun(EngineRun):
 
         def run():
             rules = load_rules()
-            later: frozenset | None = frozenset()
-            keeps = []
-            for text in reversed([r.text for r in rules] + [f.read_text(encoding="utf-8") for f in scale_queries()]):
-                keeps.append(later)
-                read = _predicates_read(text)
-                later = None if read is None or later is None else later | read
-            keeps = list(reversed(keeps))[:len(rules)]
+            keeps = _read_later(rules) if self.lean else [None] * len(rules)
             for rule, keep in zip(rules, keeps):
                 text, _ = fill_slots(rule.text, {"asOf": as_of} if as_of is not None else {})
-                compiled = _compiled_query(text, f"queries/rules/{rule.path.name}", keep if self.lean else None)
+                compiled = _compiled_query(text, f"queries/rules/{rule.path.name}", keep)
                 if compiled.template:
                     self.insert(compiled)
                 self._tick("rules")
@@ -373,8 +360,7 @@ class ColumnarRun(EngineRun):
 
     # ---- results ------------------------------------------------------------------------------
     def _scale_query(self, name: str) -> Compiled:
-        path = resources.resource_dir("queries") / "scale" / f"{name}.rq"
-        return _compiled_query(path.read_text(encoding="utf-8"), f"queries/scale/{name}.rq")
+        return _compiled_query(*_scale_query_text(name))
 
     def assess(self) -> list[dict]:
         return self._timed("assess", lambda: [{k: value_of(v) for k, v in row.items()}
@@ -387,19 +373,28 @@ class ColumnarRun(EngineRun):
             for row in self.select(self._scale_query(name)):
                 out.append({k: lexical_and_language(v) if k == "label" else value_of(v) for k, v in row.items()})
             return out
-        return self._timed("details", lambda: {name: rows(name) for name in ("recommendations", "gaps", "labels")})
-
-    def export(self, path: Path) -> None:
-        """The graph as N-Triples (canonical, in no particular order)."""
-        def run():
-            self.con.execute(f"COPY (SELECT s || ' ' || p || ' ' || o || ' .' AS line FROM triples) TO {sql_str(str(path))} "
-                             "(FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x01')")
-        self._timed("export", run)
+        return self._timed("details", lambda: {name: rows(name) for name in SCALE_QUERIES if name != "summary"})
 
 
-def scale_queries() -> list[Path]:
-    folder = resources.resource_dir("queries") / "scale"
-    return [folder / f"{name}.rq" for name in ("summary", "recommendations", "gaps", "labels")]
+SCALE_QUERIES = ("summary", "recommendations", "gaps", "labels")  # queries/scale/NAME.rq: what the table reads
+
+
+def _scale_query_text(name: str) -> tuple[str, str]:
+    """The text of ``queries/scale/NAME.rq`` and the name errors give it."""
+    path = resources.resource_dir("queries") / "scale" / f"{name}.rq"
+    return path.read_text(encoding="utf-8"), f"queries/scale/{name}.rq"
+
+
+def _read_later(rules) -> list[frozenset | None]:
+    """For each rule, the predicates that the rules after it and the results queries read (None: any,
+    when one of them has a variable predicate): what a lean run lets the rule add."""
+    later: frozenset | None = frozenset()
+    keeps = []
+    for text in reversed([r.text for r in rules] + [_scale_query_text(name)[0] for name in SCALE_QUERIES]):
+        keeps.append(later)
+        read = _predicates_read(text)
+        later = None if read is None or later is None else later | read
+    return list(reversed(keeps))[:len(rules)]
 
 
 def check_compiles() -> None:
@@ -414,8 +409,9 @@ def check_compiles() -> None:
     for rule in load_rules():
         _compiled_query(rule.text, f"queries/rules/{rule.path.name}")
     for c in compile_shapes(shapes_graph()):
+        if c.count is not None:
+            continue  # counted in one pass per focus class (ColumnarRun._counted), not through SPARQL
         for text in filter(None, (c.query, c.lexical_query)):
             _compiled_query(text, f"shapes/case-data.ttl ({c.constraint})")
-    for name in ("summary", "recommendations", "gaps", "labels"):
-        path = resources.resource_dir("queries") / "scale" / f"{name}.rq"
-        _compiled_query(path.read_text(encoding="utf-8"), f"queries/scale/{name}.rq")
+    for name in SCALE_QUERIES:
+        _compiled_query(*_scale_query_text(name))

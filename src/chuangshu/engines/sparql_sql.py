@@ -266,16 +266,16 @@ class Compiler:
     def alias(self) -> str:
         return f"t{next(self._n)}"
 
-    def refuse(self, what: str):
+    def refuse(self, what: str, what_zh: str):
         raise Unsupported(f"{self.source}: the columnar engine does not support {what}",
-                          f"{self.source}：列式引擎不支持 {what}")
+                          f"{self.source}：列式引擎不支持{what_zh}")
 
     # ---- graph patterns -------------------------------------------------------------------------
     def rel(self, node) -> Rel:
         name = getattr(node, "name", type(node).__name__)
         method = getattr(self, "op_" + name, None)
         if method is None:
-            self.refuse(f"the SPARQL operator {name}")
+            self.refuse(f"the SPARQL operator {name}", f" SPARQL 运算 {name}")
         return method(node)
 
     def _select(self, items: dict[str, str], src: str, where: str = "", extra: str = "") -> str:
@@ -355,8 +355,8 @@ class Compiler:
                 same = f"SELECT s, s AS o FROM {self.table} UNION SELECT o, o FROM {self.table}"
             return f"SELECT DISTINCT s, o FROM (({one}) UNION ALL ({same}))"
         if isinstance(p, NegatedPath):
-            self.refuse("negated property paths (!p)")
-        self.refuse(f"the property path {p}")
+            self.refuse("negated property paths (!p)", "取反的属性路径（!p）")
+        self.refuse(f"the property path {p}", f"属性路径 {p}")
 
     def _join_parts(self, a: Rel, b: Rel, ta: str, tb: str):
         cols, conds = {}, []
@@ -382,7 +382,7 @@ class Compiler:
         expr = node.expr
         if expr is not None and getattr(expr, "name", None) == "TrueFilter":
             expr = None
-        if expr is not None and self._vars_of(expr) <= (set(b.bound) | (set(b.vars) - set(a.vars))):
+        if expr is not None and _expr_vars(expr) <= (set(b.bound) | (set(b.vars) - set(a.vars))):
             # OPTIONAL { … FILTER (…) } whose filter reads only what the optional part binds: filter it there
             b, expr = self._filtered(b, expr), None
         return self._join(a, b, left=True, expr=expr)
@@ -418,17 +418,6 @@ class Compiler:
         kind = "LEFT JOIN" if left else "JOIN"
         return Rel(self._select(cols, f"({a.sql}) AS {ta} {kind} ({b.sql}) AS {tb} ON {on}"), list(cols),
                    a.bound if left else a.bound | b.bound, kinds)
-
-    def _vars_of(self, e) -> set:
-        if isinstance(e, Variable):
-            return {str(e)}
-        if isinstance(e, CompValue):
-            if e.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
-                return {"?exists"}  # never pushed down
-            return set().union(*(self._vars_of(v) for v in e.values())) if e.values() else set()
-        if isinstance(e, (list, tuple)):
-            return set().union(*(self._vars_of(v) for v in e)) if e else set()
-        return set()
 
     def _filtered(self, a: Rel, expr) -> Rel:
         t = self.alias()
@@ -525,7 +514,7 @@ class Compiler:
         return Rel(f"SELECT * FROM (VALUES {', '.join(cells)}) AS v({', '.join(q(n) for n in names)})", names, frozenset(bound))
 
     def op_Group(self, node) -> Rel:  # reached through AggregateJoin only
-        self.refuse("GROUP BY outside an aggregate")
+        self.refuse("GROUP BY outside an aggregate", "聚合之外的 GROUP BY")
 
     def op_AggregateJoin(self, node) -> Rel:
         group = node.p
@@ -535,7 +524,7 @@ class Compiler:
         keys = []
         for e in group.expr or []:
             if not isinstance(e, Variable):
-                self.refuse("GROUP BY on an expression (bind it to a variable first)")
+                self.refuse("GROUP BY on an expression (bind it to a variable first)", "按表达式 GROUP BY（请先用 BIND 绑定到变量）")
             keys.append(cols.get(str(e), "CAST(NULL AS VARCHAR)"))
         out, bound = {}, set()
         scope = Scope(cols, set(a.bound))
@@ -566,7 +555,7 @@ class Compiler:
                 sep = sql_str(str(agg["separator"]) if "separator" in agg.keys() and agg["separator"] is not None else " ")
                 out[res] = f"('\"' || rdf_esc(COALESCE(string_agg({distinct}{self.as_str(self.expr(arg, scope), scope)}, {sep}), '')) || '\"')"
             else:
-                self.refuse(f"the aggregate {kind.removeprefix('Aggregate_')}")
+                self.refuse(f"the aggregate {kind.removeprefix('Aggregate_')}", f"聚合函数 {kind.removeprefix('Aggregate_')}")
         by = f" GROUP BY {', '.join(keys)}" if keys else ""
         return Rel(self._select(out, f"({a.sql}) AS {t}", extra=by), list(out), frozenset(bound))
 
@@ -587,10 +576,10 @@ class Compiler:
         return Rel(f"SELECT * FROM ({a.sql}){extra}", a.vars, a.bound, a.kinds)
 
     def op_Graph(self, node):
-        self.refuse("GRAPH (named graphs)")
+        self.refuse("GRAPH (named graphs)", "GRAPH（命名图）")
 
     def op_ServiceGraphPattern(self, node):
-        self.refuse("SERVICE")
+        self.refuse("SERVICE", " SERVICE")
 
     # ---- expressions ---------------------------------------------------------------------------
     def as_term(self, e: Expr, scope: Scope) -> str:
@@ -668,7 +657,7 @@ class Compiler:
         if isinstance(e, (URIRef, BNode)):
             return Expr(sql_str(nt(e)), "term")
         if not isinstance(e, CompValue):
-            self.refuse(f"the expression {e!r}")
+            self.refuse(f"the expression {e!r}", f"表达式 {e!r}")
         name = e.name
         if name == "ConditionalOrExpression" or name == "ConditionalAndExpression":
             op = " OR " if name == "ConditionalOrExpression" else " AND "
@@ -699,9 +688,9 @@ class Compiler:
         if name.startswith("Builtin_"):
             method = getattr(self, "fn_" + name[len("Builtin_"):], None)
             if method is None:
-                self.refuse(f"the function {name[len('Builtin_'):]}")
+                self.refuse(f"the function {name[len('Builtin_'):]}", f"函数 {name[len('Builtin_'):]}")
             return method(e, scope)
-        self.refuse(f"the expression {name}")
+        self.refuse(f"the expression {name}", f"表达式 {name}")
 
     def relational(self, e, scope: Scope) -> Expr:
         op = e.op
@@ -744,7 +733,7 @@ class Compiler:
         iri = str(e.iri)
         args = [self.expr(x, scope) for x in e.expr]
         if len(args) != 1:
-            self.refuse(f"the function <{iri}>")
+            self.refuse(f"the function <{iri}>", f"函数 <{iri}>")
         a = args[0]
         if iri == INTEGER:
             if a.kind == "num":
@@ -761,7 +750,7 @@ class Compiler:
             return Expr(self.fn_STR(CompValue("Builtin_STR", arg=None), scope, pre=a).sql, "str")
         if iri == BOOLEAN:
             return Expr(self.as_bool(a, scope), "bool")
-        self.refuse(f"the function <{iri}>")
+        self.refuse(f"the function <{iri}>", f"函数 <{iri}>")
 
     # built-in functions
     def fn_BOUND(self, e, scope):
@@ -855,21 +844,21 @@ class Compiler:
         if flags is not None:
             f = str(flags)
             if set(f) - set("i"):
-                self.refuse(f"REGEX flags other than i ({f})")
+                self.refuse(f"REGEX flags other than i ({f})", f" i 以外的 REGEX 标志（{f}）")
             return Expr(f"regexp_matches({text}, {pattern}, 'i')", "bool")
         return Expr(f"regexp_matches({text}, {pattern})", "bool")
 
     def fn_REPLACE(self, e, scope):
         text, pattern = self.as_str(self.expr(e.arg, scope), scope), self.as_str(self.expr(e.pattern, scope), scope)
         if not isinstance(e.replacement, Literal):
-            self.refuse("REPLACE with a replacement that is not a constant string")
+            self.refuse("REPLACE with a replacement that is not a constant string", "替换内容不是常量字符串的 REPLACE")
         # XPath writes a group as $1, RE2 as \\1; a literal backslash or dollar is escaped in both
         replacement = re.sub(r"\\([\\$])|\$(\d)", lambda m: m.group(1) if m.group(1) == "$" else
                              ("\\\\" if m.group(1) else "\\" + m.group(2)), str(e.replacement))
         flags = "g"
         if "flags" in e.keys() and e.flags is not None:
             if set(str(e.flags)) - set("i"):
-                self.refuse(f"REPLACE flags other than i ({e.flags})")
+                self.refuse(f"REPLACE flags other than i ({e.flags})", f" i 以外的 REPLACE 标志（{e.flags}）")
             flags += "i"
         return Expr(f"regexp_replace({text}, {pattern}, {sql_str(replacement)}, '{flags}')", "str")
 
@@ -1106,7 +1095,7 @@ def compile_query(text: str, *, source: str = "query", table: str = "triples", k
     if algebra.name == "AskQuery":
         rel = c.rel(algebra.p)
         return Compiled(f"SELECT EXISTS ({rel.sql}) AS ask", ["ask"])
-    c.refuse(f"{algebra.name} queries")
+    c.refuse(f"{algebra.name} queries", f" {algebra.name} 查询")
 
 
 def compile_update(text: str, *, source: str = "update", table: str = "triples") -> list[Compiled]:
@@ -1123,9 +1112,10 @@ def compile_update(text: str, *, source: str = "update", table: str = "triples")
     for op in update.algebra:
         c = Compiler(table, source)
         if op.name != "Modify" or {"delete", "with", "using"} & set(op.keys()):
-            c.refuse(f"the update operation {op.name} (only INSERT {{ … }} WHERE {{ … }})")
+            c.refuse(f"the update operation {op.name} (only INSERT {{ … }} WHERE {{ … }})",
+                     f"更新操作 {op.name}（只支持 INSERT {{ … }} WHERE {{ … }}）")
         if op.insert.quads:
-            c.refuse("GRAPH in an INSERT template")
+            c.refuse("GRAPH in an INSERT template", " INSERT 模板中的 GRAPH")
         rel = c.termify(c.rel(op.where))
         out.append(Compiled(rel.sql, rel.vars, list(op.insert.triples)))
     return out
