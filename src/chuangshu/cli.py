@@ -438,7 +438,7 @@ SMALL_FOR_OXIGRAPH = 8 * 2**20  # bytes of input under which --scale-engine auto
 
 def _assess_fast(paths, date, fmt, lang, check, output=None, scale_engine="auto"):
     from .errors import InputError
-    from .scale import community_rows, run_pipeline
+    from .scale import run_pipeline
     from .tabular import is_spreadsheet
 
     if fmt == "turtle":
@@ -455,6 +455,13 @@ def _assess_fast(paths, date, fmt, lang, check, output=None, scale_engine="auto"
     run, report, rows = run_pipeline(files, as_of=date, progress=sys.stderr.isatty(), validate=check, lang=lang,
                                 allow_warnings=True, check=lambda report: _stop_if_nonconforming(report, lang),
                                 engine=engine, lean=True)
+    with run:  # the engine's connection and temporary folder go when the results are out
+        _fast_results(run, report, rows, fmt, output, lang, files, date, scale_engine)
+
+
+def _fast_results(run, report, rows, fmt, output, lang, files, date, scale_engine) -> None:
+    from .scale import community_rows
+
     communities = community_rows(rows)
     if fmt in ("csv", "xlsx", "parquet"):
         from .tables import fast_table, validation_summary

@@ -44,6 +44,12 @@ class EngineRun:
     def close(self) -> None:
         """Release what the run holds (nothing, unless the engine says otherwise)."""
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
 
 def entailment_files() -> list[Path]:
     """The entailment updates (``queries/entailment/*.ru``) every engine runs, in order."""
