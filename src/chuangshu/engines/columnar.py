@@ -8,7 +8,8 @@ Nothing here states the logic: every query it runs is compiled by
 SHACL shapes at start, so a researcher who edits a rule sees the change at every scale; a
 construct the compiler does not translate stops the run before any data is read.
 
-The graph is one table of canonical N-Triples terms. N-Triples in Oxigraph's canonical form
+The graph is dictionary-encoded (``terms``: each term's canonical N-Triples text and id;
+``triples``: ids, sorted by predicate; the view ``graph`` shows it as text). N-Triples in Oxigraph's canonical form
 (what ``chuangshu synth`` and ``chuangshu export`` write) is read by DuckDB directly, each line
 checked against the grammar; any other RDF (Turtle, RDF/XML, JSON-LD, N-Triples with other
 escapes) is parsed by Oxigraph, which reports syntax errors with their line, and written
@@ -30,8 +31,8 @@ from .. import resources
 from ..errors import InputError
 from ..i18n import preferred
 from .base import EngineRun, entailment_files
-from .sparql_sql import (Compiled, compile_query, compile_update, from_nt, install, lexical_and_language, nt,
-                         predicates_read, q, sql_str, value_of)
+from .sparql_sql import (Compiled, Compiler, compile_query, compile_update, from_nt, install, lexical_and_language,
+                         nt, predicates_read, q, sql_str, value_of)
 
 RDFS_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -78,15 +79,16 @@ def _disk_cached(kind: str, text: str, source: str, compute, dump=lambda x: x, l
 def _dump(compiled: list[Compiled]) -> list:
     from rdflib import Variable
 
-    return [{"sql": c.sql, "vars": c.vars, "template": [["?" + str(t) if isinstance(t, Variable) else nt(t) for t in tr]
-                                                         for tr in c.template]} for c in compiled]
+    return [{"sql": c.sql, "vars": c.vars, "texts": c.texts, "constants": c.constants,
+             "template": [["?" + str(t) if isinstance(t, Variable) else nt(t) for t in tr] for tr in c.template]}
+            for c in compiled]
 
 
 def _load(data: list) -> list[Compiled]:
     from rdflib import Variable
 
     return [Compiled(c["sql"], c["vars"], [tuple(Variable(t[1:]) if t.startswith("?") else from_nt(t) for t in tr)
-                                           for tr in c["template"]]) for c in data]
+                                           for tr in c["template"]], c["texts"], c["constants"]) for c in data]
 
 
 @lru_cache(maxsize=None)
@@ -110,8 +112,8 @@ def _compiled_update(text: str, source: str) -> tuple[Compiled, ...]:
 def memory_limit() -> str:
     """DuckDB's memory limit: ``CHUANGSHU_MEMORY_LIMIT`` (e.g. ``3GB``), else 2 GB or 60 % of the
     machine if that is less. Past it DuckDB writes what it can to disk; a query whose operators need
-    more than the limit stops with DuckDB's out-of-memory error (rule 15 at N = 100,000 with 2 and 3 GB:
-    README, "City scale")."""
+    more than the limit stops with DuckDB's out-of-memory error (README, "City scale", for what
+    N = 100,000 needs)."""
     if os.environ.get("CHUANGSHU_MEMORY_LIMIT"):
         return os.environ["CHUANGSHU_MEMORY_LIMIT"]
     try:
@@ -119,6 +121,16 @@ def memory_limit() -> str:
     except (ValueError, OSError):
         return "2GB"
     return f"{min(2048, max(256, int(total * 0.6 / 2**20)))}MB"
+
+
+def decode(sql: str) -> str:
+    """SQL of the N-Triples text of the term whose id ``sql`` gives (the dictionary ``terms``)."""
+    return Compiler().decode(sql)
+
+
+def _close_and_remove(con, folder: str) -> None:
+    con.close()
+    shutil.rmtree(folder, True)
 
 
 @dataclass
@@ -140,23 +152,25 @@ class ColumnarRun(EngineRun):
         # buffer manager can write their pages out (1.4 GiB peak at N = 20,000 against 1.7 in memory)
         os.makedirs(self._tmp)
         self.con = duckdb.connect(os.path.join(self._tmp, "graph.duckdb"), config={"memory_limit": memory_limit(), "temp_directory": self._tmp,
-                                                    "preserve_insertion_order": False})
-        self._finalizer = weakref.finalize(self, shutil.rmtree, self._tmp, True)
+                                                    "preserve_insertion_order": False,
+                                                    # a LEFT JOIN builds its hash table on the OPTIONAL side, as
+                                                    # compiled: DuckDB's estimates through the rules' nested
+                                                    # projections are ~1 row, so it swapped the sides and built
+                                                    # on the big one (rule 15 needed 0.9 GB at N = 20,000 for a
+                                                    # 42 MB result, and ran out of memory at 100,000)
+                                                    "disabled_optimizers": "build_side_probe_side"})
+        # the connection first, then its files: DuckDB crashed (signal 11) at interpreter exit when
+        # its folder went while it was still open
+        self._finalizer = weakref.finalize(self, _close_and_remove, self.con, self._tmp)
         install(self.con)
         self.con.execute("CREATE TABLE staged (s VARCHAR, p VARCHAR, o VARCHAR)")
+        self.con.execute("CREATE TABLE terms (id UBIGINT, t VARCHAR)")
         self._loaded = False
+        self._registered: set[str] = set()  # constants already in the dictionary
 
     def close(self) -> None:
-        if self.con is not None:
-            self.con.close()
-            self.con = None
         self._finalizer()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
+        self.con = None
 
     # ---- load ---------------------------------------------------------------------------------
     def load(self, files: list[Path], *, with_ontology: bool = True) -> None:
@@ -207,16 +221,45 @@ class ColumnarRun(EngineRun):
         return out
 
     def _commit(self) -> None:
-        """The staged lines, without repeats, become the graph."""
+        """The staged lines, without repeats, become (or join) the graph: their terms in the
+        dictionary, the triples as ids."""
+        self._register("SELECT s AS t FROM staged UNION ALL SELECT p FROM staged UNION ALL SELECT o FROM staged")
+        new = "SELECT DISTINCT rdf_id(s) AS s, rdf_id(p) AS p, rdf_id(o) AS o FROM staged"
+        # sorted by predicate, so that a pattern with a constant predicate reads only the row
+        # groups that hold it (DuckDB's zone maps)
         if self._loaded:
-            self.con.execute("INSERT INTO staged SELECT s, p, o FROM triples")
-            self.con.execute("DROP TABLE triples")
-        # sorted by the predicate's hash, so that a pattern with a constant predicate reads only
-        # the row groups that hold it (DuckDB's zone maps; IRIs share too long a prefix for them)
-        self.con.execute("CREATE TABLE triples AS SELECT hash(p) AS pid, s, p, o FROM (SELECT DISTINCT s, p, o FROM staged) "
-                         "ORDER BY pid")
+            self.con.execute(f"INSERT INTO triples SELECT n.s, n.p, n.o FROM ({new}) AS n "
+                             "ANTI JOIN triples AS t ON n.s = t.s AND n.p = t.p AND n.o = t.o ORDER BY n.p")
+        else:
+            self.con.execute(f"CREATE TABLE triples AS {new} ORDER BY p")
+            # the graph as N-Triples text, for a person reading it (the engine's queries use ids)
+            self.con.execute("CREATE VIEW graph AS SELECT ts.t AS s, tp.t AS p, tv.t AS o FROM triples AS x "
+                             "JOIN terms AS ts ON ts.id = x.s JOIN terms AS tp ON tp.id = x.p JOIN terms AS tv ON tv.id = x.o")
         self.con.execute("DELETE FROM staged")
         self._loaded = True
+
+    def _register(self, texts: str, params=None) -> None:
+        """The terms (N-Triples text) that the SELECT ``texts`` gives into the dictionary, each with
+        its id. Two terms with one id (a 62-bit hash: about one chance in 10⁷ for 10⁶ terms) stop
+        the run rather than be taken for one."""
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE candidates AS SELECT t, rdf_id(t) AS id "
+                         f"FROM (SELECT DISTINCT t FROM ({texts}) WHERE t IS NOT NULL)", params)
+        clash = self.con.execute(
+            "SELECT (SELECT count(*) FROM candidates AS c JOIN terms AS d ON d.id = c.id AND d.t <> c.t) "
+            "+ (SELECT count(*) - count(DISTINCT id) FROM candidates)").fetchone()[0]
+        if clash:
+            raise InputError("two different terms have the same id in the columnar engine's dictionary; "
+                             "use --scale-engine oxigraph for this input",
+                             "列式引擎的词典中两个不同的项得到了相同的编号；请对此输入使用 --scale-engine oxigraph")
+        self.con.execute("INSERT INTO terms SELECT c.id, c.t FROM candidates AS c ANTI JOIN terms AS d ON d.id = c.id")
+        self.con.execute("DROP TABLE candidates")
+
+    def _constants(self, compiled: Compiled) -> None:
+        """The constants a compiled query names, in the dictionary (once each)."""
+        new = sorted(set(compiled.constants + compiled.template_constants()) - self._registered)
+        if new:
+            self._register("SELECT unnest(?::VARCHAR[]) AS t", [new])
+            self._registered.update(new)
 
     def add_triples(self, triples) -> None:
         """rdflib triples into the graph (a few thousand at most: the reference cases)."""
@@ -231,20 +274,25 @@ class ColumnarRun(EngineRun):
     # ---- queries ------------------------------------------------------------------------------
     def select(self, compiled: Compiled) -> list[dict]:
         """Rows of a compiled SELECT as {variable: N-Triples text}, unbound variables left out."""
+        self._constants(compiled)
         cur = self.con.execute(compiled.sql)
         names = [d[0] for d in cur.description]
         return [{n: v for n, v in zip(names, row) if v is not None} for row in cur.fetchall()]
 
     def insert(self, compiled: Compiled) -> int:
         """The template's triples for every solution, added where new; how many were new."""
+        self._constants(compiled)
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE solutions AS {compiled.sql}")
+        texts = compiled.texts_sql("solutions")
+        if texts is not None:  # terms the rule made (IRIs, literals): into the dictionary
+            self._register(texts)
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE derived AS {compiled.insert_sql('solutions')}")
         # a triple can be there already only if its predicate is: most rules conclude with new ones
         seen = self.con.execute("SELECT count(*) FROM (SELECT DISTINCT p FROM derived) AS d "
-                                "SEMI JOIN triples AS t ON t.pid = hash(d.p) AND t.p = d.p").fetchone()[0]
+                                "SEMI JOIN triples AS t ON t.p = d.p").fetchone()[0]
         old = ("ANTI JOIN triples AS t ON d.s = t.s AND d.p = t.p AND d.o = t.o " if seen else "")
-        added = self.con.execute(f"INSERT INTO triples SELECT hash(d.p) AS pid, d.s, d.p, d.o FROM derived AS d {old}"
-                                 "ORDER BY pid").fetchone()[0]
+        added = self.con.execute(f"INSERT INTO triples SELECT d.s, d.p, d.o FROM derived AS d {old}"
+                                 "ORDER BY d.p").fetchone()[0]
         self.con.execute("DROP TABLE solutions; DROP TABLE derived")
         return added
 
@@ -253,8 +301,9 @@ class ColumnarRun(EngineRun):
         wanted = sorted({nt(i) for i in iris if isinstance(i, URIRef)})
         if not wanted:
             return {}
-        rows = self.con.execute(f"SELECT t.s, t.o FROM triples AS t SEMI JOIN (SELECT unnest(?::VARCHAR[]) AS w) AS w ON t.s = w.w "
-                                f"WHERE t.pid = hash({sql_str(RDFS_LABEL)}) AND t.p = {sql_str(RDFS_LABEL)}", [wanted]).fetchall()
+        rows = self.con.execute(f"SELECT {decode('l.s')}, {decode('l.o')} FROM triples AS l "
+                                "SEMI JOIN (SELECT rdf_id(unnest(?::VARCHAR[])) AS w) AS w ON l.s = w.w "
+                                f"WHERE l.p = rdf_id({sql_str(RDFS_LABEL)})", [wanted]).fetchall()
         by: dict = {}
         for s, o in rows:
             by.setdefault(s, []).append(from_nt(o))
@@ -295,24 +344,23 @@ class ColumnarRun(EngineRun):
         from rdflib import RDF, RDFS
         from rdflib.paths import MulPath, SequencePath
 
-        from .sparql_sql import Compiler
-
         found = []
         by_target: dict = {}
         for c in constraints:
             by_target.setdefault(c.count[0], []).append(c)
         for target, group in sorted(by_target.items()):
-            focus = Compiler().path(SequencePath(RDF.type, MulPath(RDFS.subClassOf, "*")), None, URIRef(target))
+            compiler = Compiler()
+            focus = compiler.path(SequencePath(RDF.type, MulPath(RDFS.subClassOf, "*")), None, URIRef(target))
             paths = sorted({(c.count[1], c.count[2]) for c in group})
             cols, joins = [], []
             for i, (pred, inverse) in enumerate(paths):
                 this, value = ("o", "s") if inverse else ("s", "o")
                 joins.append(f"LEFT JOIN (SELECT {this} AS this, count(DISTINCT {value}) AS n FROM triples "
-                             f"WHERE pid = hash({sql_str(nt(URIRef(pred)))}) AND p = {sql_str(nt(URIRef(pred)))} "
-                             f"GROUP BY {this}) AS c{i} ON c{i}.this = f.this")
+                             f"WHERE p = {compiler.const(URIRef(pred))} GROUP BY {this}) AS c{i} ON c{i}.this = f.this")
                 cols.append(f"COALESCE(c{i}.n, 0) AS n{i}")
-            sql = (f"SELECT f.this, {', '.join(cols)} FROM (SELECT DISTINCT s AS this FROM ({focus}) "
-                   f"WHERE o = {sql_str(nt(URIRef(target)))}) AS f {' '.join(joins)}")
+            sql = (f"SELECT {decode('f.this')}, {', '.join(cols)} FROM (SELECT DISTINCT s AS this FROM ({focus}) "
+                   f"WHERE o = {compiler.const(URIRef(target))}) AS f {' '.join(joins)}")
+            self._constants(Compiled("", [], constants=sorted(compiler.constants)))
             rows = self.con.execute(sql).fetchall()
             for c in group:
                 self._tick("validate")
@@ -330,7 +378,8 @@ class ColumnarRun(EngineRun):
 
         def run():
             own = [URIRef(s[1:-1]) for (s,) in self.con.execute(
-                f"SELECT s FROM triples WHERE pid = hash({sql_str(RDF_TYPE)}) AND p = {sql_str(RDF_TYPE)} AND o = {sql_str(nt(URIRef(CS + 'Community')))}").fetchall()]
+                f"SELECT {decode('c.s')} FROM triples AS c WHERE c.p = rdf_id({sql_str(RDF_TYPE)}) "
+                f"AND c.o = rdf_id({sql_str(nt(URIRef(CS + 'Community')))})").fetchall()]
             self.add_triples(reference_triples(own))
         self._timed("load", run)
 

@@ -1,19 +1,23 @@
 """SPARQL → SQL: the rule files, entailment updates and compiled shapes as DuckDB SQL.
 
-The columnar engine keeps the graph as one table ``triples(s, p, o)`` whose cells are RDF
-terms in canonical N-Triples form (``<iri>``, ``_:b``, ``"lex"``, ``"lex"@lang``,
-``"lex"^^<dt>``, escaped as Oxigraph writes them), stored by DuckDB with dictionary
-compression. A query is parsed and translated to SPARQL algebra by rdflib, and each
-algebra operator becomes one SQL sub-select whose columns are the variables:
+The columnar engine keeps the graph dictionary-encoded: ``terms(id, t)`` holds each RDF term once
+in canonical N-Triples form (``<iri>``, ``_:b``, ``"lex"``, ``"lex"@lang``, ``"lex"^^<dt>``,
+escaped as Oxigraph writes them) with its id, ``rdf_id(t)`` (a 62-bit hash and two bits saying
+IRI, blank node or literal), and ``triples(s, p, o)`` holds ids. A query is parsed and
+translated to SPARQL algebra by rdflib, and each algebra operator becomes one SQL sub-select
+whose columns are the variables, as ids; joins, DISTINCT, GROUP BY and term equality work on
+the ids, and an expression that needs a term's text (STR, LANG, a number's value…) looks it up
+in ``terms``:
 
     BGP → self-joins of ``triples``     Join / LeftJoin → JOIN / LEFT JOIN on the shared variables
     Union → UNION ALL BY NAME           Minus / NOT EXISTS → anti-joins     Filter → WHERE
     Extend (BIND) → a computed column   Group + aggregates → GROUP BY       VALUES → a VALUES list
     property paths → joins, UNION and recursive CTEs (+, *, ?)
 
-Expressions are typed while compiling (an RDF term, an SQL boolean, a number with its
-datatype, or a plain string), so that ``?a = ?b`` on terms is a string comparison and
-``?order > 1`` a numeric one; an error in SPARQL is NULL in SQL, which gives the same
+Expressions are typed while compiling (a term's id, a term's text, an SQL boolean, a number
+with its datatype, or a plain string), so that ``?a = ?b`` on terms compares ids and
+``?order > 1`` numbers; a term an expression makes stays text until a template adds it to the
+dictionary; an error in SPARQL is NULL in SQL, which gives the same
 results in FILTER, BIND, IF, COALESCE, ``&&`` and ``||``. What this compiler does not
 translate is refused with :class:`Unsupported`, naming the construct — never guessed.
 
@@ -145,6 +149,10 @@ _IN_INTEGER = ", ".join(sql_str(t) for t in INTEGER_TYPES)
 # repeats its parameter copies the argument's whole expression at each use, and nested calls then
 # grew DuckDB's expression trees (and its planning) exponentially.
 _BODIES = {
+    # a term's id: its hash with the last two bits saying what it is (0 an IRI, 1 a blank node, 2 a
+    # literal), so that isIRI/isLITERAL and a template's checks need no look-up of the text; NULL
+    # for NULL (whose hash is a number)
+    "rdf_id": "CAST(((hash(x) >> 2) << 2) + CASE left(x, 1) WHEN '<' THEN 0 WHEN '_' THEN 1 WHEN '\"' THEN 2 END AS UBIGINT)",
     "rdf_islit": "left(x, 1) = '\"'",
     "rdf_isiri": "left(x, 1) = '<'",
     "rdf_isblank": "left(x, 2) = '_:'",
@@ -215,14 +223,17 @@ def install(con) -> None:
 
 @dataclass
 class Expr:
-    """A compiled expression: ``sql`` of ``kind`` term (N-Triples text), bool, num (with ``dt``, the
-    SQL of its datatype IRI) or str (the lexical form of a simple literal)."""
+    """A compiled expression: ``sql`` of ``kind`` id (a term's id in the graph's dictionary), term
+    (N-Triples text), bool, num (with ``dt``, the SQL of its datatype IRI) or str (the lexical form
+    of a simple literal)."""
     sql: str
     kind: str
     dt: str = ""
 
 
 NULL_TERM = Expr("CAST(NULL AS VARCHAR)", "term")
+SQL_TYPE = {"id": "UBIGINT", "term": "VARCHAR", "str": "VARCHAR", "bool": "BOOLEAN", "num": "DOUBLE"}
+ID = ("id", "")  # a column's kind unless Rel.kinds says otherwise
 
 
 def _bool_term(sql: str) -> str:
@@ -240,7 +251,7 @@ class Scope:
     bound: set[str] = field(default_factory=set)
     alias: str = ""
     lets: list | None = None
-    kinds: dict = field(default_factory=dict)  # variable → (kind, dt) of a column that holds a native value
+    kinds: dict = field(default_factory=dict)  # variable → (kind, dt) of a column that holds no id
 
 
 @dataclass
@@ -248,9 +259,13 @@ class Rel:
     sql: str
     vars: list[str]
     bound: frozenset = frozenset()
-    # a variable bound by BIND to a string, a boolean or a number of a known datatype keeps the
-    # native value in its column (kind, dt) until something needs the RDF term (a join, the result)
+    # a column holds a term's id, unless it is listed here: a variable bound by BIND to a term's text
+    # ("term", ""), a string, a boolean or a number of a known datatype (kind, dt) keeps that until
+    # something needs another form (a join with ids, the result)
     kinds: dict = field(default_factory=dict)
+
+    def kind(self, v: str) -> tuple:
+        return self.kinds.get(v, ID)
 
 
 def q(name: str) -> str:
@@ -258,9 +273,11 @@ def q(name: str) -> str:
 
 
 class Compiler:
-    def __init__(self, table: str = "triples", source: str = "query"):
+    def __init__(self, table: str = "triples", source: str = "query", terms: str = "terms"):
         self.table = table
+        self.terms = terms
         self.source = source
+        self.constants: set[str] = set()  # the constant terms whose ids the SQL may give as values
         self._n = itertools.count(1)
 
     def alias(self) -> str:
@@ -269,6 +286,18 @@ class Compiler:
     def refuse(self, what: str, what_zh: str):
         raise Unsupported(f"{self.source}: the columnar engine does not support {what}",
                           f"{self.source}：列式引擎不支持{what_zh}")
+
+    def const(self, term) -> str:
+        """The id of a constant term (folded to a number by DuckDB), which the engine puts into the
+        dictionary before the query runs."""
+        text = nt(term)
+        self.constants.add(text)
+        return f"rdf_id({sql_str(text)})"
+
+    def decode(self, sql: str) -> str:
+        """The N-Triples text of the id ``sql``. (As an aggregate, DuckDB looks up the distinct ids
+        only; as a plain lookup it built a hash table of the whole dictionary for each: 3× slower.)"""
+        return f"(SELECT any_value(d.t) FROM {self.terms} AS d WHERE d.id = {sql})"
 
     # ---- graph patterns -------------------------------------------------------------------------
     def rel(self, node) -> Rel:
@@ -282,19 +311,35 @@ class Compiler:
         cols = ", ".join(f"{sql} AS {q(v)}" for v, sql in items.items()) or "1 AS __unit"
         return f"SELECT {cols} FROM {src}" + (f" WHERE {where}" if where else "") + extra
 
-    def termify(self, a: Rel, which=None) -> Rel:
-        """``a`` with the native columns among ``which`` (all when None) turned into RDF terms."""
-        typed = [v for v in a.kinds if which is None or v in which]
-        if not typed:
+    def textify(self, a: Rel, which=None, natives_only: bool = False) -> Rel:
+        """``a`` with the columns among ``which`` (all when None) holding ids or native values turned
+        into N-Triples text (only the native ones with ``natives_only``)."""
+        todo = [v for v in a.vars if (which is None or v in which) and a.kind(v) != ("term", "")
+                and not (natives_only and a.kind(v) == ID)]
+        if not todo:
             return a
         t = self.alias()
         cols = {v: f"{t}.{q(v)}" for v in a.vars}
         scope = Scope(cols)
-        for v in typed:
-            kind, dt = a.kinds[v]
-            cols[v] = self.as_term(Expr(cols[v], kind, dt), scope)
+        for v in todo:
+            kind, dt = a.kind(v)
+            cols[v] = self.decode(cols[v]) if kind == "id" else self.as_term(Expr(cols[v], kind, dt), scope)
         return Rel(self._select(cols, f"({a.sql}) AS {t}"), a.vars, a.bound,
-                   {v: k for v, k in a.kinds.items() if v not in typed})
+                   {**a.kinds, **{v: ("term", "") for v in todo}})
+
+    def _comparable(self, a: Rel, b: Rel, shared) -> tuple[Rel, Rel]:
+        """``a`` and ``b`` with each shared variable in forms that compare: the same kind, or an id
+        on one side and the text on the other (compared through the text's id); anything else as text
+        (an id is never turned into text for a comparison)."""
+        differ = {v for v in shared if a.kind(v) != b.kind(v)}
+        return (self.textify(a, {v for v in differ if a.kind(v) != ID}),
+                self.textify(b, {v for v in differ if b.kind(v) != ID}))
+
+    def same(self, x: str, kx: tuple, y: str, ky: tuple) -> str:
+        """SQL that two comparable columns (see :meth:`_comparable`) hold the same term."""
+        if kx == ky:
+            return f"{x} = {y}"
+        return f"rdf_id({x}) = {y}" if kx[0] == "term" else f"{x} = rdf_id({y})"
 
     def op_BGP(self, node) -> Rel:
         triples = node.triples
@@ -309,9 +354,7 @@ class Compiler:
                 parts = (("s", s), ("o", o))
             else:
                 froms.append(f"{self.table} AS {t}")
-                parts = (("s", s), ("p", p), ("o", o))
-                if not isinstance(p, (Variable, BNode)):  # the table is sorted by hash(p): row groups skipped
-                    conds.append(f"{t}.pid = hash({sql_str(nt(p))})")
+                parts = (("p", p), ("s", s), ("o", o))  # the table is sorted by p: row groups skipped
             for pos, term in parts:
                 if isinstance(term, (Variable, BNode)):
                     var = str(term) if isinstance(term, Variable) else f"_bnode_{term}"
@@ -320,14 +363,14 @@ class Compiler:
                     else:
                         cols[var] = f"{t}.{pos}"
                 else:
-                    conds.append(f"{t}.{pos} = {sql_str(nt(term))}")
+                    conds.append(f"{t}.{pos} = {self.const(term)}")
         return Rel(self._select(cols, ", ".join(froms), " AND ".join(conds)), list(cols), frozenset(cols))
 
     def path(self, p, s=None, o=None) -> str:
-        """SQL of (s, o) pairs linked by the property path ``p`` (``s`` and ``o``, when they are
+        """SQL of (s, o) id pairs linked by the property path ``p`` (``s`` and ``o``, when they are
         constants, limit the zero-length matches of ``*`` and ``?`` to those nodes)."""
         if isinstance(p, URIRef):
-            return f"SELECT s, o FROM {self.table} WHERE pid = hash({sql_str(nt(p))}) AND p = {sql_str(nt(p))}"
+            return f"SELECT s, o FROM {self.table} WHERE p = {self.const(p)}"
         if isinstance(p, InvPath):
             return f"SELECT o AS s, s AS o FROM ({self.path(p.arg, o, s)})"
         if isinstance(p, SequencePath):
@@ -348,9 +391,9 @@ class Compiler:
             if p.mod == "+":
                 return closure
             one = step if p.mod == "?" else closure
-            ends = [nt(t) for t in (s, o) if t is not None and not isinstance(t, (Variable, BNode))]
+            ends = [t for t in (s, o) if t is not None and not isinstance(t, (Variable, BNode))]
             if ends:
-                same = " UNION ".join(f"SELECT {sql_str(e)} AS s, {sql_str(e)} AS o" for e in ends)
+                same = " UNION ".join(f"SELECT {self.const(e)} AS s, {self.const(e)} AS o" for e in ends)
             else:
                 same = f"SELECT s, s AS o FROM {self.table} UNION SELECT o, o FROM {self.table}"
             return f"SELECT DISTINCT s, o FROM (({one}) UNION ALL ({same}))"
@@ -359,20 +402,24 @@ class Compiler:
         self.refuse(f"the property path {p}", f"属性路径 {p}")
 
     def _join_parts(self, a: Rel, b: Rel, ta: str, tb: str):
-        cols, conds = {}, []
+        cols, conds, kinds = {}, [], {}
         for v in a.vars:
-            cols[v] = f"{ta}.{q(v)}"
+            cols[v], kinds[v] = f"{ta}.{q(v)}", a.kind(v)
         for v in b.vars:
             if v not in cols:
-                cols[v] = f"{tb}.{q(v)}"
+                cols[v], kinds[v] = f"{tb}.{q(v)}", b.kind(v)
                 continue
             x, y = f"{ta}.{q(v)}", f"{tb}.{q(v)}"
+            eq = self.same(x, a.kind(v), y, b.kind(v))
             if v in a.bound and v in b.bound:
-                conds.append(f"{x} = {y}")
+                conds.append(eq)
             else:
-                conds.append(f"({x} = {y} OR {x} IS NULL OR {y} IS NULL)")
-                cols[v] = x if v in a.bound else (y if v in b.bound else f"COALESCE({x}, {y})")
-        return cols, conds
+                conds.append(f"({eq} OR {x} IS NULL OR {y} IS NULL)")
+                if v in b.bound and v not in a.bound:
+                    cols[v], kinds[v] = y, b.kind(v)
+                elif v not in a.bound:
+                    cols[v] = f"COALESCE({x}, {y})"  # of one kind: see _join
+        return cols, conds, {v: k for v, k in kinds.items() if k != ID}
 
     def op_Join(self, node) -> Rel:
         return self._join(self.rel(node.p1), self.rel(node.p2), left=False)
@@ -392,7 +439,9 @@ class Compiler:
         the condition an OR, which no hash join takes: that side is split in two instead, the rows
         where it is bound (joined on equality) and the rest (usually none)."""
         shared = [v for v in b.vars if v in a.vars]
-        a, b = self.termify(a, set(shared)), self.termify(b, set(shared))
+        a, b = self._comparable(a, b, shared)
+        unbound_both = {v for v in shared if v not in a.bound and v not in b.bound and a.kind(v) != b.kind(v)}
+        a, b = self.textify(a, unbound_both), self.textify(b, unbound_both)  # COALESCE(x, y) needs one kind
         if not left and any(v not in b.bound for v in shared) and all(v in a.bound for v in shared):
             a, b = b, a  # inner joins commute: let the side with unbound values be the first
         maybe = [v for v in shared if v not in a.bound]
@@ -404,13 +453,15 @@ class Compiler:
                                   left=left, expr=expr)
         rest = self._join_simple(Rel(f"SELECT * FROM {x} WHERE NOT ({bound})", a.vars, a.bound, a.kinds), b,
                                  left=left, expr=expr)
+        if whole.kinds != rest.kinds:  # a shared variable's column from a in one part, from b in the other
+            differ = {v for v in whole.vars if whole.kind(v) != rest.kind(v)}
+            whole, rest = self.textify(whole, differ), self.textify(rest, differ)
         sql = f"WITH {x} AS MATERIALIZED ({a.sql}) ({whole.sql}) UNION ALL BY NAME ({rest.sql})"
         return Rel(sql, whole.vars, rest.bound, whole.kinds)
 
     def _join_simple(self, a: Rel, b: Rel, *, left: bool, expr=None) -> Rel:
         ta, tb = self.alias(), self.alias()
-        cols, conds = self._join_parts(a, b, ta, tb)
-        kinds = {**a.kinds, **b.kinds}
+        cols, conds, kinds = self._join_parts(a, b, ta, tb)
         if expr is not None:
             scope = Scope(cols, set(a.bound | b.bound), kinds=kinds)
             conds.append(self.as_bool(self.expr(expr, scope), scope))
@@ -435,12 +486,14 @@ class Compiler:
         cols = {v: f"{t}.{q(v)}" for v in a.vars}
         var = str(node.var)
         scope = Scope(dict(cols), set(a.bound), t, [], dict(a.kinds))
-        e = self.expr(node.expr, scope)
+        e = self.expr(node.expr, scope, ids=True)
         kinds = {k: v for k, v in a.kinds.items() if k != var}
-        if e.kind in ("str", "bool") or (e.kind == "num" and re.fullmatch(r"'[^']*'", e.dt or "")):
-            cols[var], kinds[var] = e.sql, (e.kind, e.dt)  # kept native: no term to build and parse again
+        if e.kind in ("id", "term", "str", "bool") or (e.kind == "num" and re.fullmatch(r"'[^']*'", e.dt or "")):
+            cols[var] = e.sql  # kept as it is: no term to build and parse again
+            if e.kind != "id":
+                kinds[var] = (e.kind, e.dt)
         else:
-            cols[var] = self.as_term(e, scope)
+            cols[var], kinds[var] = self.as_term(e, scope), ("term", "")
         bound = a.bound | ({var} if self._always_bound(node.expr, a.bound) else set())
         return Rel(self._select(cols, self.layered(a.sql, t, scope)), list(cols), frozenset(bound), kinds)
 
@@ -455,19 +508,24 @@ class Compiler:
         return False
 
     def op_Union(self, node) -> Rel:
-        a, b = self.termify(self.rel(node.p1)), self.termify(self.rel(node.p2))
+        a, b = self.rel(node.p1), self.rel(node.p2)
+        shared = {v for v in a.vars if v in b.vars}
+        differ = {v for v in shared if a.kind(v) != b.kind(v)}
+        a, b = self.textify(a, differ), self.textify(b, differ)
         names = list(dict.fromkeys(a.vars + b.vars))
+        kinds = {**b.kinds, **a.kinds}
         sides = []
         for r in (a, b):
             t = self.alias()
-            sides.append(self._select({v: f"{t}.{q(v)}" if v in r.vars else "CAST(NULL AS VARCHAR)" for v in names},
+            sides.append(self._select({v: f"{t}.{q(v)}" if v in r.vars else
+                                       f"CAST(NULL AS {SQL_TYPE[kinds.get(v, ID)[0]]})" for v in names},
                                       f"({r.sql}) AS {t}"))
-        return Rel(f"({sides[0]}) UNION ALL ({sides[1]})", names, a.bound & b.bound)
+        return Rel(f"({sides[0]}) UNION ALL ({sides[1]})", names, a.bound & b.bound, kinds)
 
     def op_Minus(self, node) -> Rel:
         a, b = self.rel(node.p1), self.rel(node.p2)
         shared = [v for v in a.vars if v in b.vars]
-        a, b = self.termify(a, set(shared)), self.termify(b, set(shared))
+        a, b = self._comparable(a, b, shared)
         t = self.alias()
         cols = {v: f"{t}.{q(v)}" for v in a.vars}
         if not shared:
@@ -476,8 +534,9 @@ class Compiler:
         compat, some = [], []
         for v in shared:
             x, y = cols[v], f"{u}.{q(v)}"
+            eq = self.same(x, a.kind(v), y, b.kind(v))
             both = v in a.bound and v in b.bound
-            compat.append(f"{x} = {y}" if both else f"({x} = {y} OR {x} IS NULL OR {y} IS NULL)")
+            compat.append(eq if both else f"({eq} OR {x} IS NULL OR {y} IS NULL)")
             some.append("true" if both else f"({x} IS NOT NULL AND {y} IS NOT NULL)")
         cond = f"NOT EXISTS (SELECT 1 FROM ({b.sql}) AS {u} WHERE {' AND '.join(compat)} AND ({' OR '.join(some)}))"
         return Rel(self._select(cols, f"({a.sql}) AS {t}", cond), a.vars, a.bound, a.kinds)
@@ -486,14 +545,13 @@ class Compiler:
         a = self.rel(node.p)
         t = self.alias()
         names = [str(v) for v in node.PV]
-        cols = {v: f"{t}.{q(v)}" if v in a.vars else "CAST(NULL AS VARCHAR)" for v in names}
+        cols = {v: f"{t}.{q(v)}" if v in a.vars else "CAST(NULL AS UBIGINT)" for v in names}
         return Rel(self._select(cols, f"({a.sql}) AS {t}"), names, frozenset(a.bound & set(names)),
                    {v: k for v, k in a.kinds.items() if v in names})
 
     def op_Distinct(self, node) -> Rel:
-        a = self.rel(node.p)
-        a = self.termify(a)  # DISTINCT compares terms
-        return Rel(f"SELECT DISTINCT * FROM ({a.sql})", a.vars, a.bound)
+        a = self.rel(node.p)  # each kind of column holds one value per term: DISTINCT compares terms
+        return Rel(f"SELECT DISTINCT * FROM ({a.sql})", a.vars, a.bound, a.kinds)
 
     op_Reduced = op_Distinct
 
@@ -508,7 +566,7 @@ class Compiler:
         names = list(dict.fromkeys(n for row in rows for n in row))
         if not rows or not names:
             return Rel("SELECT 1 AS __unit" + ("" if rows else " WHERE false"), [], frozenset())
-        cells = ["(" + ", ".join(f"CAST({sql_str(nt(row[n]))} AS VARCHAR)" if given(row.get(n)) else "CAST(NULL AS VARCHAR)"
+        cells = ["(" + ", ".join(self.const(row[n]) if given(row.get(n)) else "CAST(NULL AS UBIGINT)"
                                  for n in names) + ")" for row in rows]
         bound = {n for n in names if all(given(row.get(n)) for row in rows)}
         return Rel(f"SELECT * FROM (VALUES {', '.join(cells)}) AS v({', '.join(q(n) for n in names)})", names, frozenset(bound))
@@ -518,27 +576,35 @@ class Compiler:
 
     def op_AggregateJoin(self, node) -> Rel:
         group = node.p
-        a = self.termify(self.rel(group.p))
+        a = self.rel(group.p)
         t = self.alias()
         cols = {v: f"{t}.{q(v)}" for v in a.vars}
         keys = []
         for e in group.expr or []:
             if not isinstance(e, Variable):
                 self.refuse("GROUP BY on an expression (bind it to a variable first)", "按表达式 GROUP BY（请先用 BIND 绑定到变量）")
-            keys.append(cols.get(str(e), "CAST(NULL AS VARCHAR)"))
-        out, bound = {}, set()
-        scope = Scope(cols, set(a.bound))
+            keys.append(cols.get(str(e), "CAST(NULL AS UBIGINT)"))
+        out, bound, kinds = {}, set(), {}
+        scope = Scope(cols, set(a.bound), kinds=dict(a.kinds))
         for agg in node.A:
             res = str(agg.res)
             kind = agg.name
             distinct = "DISTINCT " if "distinct" in agg.keys() and agg["distinct"] == "DISTINCT" else ""
             arg = agg.vars
+            kinds[res] = ("term", "")
             if kind == "Aggregate_Count":
-                inner = "*" if arg == "*" else f"{distinct}{self.as_term(self.expr(arg, scope), scope)}"
-                out[res] = f"('\"' || CAST(count({inner}) AS VARCHAR) || '\"^^<{INTEGER}>')"
+                if arg == "*":
+                    inner = "*"
+                else:
+                    e = self.expr(arg, scope, ids=True)
+                    inner = distinct + (self.as_term(e, scope) if e.kind == "num" else e.sql)
+                out[res], kinds[res] = f"CAST(count({inner}) AS DOUBLE)", ("num", sql_str(INTEGER))
                 bound.add(res)
             elif kind == "Aggregate_Sample":
-                out[res] = f"any_value({self.as_term(self.expr(arg, scope), scope)})"
+                e = self.expr(arg, scope, ids=True)
+                if e.kind == "num" and not re.fullmatch(r"'[^']*'", e.dt or ""):
+                    e = Expr(self.as_term(e, scope), "term")
+                out[res], kinds[res] = f"any_value({e.sql})", (e.kind, e.dt)
                 if isinstance(arg, Variable) and str(arg) in a.bound:
                     bound.add(res)
             elif kind in ("Aggregate_Min", "Aggregate_Max"):
@@ -557,18 +623,19 @@ class Compiler:
             else:
                 self.refuse(f"the aggregate {kind.removeprefix('Aggregate_')}", f"聚合函数 {kind.removeprefix('Aggregate_')}")
         by = f" GROUP BY {', '.join(keys)}" if keys else ""
-        return Rel(self._select(out, f"({a.sql}) AS {t}", extra=by), list(out), frozenset(bound))
+        return Rel(self._select(out, f"({a.sql}) AS {t}", extra=by), list(out), frozenset(bound),
+                   {v: k for v, k in kinds.items() if k != ID})
 
     def op_OrderBy(self, node) -> Rel:
-        a = self.termify(self.rel(node.p))
+        a = self.rel(node.p)
         t = self.alias()
         cols = {v: f"{t}.{q(v)}" for v in a.vars}
         keys = []
+        scope = Scope(cols, set(a.bound), t, [], dict(a.kinds))
         for cond in node.expr:
             e, desc = (cond.expr, cond.order == "DESC") if getattr(cond, "name", "") == "OrderCondition" else (cond, False)
-            scope = Scope(cols, set(a.bound))
             keys.append(f"rdf_key({self.as_term(self.expr(e, scope), scope)}){' DESC' if desc else ''}")
-        return Rel(self._select(cols, f"({a.sql}) AS {t}", extra=f" ORDER BY {', '.join(keys)}"), a.vars, a.bound)
+        return Rel(self._select(cols, self.layered(a.sql, t, scope), extra=f" ORDER BY {', '.join(keys)}"), a.vars, a.bound, a.kinds)
 
     def op_Slice(self, node) -> Rel:
         a = self.rel(node.p)
@@ -586,6 +653,8 @@ class Compiler:
         h = lambda x: self.hoist(x, scope)  # noqa: E731
         if e.kind == "term":
             return e.sql
+        if e.kind == "id":
+            return h(self.decode(e.sql))
         if e.kind == "bool":
             return _bool_term(h(e.sql))
         if e.kind == "str":
@@ -595,6 +664,7 @@ class Compiler:
     def as_bool(self, e: Expr, scope: Scope) -> str:
         if e.kind == "bool":
             return e.sql
+        e = self.text(e, scope)
         x = self.hoist(e.sql, scope)
         if e.kind == "term":
             return f"rdf_ebv({x})"
@@ -605,6 +675,7 @@ class Compiler:
     def as_num(self, e: Expr, scope: Scope) -> Expr:
         if e.kind == "num":
             return e
+        e = self.text(e, scope)
         if e.kind == "term":
             x = self.hoist(e.sql, scope)
             return Expr(self.hoist(f"rdf_num({x})", scope), "num", self.hoist(f"rdf_dt({x})", scope))
@@ -614,6 +685,7 @@ class Compiler:
         """The string argument of a string function: a simple or language-tagged literal's form."""
         if e.kind == "str":
             return e.sql
+        e = self.text(e, scope)
         if e.kind == "term":
             return self.hoist(f"rdf_strlit({self.hoist(e.sql, scope)})", scope)
         return "CAST(NULL AS VARCHAR)"
@@ -627,9 +699,15 @@ class Compiler:
         scope.lets.append((name, sql))
         return f"{scope.alias}.{name}"
 
-    def expr(self, e, scope: Scope) -> Expr:
+    def text(self, e: Expr, scope: Scope) -> Expr:
+        """``e`` with an id turned into the term's text (anything else as it is)."""
+        return Expr(self.as_term(e, scope), "term") if e.kind == "id" else e
+
+    def expr(self, e, scope: Scope, ids: bool = False) -> Expr:
+        """``e`` compiled; a term is given as its text unless ``ids`` (then an id where one is at hand)."""
         r = self._expr(e, scope)
-        return Expr(self.hoist(r.sql, scope), r.kind, self.hoist(r.dt, scope) if r.dt else r.dt)
+        r = Expr(self.hoist(r.sql, scope), r.kind, self.hoist(r.dt, scope) if r.dt else r.dt)
+        return r if ids else self.text(r, scope)
 
     def layered(self, sql: str, alias: str, scope: Scope) -> str:
         """``(sql) AS alias`` with the scope's hoisted sub-expressions computed in order on top."""
@@ -643,7 +721,7 @@ class Compiler:
             col = scope.cols.get(str(e))
             if not col:
                 return NULL_TERM
-            kind, dt = scope.kinds.get(str(e), ("term", ""))
+            kind, dt = scope.kinds.get(str(e), ID)
             return Expr(col, kind, dt)
         if isinstance(e, Literal):
             dt = str(e.datatype) if e.datatype else None
@@ -694,12 +772,30 @@ class Compiler:
 
     def relational(self, e, scope: Scope) -> Expr:
         op = e.op
-        a = self.expr(e.expr, scope)
         if op in ("IN", "NOT IN"):
-            tests = [self._compare("=", a, self.expr(x, scope), scope) for x in e.other]
+            tests = [self._equal(e.expr, x, scope) for x in e.other]
             body = " OR ".join(f"({t})" for t in tests) or "false"
             return Expr(f"({body})" if op == "IN" else f"(NOT ({body}))", "bool")
-        return Expr(self._compare(op, a, self.expr(e.other, scope), scope), "bool")
+        if op in ("=", "!="):
+            test = self._equal(e.expr, e.other, scope)
+            return Expr(test if op == "=" else f"(NOT {test})", "bool")
+        return Expr(self._compare(op, self.expr(e.expr, scope), self.expr(e.other, scope), scope), "bool")
+
+    def _equal(self, x, y, scope: Scope) -> str:
+        """SQL of ``x = y``. A term compared with a constant that is not a number is equal only to
+        that term, and two terms that are not both literals only when they are one term: their ids
+        decide, without their text."""
+        a, b = self.expr(x, scope, ids=True), self.expr(y, scope, ids=True)
+        if a.kind != "id" and b.kind == "id":
+            (a, x), (b, y) = (b, y), (a, x)
+        if a.kind == "id":
+            if isinstance(y, URIRef) or (isinstance(y, Literal) and str(y.datatype or "") not in NUMERIC_TYPES):
+                return f"({a.sql} = {self.const(y)})"
+            if b.kind == "id":
+                both = f"(({a.sql}) & 3 = 2 AND ({b.sql}) & 3 = 2)"  # two literals: maybe numbers of one value
+                return (f"(CASE WHEN {a.sql} = {b.sql} THEN true WHEN NOT {both} THEN false "
+                        f"ELSE {self._compare('=', self.text(a, scope), self.text(b, scope), scope)} END)")
+        return self._compare("=", self.text(a, scope), self.text(b, scope), scope)
 
     def _compare(self, op: str, a: Expr, b: Expr, scope: Scope) -> str:
         sql_op = {"=": "=", "!=": "<>", "<": "<", ">": ">", "<=": "<=", ">=": ">="}[op]
@@ -754,17 +850,17 @@ class Compiler:
 
     # built-in functions
     def fn_BOUND(self, e, scope):
-        return Expr(f"({self.expr(e.arg, scope).sql} IS NOT NULL)", "bool")
+        return Expr(f"({self.expr(e.arg, scope, ids=True).sql} IS NOT NULL)", "bool")
 
     def fn_IF(self, e, scope):
         c = self.as_bool(self.expr(e.arg1, scope), scope)
-        a, b = self.expr(e.arg2, scope), self.expr(e.arg3, scope)
+        a, b = self.expr(e.arg2, scope, ids=True), self.expr(e.arg3, scope, ids=True)
         if a.kind == b.kind and a.kind != "num":
             return Expr(f"(CASE WHEN {c} THEN {a.sql} WHEN NOT {c} THEN {b.sql} END)", a.kind)
         return Expr(f"(CASE WHEN {c} THEN {self.as_term(a, scope)} WHEN NOT {c} THEN {self.as_term(b, scope)} END)", "term")
 
     def fn_COALESCE(self, e, scope):
-        args = [self.expr(x, scope) for x in e.arg]
+        args = [self.expr(x, scope, ids=True) for x in e.arg]
         kinds = {a.kind for a in args}
         if len(kinds) == 1 and kinds != {"num"}:
             return Expr(f"COALESCE({', '.join(a.sql for a in args)})", args[0].kind)
@@ -880,7 +976,9 @@ class Compiler:
                     f"ELSE '\"' || rdf_esc({s}) || '\"^^' || {dt} END)", "term")
 
     def _is(self, e, scope, test: str):
-        a = self.expr(e.arg, scope)
+        a = self.expr(e.arg, scope, ids=True)
+        if a.kind == "id":  # the id's last two bits say what the term is
+            return Expr(f"(({a.sql}) & 3 = {dict(rdf_isiri=0, rdf_isblank=1, rdf_islit=2)[test]})", "bool")
         if a.kind != "term":
             return Expr("true" if test == "rdf_islit" else "false", "bool")
         return Expr(f"{test}({a.sql})", "bool")
@@ -901,21 +999,26 @@ class Compiler:
         return Expr("true" if a.kind == "num" else f"(rdf_num({self.as_term(a, scope)}) IS NOT NULL)", "bool")
 
     def fn_sameTerm(self, e, scope):
-        return Expr(f"({self.as_term(self.expr(e.arg1, scope), scope)} = {self.as_term(self.expr(e.arg2, scope), scope)})", "bool")
+        a, b = self.expr(e.arg1, scope, ids=True), self.expr(e.arg2, scope, ids=True)
+        if a.kind == b.kind == "id":
+            return Expr(f"({a.sql} = {b.sql})", "bool")
+        return Expr(f"({self.as_term(a, scope)} = {self.as_term(b, scope)})", "bool")
 
     def _exists(self, e, scope, negated: bool):
         inner = self.rel(e.graph)
         u = self.alias()
         conds = []
-        inner = self.termify(inner)
-        for v in inner.vars:
-            outer = scope.cols.get(v)
-            if outer is None:
-                continue
-            if v in scope.kinds:
-                outer = self.as_term(Expr(outer, *scope.kinds[v]), scope)
-            y = f"{u}.{q(v)}"
-            conds.append(f"{outer} = {y}" if v in scope.bound else f"({outer} IS NULL OR {outer} = {y})")
+        shared = [v for v in inner.vars if scope.cols.get(v) is not None]
+        outer_kind = {v: scope.kinds.get(v, ID) for v in shared}
+        # compared as ids, as an id with a text, or else as text on both sides (see _comparable)
+        differ = {v for v in shared if outer_kind[v] != inner.kind(v)}
+        inner = self.textify(inner, {v for v in differ if inner.kind(v) != ID})
+        for v in shared:
+            outer, kind = scope.cols[v], outer_kind[v]
+            if v in differ and kind != ID:
+                outer, kind = self.as_term(Expr(outer, *kind), scope), ("term", "")
+            eq = self.same(outer, kind, f"{u}.{q(v)}", inner.kind(v))
+            conds.append(eq if v in scope.bound else f"({outer} IS NULL OR {eq})")
         where = f" WHERE {' AND '.join(conds)}" if conds else ""
         return Expr(f"({'NOT ' if negated else ''}EXISTS (SELECT 1 FROM ({inner.sql}) AS {u}{where}))", "bool")
 
@@ -930,29 +1033,44 @@ class Compiler:
 
 @dataclass
 class Compiled:
-    """A compiled query: ``sql`` selects ``vars`` (terms as N-Triples text); a CONSTRUCT or an update
-    also has its ``template`` (triples of constants and variables), whose rows ``insert_sql`` gives."""
+    """A compiled query: ``sql`` selects ``vars``, as N-Triples text for a SELECT; a CONSTRUCT or an
+    update also has its ``template`` (triples of constants and variables), whose rows ``insert_sql``
+    gives as ids, its variables holding ids except those ``texts`` names (a term made by an
+    expression, which ``texts_sql`` gives for the dictionary). ``constants``: the terms whose ids
+    the SQL names, for the dictionary before it runs."""
     sql: str
     vars: list[str]
     template: list = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    constants: list[str] = field(default_factory=list)
+
+    def _cell(self, term) -> str:
+        if isinstance(term, Variable):
+            if str(term) not in self.vars:
+                return "CAST(NULL AS UBIGINT)"
+            return f"rdf_id({q(str(term))})" if str(term) in self.texts else q(str(term))
+        if isinstance(term, BNode):
+            raise Unsupported("blank nodes in a CONSTRUCT or INSERT template", "CONSTRUCT 或 INSERT 模板中的空白节点")
+        return f"rdf_id({sql_str(nt(term))})"
 
     def insert_sql(self, solutions: str) -> str:
-        """SELECT of the template's triples over the table of solutions ``solutions`` (distinct, the
-        ones with an unbound or ill-placed term left out, as CONSTRUCT does)."""
-        parts = []
-        for triple in self.template:
-            cells = []
-            for term in triple:
-                if isinstance(term, Variable):
-                    cells.append(q(str(term)) if str(term) in self.vars else "CAST(NULL AS VARCHAR)")
-                elif isinstance(term, BNode):
-                    raise Unsupported("blank nodes in a CONSTRUCT or INSERT template", "CONSTRUCT 或 INSERT 模板中的空白节点")
-                else:
-                    cells.append(sql_str(nt(term)))
-            parts.append(f"SELECT {cells[0]} AS s, {cells[1]} AS p, {cells[2]} AS o FROM {solutions}")
+        """SELECT of the template's triples (ids) over the table of solutions ``solutions`` (distinct,
+        the ones with an unbound or ill-placed term left out, as CONSTRUCT does)."""
+        parts = [f"SELECT {', '.join(f'{self._cell(t)} AS {c}' for t, c in zip(triple, 'spo'))} FROM {solutions}"
+                 for triple in self.template]
         body = " UNION ALL ".join(parts)
         return (f"SELECT DISTINCT s, p, o FROM ({body}) WHERE s IS NOT NULL AND p IS NOT NULL AND o IS NOT NULL "
-                "AND left(s, 1) <> '\"' AND left(p, 1) = '<'")
+                "AND s & 3 <> 2 AND p & 3 = 0")
+
+    def texts_sql(self, solutions: str) -> str | None:
+        """SELECT of the texts the template's text variables take in ``solutions`` (None: there are none)."""
+        used = sorted({str(t) for triple in self.template for t in triple if isinstance(t, Variable)} & set(self.texts))
+        if not used:
+            return None
+        return " UNION ".join(f"SELECT {q(v)} AS t FROM {solutions} WHERE {q(v)} IS NOT NULL" for v in used)
+
+    def template_constants(self) -> list[str]:
+        return sorted({nt(t) for triple in self.template for t in triple if isinstance(t, (URIRef, Literal))})
 
 
 def _visible(node) -> set[str]:
@@ -1087,14 +1205,13 @@ def compile_query(text: str, *, source: str = "query", table: str = "triples", k
             needed = {str(x) for t in template for x in t if isinstance(x, Variable)}
             if getattr(pattern, "name", None) == "Project":
                 pattern = CompValue("Project", p=prune(pattern.p, needed), PV=[v for v in pattern.PV if str(v) in needed])
-        rel = c.termify(c.rel(pattern))
-        return Compiled(rel.sql, rel.vars, template)
+        return _constructed(c, c.rel(pattern), template)
     if algebra.name == "SelectQuery":
-        rel = c.termify(c.rel(algebra.p))
-        return Compiled(rel.sql, rel.vars)
+        rel = c.textify(c.rel(algebra.p))
+        return Compiled(rel.sql, rel.vars, constants=sorted(c.constants))
     if algebra.name == "AskQuery":
         rel = c.rel(algebra.p)
-        return Compiled(f"SELECT EXISTS ({rel.sql}) AS ask", ["ask"])
+        return Compiled(f"SELECT EXISTS ({rel.sql}) AS ask", ["ask"], constants=sorted(c.constants))
     c.refuse(f"{algebra.name} queries", f" {algebra.name} 查询")
 
 
@@ -1116,6 +1233,13 @@ def compile_update(text: str, *, source: str = "update", table: str = "triples")
                      f"更新操作 {op.name}（只支持 INSERT {{ … }} WHERE {{ … }}）")
         if op.insert.quads:
             c.refuse("GRAPH in an INSERT template", " INSERT 模板中的 GRAPH")
-        rel = c.termify(c.rel(op.where))
-        out.append(Compiled(rel.sql, rel.vars, list(op.insert.triples)))
+        out.append(_constructed(c, c.rel(op.where), list(op.insert.triples)))
     return out
+
+
+def _constructed(c: Compiler, rel: Rel, template: list) -> Compiled:
+    """A pattern's solutions for a template: ids where the pattern has them, the text of terms made
+    by expressions (native values turned into terms)."""
+    rel = c.textify(rel, natives_only=True)
+    return Compiled(rel.sql, rel.vars, template, texts=sorted(v for v in rel.vars if rel.kind(v) != ID),
+                    constants=sorted(c.constants))
