@@ -330,3 +330,18 @@ def test_two_terms_with_one_id_stop_the_run_instead_of_being_taken_for_one():
         run.con.execute("INSERT INTO terms VALUES (rdf_id('<http://example.org/a>'), '<http://example.org/b>')")
         with pytest.raises(InputError, match="same id"):
             run._register("SELECT '<http://example.org/a>' AS t")
+
+
+def test_the_fast_table_lists_missing_dimensions_in_one_order_whatever_order_the_engine_gives():
+    from chuangshu.tables import fast_table
+
+    cs = "https://w3id.org/chuangshu/ontology#"
+    gaps = [{"community": "c", "rank": r, "dimension": cs + d, "group": cs + g}
+            for r, d, g in (("2", "ReciprocityNorm", "ExtendedScope"), ("1", "ReciprocityNorm", "CoreScope"),
+                            ("1", "GeneralizedTrust", "CoreScope"), ("2", "GeneralizedTrust", "ExtendedScope"))]
+    community = {"community": "c", "capital_type": None, "capital_type_basis": None, "capital_type_conflict": False,
+                 "stage": None, "ready": False, "initial_cycle_closed": False, "advanced_cycle_closed": False}
+    missing = {"; ".join(map(str, (row[10],))) for order in (gaps, gaps[::-1])
+               for row in fast_table([community], {"labels": [], "gaps": order, "recommendations": []}).rows}
+    assert missing == {"GeneralizedTrust × CoreScope; ReciprocityNorm × CoreScope; "
+                       "GeneralizedTrust × ExtendedScope; ReciprocityNorm × ExtendedScope"}

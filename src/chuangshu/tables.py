@@ -279,7 +279,8 @@ def fast_table(communities: list[dict], details: dict[str, list[dict]]) -> Table
         text, lang = r["label"]
         labels.setdefault(r["community"], {}).setdefault(lang or "", text)
     gaps: dict[str, list] = {}
-    for r in details["gaps"]:
+    # in the order the cycles close; gaps of one rank by name (an engine may give rows in any order)
+    for r in sorted(details["gaps"], key=lambda r: (float(r["rank"]), _local(r["dimension"]), _local(r["group"]))):
         gaps.setdefault(r["community"], []).append(f"{_local(r['dimension'])} × {_local(r['group'])}")
     recs: dict[str, list] = {}
     for r in details["recommendations"]:
