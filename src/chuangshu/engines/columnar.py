@@ -167,6 +167,7 @@ class ColumnarRun(EngineRun):
         self.con.execute("CREATE TABLE terms (id UBIGINT, t VARCHAR)")
         self._loaded = False
         self._registered: set[str] = set()  # constants already in the dictionary
+        self._predicates: set[int] = set()  # the ids of the predicates the graph has
 
     def close(self) -> None:
         self._finalizer()
@@ -225,13 +226,15 @@ class ColumnarRun(EngineRun):
         dictionary, the triples as ids."""
         self._register("SELECT s AS t FROM staged UNION ALL SELECT p FROM staged UNION ALL SELECT o FROM staged")
         new = "SELECT DISTINCT rdf_id(s) AS s, rdf_id(p) AS p, rdf_id(o) AS o FROM staged"
-        # sorted by predicate, so that a pattern with a constant predicate reads only the row
-        # groups that hold it (DuckDB's zone maps)
         if self._loaded:
-            self.con.execute(f"INSERT INTO triples SELECT n.s, n.p, n.o FROM ({new}) AS n "
-                             "ANTI JOIN triples AS t ON n.s = t.s AND n.p = t.p AND n.o = t.o ORDER BY n.p")
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE derived AS {new}")
+            self._append()
+            self.con.execute("DROP TABLE derived")
         else:
+            # sorted by predicate, so that a pattern with a constant predicate reads only the row
+            # groups that hold it (DuckDB's zone maps)
             self.con.execute(f"CREATE TABLE triples AS {new} ORDER BY p")
+            self._predicates = {p for (p,) in self.con.execute("SELECT DISTINCT p FROM triples").fetchall()}
             # the graph as N-Triples text, for a person reading it (the engine's queries use ids)
             self.con.execute("CREATE VIEW graph AS SELECT ts.t AS s, tp.t AS p, tv.t AS o FROM triples AS x "
                              "JOIN terms AS ts ON ts.id = x.s JOIN terms AS tp ON tp.id = x.p JOIN terms AS tv ON tv.id = x.o")
@@ -244,15 +247,17 @@ class ColumnarRun(EngineRun):
         the run rather than be taken for one."""
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE candidates AS SELECT t, rdf_id(t) AS id "
                          f"FROM (SELECT DISTINCT t FROM ({texts}) WHERE t IS NOT NULL)", params)
-        clash = self.con.execute(
-            "SELECT (SELECT count(*) FROM candidates AS c JOIN terms AS d ON d.id = c.id AND d.t <> c.t) "
-            "+ (SELECT count(*) - count(DISTINCT id) FROM candidates)").fetchone()[0]
+        # the candidates' ids already in the dictionary (the dictionary read, the candidates hashed)
+        self.con.execute("CREATE OR REPLACE TEMP TABLE known AS SELECT c.id, d.t = c.t AS same "
+                         "FROM terms AS d JOIN candidates AS c ON d.id = c.id")
+        clash = self.con.execute("SELECT (SELECT count(*) FROM known WHERE NOT same) "
+                                 "+ (SELECT count(*) - count(DISTINCT id) FROM candidates)").fetchone()[0]
         if clash:
             raise InputError("two different terms have the same id in the columnar engine's dictionary; "
                              "use --scale-engine oxigraph for this input",
                              "列式引擎的词典中两个不同的项得到了相同的编号；请对此输入使用 --scale-engine oxigraph")
-        self.con.execute("INSERT INTO terms SELECT c.id, c.t FROM candidates AS c ANTI JOIN terms AS d ON d.id = c.id")
-        self.con.execute("DROP TABLE candidates")
+        self.con.execute("INSERT INTO terms SELECT c.id, c.t FROM candidates AS c ANTI JOIN known AS k ON k.id = c.id")
+        self.con.execute("DROP TABLE candidates; DROP TABLE known")
 
     def _constants(self, compiled: Compiled) -> None:
         """The constants a compiled query names, in the dictionary (once each)."""
@@ -287,14 +292,23 @@ class ColumnarRun(EngineRun):
         if texts is not None:  # terms the rule made (IRIs, literals): into the dictionary
             self._register(texts)
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE derived AS {compiled.insert_sql('solutions')}")
-        # a triple can be there already only if its predicate is: most rules conclude with new ones
-        seen = self.con.execute("SELECT count(*) FROM (SELECT DISTINCT p FROM derived) AS d "
-                                "SEMI JOIN triples AS t ON t.p = d.p").fetchone()[0]
-        old = ("ANTI JOIN triples AS t ON d.s = t.s AND d.p = t.p AND d.o = t.o " if seen else "")
-        added = self.con.execute(f"INSERT INTO triples SELECT d.s, d.p, d.o FROM derived AS d {old}"
-                                 "ORDER BY d.p").fetchone()[0]
+        added = self._append()
         self.con.execute("DROP TABLE solutions; DROP TABLE derived")
         return added
+
+    def _append(self) -> int:
+        """The distinct triples of the table ``derived`` that the graph lacks, added (sorted by
+        predicate); how many. A triple can be there already only if its predicate is: most rules
+        conclude with new ones, and the others are compared with those predicates' triples only."""
+        preds = {p for (p,) in self.con.execute("SELECT DISTINCT p FROM derived").fetchall()}
+        seen = sorted(preds & self._predicates)
+        self._predicates |= preds
+        if not seen:
+            return self.con.execute("INSERT INTO triples SELECT s, p, o FROM derived ORDER BY p").fetchone()[0]
+        return self.con.execute(
+            "INSERT INTO triples SELECT d.s, d.p, d.o FROM derived AS d ANTI JOIN "
+            "(SELECT s, p, o FROM triples WHERE p IN (SELECT unnest(?::UBIGINT[]))) AS t "
+            "ON d.s = t.s AND d.p = t.p AND d.o = t.o ORDER BY d.p", [seen]).fetchone()[0]
 
     def labels(self, iris, lang: str) -> dict:
         """{IRI: its label in ``lang`` (else en, zh, any)} in one query."""
@@ -325,9 +339,13 @@ class ColumnarRun(EngineRun):
                 source = f"shapes/case-data.ttl ({c.constraint})"
                 rows = [{k: from_nt(v) for k, v in r.items()} for r in self.select(_compiled_query(c.query, source))]
                 if c.lexical_query:
-                    # each distinct literal checked once; the rows fetched for the ill-typed ones only
+                    # each distinct literal checked once, and only those with a datatype (in canonical
+                    # N-Triples a simple or language-tagged literal ends with '"' or its tag, never '>'):
+                    # the rows fetched for the ill-typed ones only
                     lexical = _compiled_query(c.lexical_query, source)
-                    values = [v for (v,) in self.con.execute(f"SELECT DISTINCT {q('value')} FROM ({lexical.sql})").fetchall()]
+                    self._constants(lexical)
+                    values = [v for (v,) in self.con.execute(f"SELECT DISTINCT {q('value')} FROM ({lexical.sql}) "
+                                                             f"WHERE ends_with({q('value')}, '>')").fetchall()]
                     bad = sorted(nt(t) for t in ill_typed(from_nt(v) for v in values))
                     if bad:
                         cur = self.con.execute(f"SELECT * FROM ({lexical.sql}) WHERE {q('value')} IN (SELECT unnest(?::VARCHAR[]))", [bad])
