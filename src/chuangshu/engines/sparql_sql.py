@@ -430,7 +430,18 @@ class Compiler:
         if expr is not None and getattr(expr, "name", None) == "TrueFilter":
             expr = None
         if expr is not None and _expr_vars(expr) <= (set(b.bound) | (set(b.vars) - set(a.vars))):
-            # OPTIONAL { … FILTER (…) } whose filter reads only what the optional part binds: filter it there
+            # OPTIONAL { … FILTER (…) } whose filter reads only what the optional part binds: filter it
+            # there, on the optional part's rows that can join (the labels of a few types, not every
+            # label of the graph, get their language looked up)
+            keys = [v for v in b.vars if v in a.bound and v in b.bound and a.kind(v) == b.kind(v) == ID]
+            if keys:
+                x, k, r = self.alias(), self.alias(), self.alias()
+                cols = ", ".join(q(v) for v in keys)
+                on = " AND ".join(f"{r}.{q(v)} = {k}.{q(v)}" for v in keys)
+                reduced = Rel(f"SELECT {r}.* FROM ({b.sql}) AS {r} SEMI JOIN (SELECT DISTINCT {cols} FROM {x}) AS {k} ON {on}",
+                              b.vars, b.bound, b.kinds)
+                joined = self._join(Rel(f"SELECT * FROM {x}", a.vars, a.bound, a.kinds), self._filtered(reduced, expr), left=True)
+                return Rel(f"WITH {x} AS MATERIALIZED ({a.sql}) SELECT * FROM ({joined.sql})", joined.vars, joined.bound, joined.kinds)
             b, expr = self._filtered(b, expr), None
         return self._join(a, b, left=True, expr=expr)
 
