@@ -223,10 +223,10 @@ def test_the_term_functions_read_every_kind_of_term_as_rdflib_does():
              Literal("2021-05", datatype=URIRef(xsd + "gYearMonth"))]
     for t in terms:
         n = nt(t)
-        lex, dt, lang, text, num, escaped = con.execute(
+        lex, dt, lang, text, num, escaped, value = con.execute(
             "SELECT rdf_lex($t), rdf_dt($t), rdf_lang($t), rdf_str($t), rdf_num($t), "
-            "'\"' || rdf_esc(rdf_lex($t)) || '\"'", {"t": n}).fetchone()
-        assert text == str(t)
+            "'\"' || rdf_esc(rdf_lex($t)) || '\"', rdf_value($t)", {"t": n}).fetchone()
+        assert text == value == str(t)
         if isinstance(t, URIRef):
             assert lex is None and dt is None
             continue
@@ -234,6 +234,7 @@ def test_the_term_functions_read_every_kind_of_term_as_rdflib_does():
         assert dt == str(t.datatype or (RDF_LANGSTRING if t.language else xsd + "string"))
         assert num == (float(t) if t.datatype in (URIRef(xsd + "integer"), URIRef(xsd + "decimal")) else None)
         assert n.startswith(escaped)
+    assert con.execute("SELECT rdf_value('_:b1'), rdf_value(NULL)").fetchone() == ("b1", None)
 
 
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"

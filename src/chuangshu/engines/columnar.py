@@ -31,8 +31,7 @@ from .. import resources
 from ..errors import InputError
 from ..i18n import preferred
 from .base import EngineRun, entailment_files
-from .sparql_sql import (Compiled, Compiler, compile_query, compile_update, from_nt, install, lexical_and_language,
-                         nt, predicates_read, q, sql_str, value_of)
+from .sparql_sql import (Compiled, Compiler, compile_query, compile_update, from_nt, install, nt, predicates_read, q, sql_str)
 
 RDFS_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -429,18 +428,35 @@ class ColumnarRun(EngineRun):
     def _scale_query(self, name: str) -> Compiled:
         return _compiled_query(*_scale_query_text(name))
 
+    def values(self, compiled: Compiled, labels=()) -> list[dict]:
+        """Rows of a compiled SELECT as {variable: value}, taken apart in SQL: an IRI, a blank node's
+        label or a literal's lexical form (the macro ``rdf_value``), and for the variables in ``labels`` the
+        pair (lexical form, language or None); unbound variables left out."""
+        self._constants(compiled)
+        cols = ", ".join(f"rdf_lex({q(v)}), NULLIF(rdf_lang({q(v)}), '')" if v in labels else f"rdf_value({q(v)})"
+                         for v in compiled.vars)
+        out = []
+        for row in self.con.execute(f"SELECT {cols} FROM ({compiled.sql})").fetchall():
+            cells, i = {}, 0
+            for v in compiled.vars:
+                if v in labels:
+                    if row[i] is not None:
+                        cells[v] = (row[i], row[i + 1])
+                    i += 2
+                else:
+                    if row[i] is not None:
+                        cells[v] = row[i]
+                    i += 1
+            out.append(cells)
+        return out
+
     def assess(self) -> list[dict]:
-        return self._timed("assess", lambda: [{k: value_of(v) for k, v in row.items()}
-                                              for row in self.select(self._scale_query("summary"))])
+        return self._timed("assess", lambda: self.values(self._scale_query("summary")))
 
     def details(self) -> dict[str, list[dict]]:
         """What the one-row-per-community table adds to the summary (``queries/scale/{recommendations,gaps,labels}.rq``)."""
-        def rows(name):
-            out = []
-            for row in self.select(self._scale_query(name)):
-                out.append({k: lexical_and_language(v) if k == "label" else value_of(v) for k, v in row.items()})
-            return out
-        return self._timed("details", lambda: {name: rows(name) for name in SCALE_QUERIES if name != "summary"})
+        return self._timed("details", lambda: {name: self.values(self._scale_query(name), labels=("label",))
+                                               for name in SCALE_QUERIES if name != "summary"})
 
 
 SCALE_QUERIES = ("summary", "recommendations", "gaps", "labels")  # queries/scale/NAME.rq: what the table reads

@@ -120,28 +120,6 @@ def from_nt(text: str):
     return Literal(lex, lang=m.group(2) or None, datatype=URIRef(m.group(3)) if m.group(3) else None)
 
 
-def value_of(text: str | None):
-    """What a term says as a Python string: an IRI, a blank node's label or a literal's lexical form."""
-    if text is None:
-        return None
-    if text.startswith("<"):
-        return text[1:-1]
-    if text.startswith("_:"):
-        return text[2:]
-    if "\\" not in text:  # no escapes: the lexical form ends at the second quote
-        return text[1:text.index('"', 1)]
-    return str(from_nt(text))
-
-
-def lexical_and_language(text: str) -> tuple[str, str | None]:
-    """A literal's lexical form and language tag (None when it has none)."""
-    if "\\" in text:
-        term = from_nt(text)
-        return str(term), term.language
-    end = text.index('"', 1)
-    return text[1:end], (text[end + 2:] if text[end + 1:end + 2] == "@" else None)
-
-
 # SQL macros over terms, created once per connection by :func:`install`
 _IN_NUMERIC = ", ".join(sql_str(t) for t in NUMERIC_TYPES)
 _IN_INTEGER = ", ".join(sql_str(t) for t in INTEGER_TYPES)
@@ -176,6 +154,8 @@ _BODIES = {
         AND substr(x, strpos(x, '"^^<') + 4, length(x) - strpos(x, '"^^<') - 4) IN ({_IN_NUMERIC})
         THEN TRY_CAST(substr(x, 2, strpos(x, '"^^<') - 2) AS DOUBLE) END""",
     "rdf_str": "CASE WHEN left(x, 1) = '<' THEN substr(x, 2, length(x) - 2) ELSE rdf_lex(x) END",
+    # what a term says as a plain value: an IRI, a blank node's label or a literal's lexical form
+    "rdf_value": "CASE WHEN left(x, 2) = '_:' THEN substr(x, 3) ELSE rdf_str(x) END",
     "rdf_strlit": "CASE WHEN left(x, 1) = '\"' AND NOT ends_with(x, '>') THEN rdf_lex(x) END",
     "rdf_ebv": f"""CASE WHEN left(x, 1) <> '"' THEN NULL
         WHEN rdf_dt(x) = {sql_str(BOOLEAN)} THEN rdf_rawlex(x) IN ('true', '1')
