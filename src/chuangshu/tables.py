@@ -266,7 +266,8 @@ FAST_KEYS = ["community", "label_zh", "label_en", "capital_type", "capital_type_
 
 
 def _local(iri: str | None) -> str | None:
-    return re.split(r"[#/]", iri)[-1] if iri else None
+    """What follows the last # or / of an IRI (called ~300,000 times for a city: no regular expression)."""
+    return iri[max(iri.rfind("#"), iri.rfind("/")) + 1:] if iri else None
 
 
 def fast_table(communities: list[dict], details: dict[str, list[dict]]) -> Table:

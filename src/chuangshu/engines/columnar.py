@@ -268,8 +268,9 @@ class ColumnarRun(EngineRun):
     def add_triples(self, triples) -> None:
         """rdflib triples into the graph (a few thousand at most: the reference cases)."""
         rows = [(nt(s), nt(p), nt(o)) for s, p, o in triples]
-        if rows:
-            self.con.executemany("INSERT INTO staged VALUES (?, ?, ?)", rows)
+        if rows:  # three lists in one statement (executemany took 0.8 s for the reference cases)
+            self.con.execute("INSERT INTO staged SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+                             [list(column) for column in zip(*rows)])
             self._commit()
 
     def __len__(self) -> int:
