@@ -176,10 +176,18 @@ def build_report(shapes: Graph, found, label, *, lang: str, allow_warnings: bool
     from .load import compact
     from .validate import Report, Result, _text, fill_message, format_value
 
+    from .validate import humanize
+
     message = URIRef(SH + "message")
+    name = lambda iri: label(URIRef(iri))  # noqa: E731
     results = []
     for c, rows in found:
+        if not rows:
+            continue
         template = _text(shapes, c.node, message, lang) or ""
+        # what is the same for every result of a constraint, once (a city has ~10⁵ results of one)
+        fixed = humanize(template, name) if "{" not in template else None
+        constraint, shape = compact(c.constraint), compact(c.shape)
         for row in rows:
             focus = row["this"]
             value, path = row.get("value"), row.get("path")
@@ -189,8 +197,8 @@ def build_report(shapes: Graph, found, label, *, lang: str, allow_warnings: bool
                 severity=c.severity, focus=str(focus), focus_label=label(focus) or compact(focus),
                 path=compact(path) if path is not None else c.path,
                 value=format_value(value, label(value)) if value is not None else None,
-                message=fill_message(template, {k: str(v) for k, v in row.items()}, lambda iri: label(URIRef(iri))),
-                constraint=compact(c.constraint), shape=compact(c.shape), component=c.component, file=None))
+                message=fixed if fixed is not None else fill_message(template, {k: str(v) for k, v in row.items()}, name),
+                constraint=constraint, shape=shape, component=c.component, file=None))
     results.sort(key=lambda x: ({"Violation": 0, "Warning": 1, "Info": 2}[x.severity], x.focus, x.constraint, x.value or ""))
     return Report(results=results, allow_warnings=allow_warnings, report_graph=None)
 

@@ -122,6 +122,16 @@ def memory_limit() -> str:
     return f"{min(2048, max(256, int(total * 0.6 / 2**20)))}MB"
 
 
+class _Label(str):
+    """A label's text with its language (what :func:`chuangshu.i18n.preferred` reads of a literal),
+    without building an rdflib literal for each of a city's labels."""
+
+    def __new__(cls, text: str, language: str | None):
+        out = super().__new__(cls, text)
+        out.language = language
+        return out
+
+
 def decode(sql: str) -> str:
     """SQL of the N-Triples text of the term whose id ``sql`` gives (the dictionary ``terms``)."""
     return Compiler().decode(sql)
@@ -312,15 +322,17 @@ class ColumnarRun(EngineRun):
 
     def labels(self, iris, lang: str) -> dict:
         """{IRI: its label in ``lang`` (else en, zh, any)} in one query."""
-        wanted = sorted({nt(i) for i in iris if isinstance(i, URIRef)})
+        wanted = sorted({f"<{i}>" for i in iris if isinstance(i, URIRef)})
         if not wanted:
             return {}
-        rows = self.con.execute(f"SELECT {decode('l.s')}, {decode('l.o')} FROM triples AS l "
-                                "SEMI JOIN (SELECT rdf_id(unnest(?::VARCHAR[])) AS w) AS w ON l.s = w.w "
-                                f"WHERE l.p = rdf_id({sql_str(RDFS_LABEL)})", [wanted]).fetchall()
+        rows = self.con.execute(
+            "SELECT s, rdf_value(o), NULLIF(rdf_lang(o), '') FROM "
+            f"(SELECT {decode('l.s')} AS s, {decode('l.o')} AS o FROM triples AS l "
+            "SEMI JOIN (SELECT rdf_id(unnest(?::VARCHAR[])) AS w) AS w ON l.s = w.w "
+            f"WHERE l.p = rdf_id({sql_str(RDFS_LABEL)}))", [wanted]).fetchall()
         by: dict = {}
-        for s, o in rows:
-            by.setdefault(s, []).append(from_nt(o))
+        for s, text, language in rows:
+            by.setdefault(s, []).append(_Label(text, language))
         return {URIRef(s[1:-1]): str(preferred(labels, lang)) for s, labels in by.items()}
 
     # ---- validate -----------------------------------------------------------------------------
