@@ -346,3 +346,16 @@ def test_the_fast_table_lists_missing_dimensions_in_one_order_whatever_order_the
                for row in fast_table([community], {"labels": [], "gaps": order, "recommendations": []}).rows}
     assert missing == {"GeneralizedTrust × CoreScope; ReciprocityNorm × CoreScope; "
                        "GeneralizedTrust × ExtendedScope; ReciprocityNorm × ExtendedScope"}
+
+
+def test_duckdb_s_memory_follows_the_input_within_its_bounds(monkeypatch):
+    from chuangshu.engines.columnar import memory_limit
+
+    monkeypatch.delenv("CHUANGSHU_MEMORY_LIMIT", raising=False)
+    cap = int(memory_limit()[:-2])
+    assert 256 <= cap <= 2048
+    assert memory_limit(170 * 2**20) == f"{min(cap, 680)}MB"        # a city of 20,000 communities
+    assert memory_limit(10_000) == f"{min(cap, 512)}MB"            # a few communities: the floor
+    assert memory_limit(50 * 2**30) == f"{cap}MB"                  # a province: the cap
+    monkeypatch.setenv("CHUANGSHU_MEMORY_LIMIT", "3GB")
+    assert memory_limit(10_000) == "3GB"
