@@ -258,6 +258,7 @@ class Compiler:
         self.terms = terms
         self.source = source
         self.constants: set[str] = set()  # the constant terms whose ids the SQL may give as values
+        self.textual: set[str] = set()  # variables some expression reads as text (see text_read)
         self._n = itertools.count(1)
 
     def alias(self) -> str:
@@ -423,6 +424,9 @@ class Compiler:
                 joined = self._join(Rel(f"SELECT * FROM {x}", a.vars, a.bound, a.kinds), self._filtered(reduced, expr), left=True)
                 return Rel(f"WITH {x} AS MATERIALIZED ({a.sql}) SELECT * FROM ({joined.sql})", joined.vars, joined.bound, joined.kinds)
             b, expr = self._filtered(b, expr), None
+        # what only the optional part binds and an expression reads as text: looked up there, on its
+        # few columns, not later over the whole joined relation (DuckDB materializes that for each)
+        b = self.textify(b, {v for v in b.vars if v not in a.vars and v in self.textual and b.kind(v) == ID})
         return self._join(a, b, left=True, expr=expr)
 
     def _join(self, a: Rel, b: Rel, *, left: bool, expr=None) -> Rel:
@@ -1100,6 +1104,68 @@ def _expr_vars(e) -> set[str]:
     return set()
 
 
+_BY_ID = ("Builtin_BOUND", "Builtin_isIRI", "Builtin_isURI", "Builtin_isBLANK", "Builtin_isLITERAL", "Builtin_sameTerm")
+
+
+def text_read(node) -> set[str]:
+    """The variables that some expression of a pattern reads as text (STR, LANG, a number, a string
+    function…), as opposed to those only tested (BOUND, isIRI, sameTerm, = with a constant that is not
+    a number) or passed on (BIND (?x AS ?y), COALESCE, IF's branches, COUNT, SAMPLE), which ids serve.
+    A variable left out is only looked up later; one put in needlessly is looked up early."""
+    found: set[str] = set()
+
+    def expr(e, passed: bool = False):
+        if isinstance(e, Variable):
+            if not passed:
+                found.add(str(e))
+        elif isinstance(e, CompValue):
+            name = e.name
+            if name in _BY_ID:
+                return
+            if name == "Builtin_COALESCE":
+                for x in e.arg:
+                    expr(x, True)
+            elif name == "Builtin_IF":
+                expr(e.arg1)
+                expr(e.arg2, True)
+                expr(e.arg3, True)
+            elif name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
+                walk(e.graph)
+            elif name == "RelationalExpression" and e.op in ("=", "!=", "IN", "NOT IN"):
+                others = list(e.other) if e.op in ("IN", "NOT IN") else [e.other]
+                plain = all(isinstance(o, URIRef) or (isinstance(o, Literal) and str(o.datatype or "") not in NUMERIC_TYPES)
+                            for o in others)
+                expr(e.expr, plain)
+                for o in others:
+                    expr(o, isinstance(e.expr, URIRef))
+            else:
+                for v in e.values():
+                    expr(v)
+        elif isinstance(e, (list, tuple)):
+            for x in e:
+                expr(x)
+
+    def walk(n):
+        if not isinstance(n, CompValue):
+            return
+        name = n.name
+        if name in ("Filter", "LeftJoin") and n.get("expr") is not None:
+            expr(n.expr)
+        elif name == "Extend":
+            expr(n.expr, isinstance(n.expr, Variable))
+        elif name == "OrderBy":
+            expr([c.expr if getattr(c, "name", "") == "OrderCondition" else c for c in n.expr])
+        elif name == "AggregateJoin":
+            for agg in n.A:
+                if agg.name not in ("Aggregate_Count", "Aggregate_Sample"):
+                    expr(agg.vars)
+        for key in ("p", "p1", "p2"):
+            walk(n.get(key))
+
+    walk(node)
+    return found
+
+
 def _certain(node) -> set[str]:
     """The variables bound in every solution of a pattern (as :class:`Rel` ``bound``, before compiling)."""
     name = getattr(node, "name", None)
@@ -1188,6 +1254,7 @@ def compile_query(text: str, *, source: str = "query", table: str = "triples", k
                              f"{source}：不是合法的 SPARQL 查询（{str(err).splitlines()[0]}）") from None
     algebra = query.algebra
     c = Compiler(table, source)
+    c.textual = text_read(algebra.p)
     if algebra.name == "ConstructQuery":
         template = list(algebra.template)
         pattern = algebra.p
@@ -1219,6 +1286,7 @@ def compile_update(text: str, *, source: str = "update", table: str = "triples")
     out = []
     for op in update.algebra:
         c = Compiler(table, source)
+        c.textual = text_read(op.where)
         if op.name != "Modify" or {"delete", "with", "using"} & set(op.keys()):
             c.refuse(f"the update operation {op.name} (only INSERT {{ … }} WHERE {{ … }})",
                      f"更新操作 {op.name}（只支持 INSERT {{ … }} WHERE {{ … }}）")
