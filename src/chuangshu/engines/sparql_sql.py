@@ -3,7 +3,7 @@
 The columnar engine keeps the graph dictionary-encoded: ``terms(id, t)`` holds each RDF term once
 in canonical N-Triples form (``<iri>``, ``_:b``, ``"lex"``, ``"lex"@lang``, ``"lex"^^<dt>``,
 escaped as Oxigraph writes them) with its id, ``rdf_id(t)`` (a 62-bit hash and two bits saying
-IRI, blank node or literal), and ``triples(s, p, o)`` holds ids. A query is parsed and
+IRI, blank node, literal, literal with a datatype), and ``triples(s, p, o)`` holds ids. A query is parsed and
 translated to SPARQL algebra by rdflib, and each algebra operator becomes one SQL sub-select
 whose columns are the variables, as ids; joins, DISTINCT, GROUP BY and term equality work on
 the ids, and an expression that needs a term's text (STR, LANG, a number's value…) looks it up
@@ -128,9 +128,11 @@ _IN_INTEGER = ", ".join(sql_str(t) for t in INTEGER_TYPES)
 # grew DuckDB's expression trees (and its planning) exponentially.
 _BODIES = {
     # a term's id: its hash with the last two bits saying what it is (0 an IRI, 1 a blank node, 2 a
-    # literal), so that isIRI/isLITERAL and a template's checks need no look-up of the text; NULL
+    # simple or language-tagged literal, 3 a literal with a datatype: ends with '>'), so that
+    # isIRI/isLITERAL, a template's checks and "may be a number" need no look-up of the text; NULL
     # for NULL (whose hash is a number)
-    "rdf_id": "CAST(((hash(x) >> 2) << 2) + CASE left(x, 1) WHEN '<' THEN 0 WHEN '_' THEN 1 WHEN '\"' THEN 2 END AS UBIGINT)",
+    "rdf_id": """CAST(((hash(x) >> 2) << 2) + CASE left(x, 1) WHEN '<' THEN 0 WHEN '_' THEN 1
+        WHEN '"' THEN CASE WHEN ends_with(x, '>') THEN 3 ELSE 2 END END AS UBIGINT)""",
     "rdf_islit": "left(x, 1) = '\"'",
     "rdf_isiri": "left(x, 1) = '<'",
     "rdf_isblank": "left(x, 2) = '_:'",
@@ -787,7 +789,7 @@ class Compiler:
             if isinstance(y, URIRef) or (isinstance(y, Literal) and str(y.datatype or "") not in NUMERIC_TYPES):
                 return f"({a.sql} = {self.const(y)})"
             if b.kind == "id":
-                both = f"(({a.sql}) & 3 = 2 AND ({b.sql}) & 3 = 2)"  # two literals: maybe numbers of one value
+                both = f"(({a.sql}) & 3 = 3 AND ({b.sql}) & 3 = 3)"  # two typed literals: maybe numbers of one value
                 return (f"(CASE WHEN {a.sql} = {b.sql} THEN true WHEN NOT {both} THEN false "
                         f"ELSE {self._compare('=', self.text(a, scope), self.text(b, scope), scope)} END)")
         return self._compare("=", self.text(a, scope), self.text(b, scope), scope)
@@ -973,7 +975,7 @@ class Compiler:
     def _is(self, e, scope, test: str):
         a = self.expr(e.arg, scope, ids=True)
         if a.kind == "id":  # the id's last two bits say what the term is
-            return Expr(f"(({a.sql}) & 3 = {dict(rdf_isiri=0, rdf_isblank=1, rdf_islit=2)[test]})", "bool")
+            return Expr(f"(({a.sql}) & 3 {dict(rdf_isiri='= 0', rdf_isblank='= 1', rdf_islit='>= 2')[test]})", "bool")
         if a.kind != "term":
             return Expr("true" if test == "rdf_islit" else "false", "bool")
         return Expr(f"{test}({a.sql})", "bool")
@@ -1055,7 +1057,7 @@ class Compiled:
                  for triple in self.template]
         body = " UNION ALL ".join(parts)
         return (f"SELECT DISTINCT s, p, o FROM ({body}) WHERE s IS NOT NULL AND p IS NOT NULL AND o IS NOT NULL "
-                "AND s & 3 <> 2 AND p & 3 = 0")
+                "AND s & 3 < 2 AND p & 3 = 0")
 
     def texts_sql(self, solutions: str) -> str | None:
         """SELECT of the texts the template's text variables take in ``solutions`` (None: there are none)."""
