@@ -359,3 +359,18 @@ def test_duckdb_s_memory_follows_the_input_within_its_bounds(monkeypatch):
     assert memory_limit(50 * 2**30) == f"{cap}MB"                  # a province: the cap
     monkeypatch.setenv("CHUANGSHU_MEMORY_LIMIT", "3GB")
     assert memory_limit(10_000) == "3GB"
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "columnar"])
+def test_a_city_s_info_results_with_a_fixed_message_are_counted_not_listed(synthetic, engine):
+    """assess --fast counts the Info results whose message names no value (a city has ~10⁵ of one):
+    the same counts, the same conformance and the same validation summary as the listed report."""
+    from chuangshu.tables import validation_summary
+
+    _, listed, _ = run_pipeline([synthetic], engine=engine)
+    _, counted, _ = run_pipeline([synthetic], engine=engine, itemize_info=False)
+    assert listed.counts() == counted.counts() and listed.counts()["Info"] > 0
+    assert counted.tallies and len(counted.results) < len(listed.results)
+    assert listed.conforms == counted.conforms
+    for lang in ("en", "zh"):
+        assert validation_summary(listed, lang).rows == validation_summary(counted, lang).rows

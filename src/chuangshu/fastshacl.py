@@ -169,24 +169,42 @@ def compile_shapes(shapes: Graph) -> list[CompiledConstraint]:
     return out
 
 
-def build_report(shapes: Graph, found, label, *, lang: str, allow_warnings: bool):
+def fixed_message(shapes: Graph, c: CompiledConstraint, lang: str, label) -> str | None:
+    """A constraint's message when it names no value of a result (the same for all its results), else None."""
+    from .validate import _text, humanize
+
+    template = _text(shapes, c.node, URIRef(SH + "message"), lang) or ""
+    return humanize(template, lambda iri: label(URIRef(iri))) if "{" not in template else None
+
+
+def tallied(c: CompiledConstraint, shapes: Graph, lang: str, itemize_info: bool) -> bool:
+    """Whether a constraint's results are only counted: Info results with a fixed message, when the
+    caller does not want them listed (a city's summary table counts them by message anyway)."""
+    return not itemize_info and c.severity == "Info" and fixed_message(shapes, c, lang, lambda iri: None) is not None
+
+
+def build_report(shapes: Graph, found, label, *, lang: str, allow_warnings: bool, counted=()):
     """The validation report from each compiled constraint's rows (``found``: pairs of a
-    :class:`CompiledConstraint` and its rows, {variable: rdflib term}); ``label(iri)`` names an IRI in
-    ``lang`` or gives None. Shared by every engine that runs the compiled constraints."""
+    :class:`CompiledConstraint` and its rows, {variable: rdflib term}; ``counted``: pairs of a
+    constraint and how many results it has, counted rather than listed); ``label(iri)`` names an IRI
+    in ``lang`` or gives None. Shared by every engine that runs the compiled constraints."""
     from .load import compact
     from .validate import Report, Result, _text, fill_message, format_value
 
-    from .validate import humanize
-
     message = URIRef(SH + "message")
     name = lambda iri: label(URIRef(iri))  # noqa: E731
+    tallies: dict = {}
+    for c, n in counted:
+        if n:
+            key = (c.severity, compact(c.constraint), compact(c.shape), fixed_message(shapes, c, lang, label))
+            tallies[key] = tallies.get(key, 0) + n
     results = []
     for c, rows in found:
         if not rows:
             continue
         template = _text(shapes, c.node, message, lang) or ""
         # what is the same for every result of a constraint, once (a city has ~10⁵ results of one)
-        fixed = humanize(template, name) if "{" not in template else None
+        fixed = fixed_message(shapes, c, lang, label)
         constraint, shape = compact(c.constraint), compact(c.shape)
         for row in rows:
             focus = row["this"]
@@ -200,7 +218,7 @@ def build_report(shapes: Graph, found, label, *, lang: str, allow_warnings: bool
                 message=fixed if fixed is not None else fill_message(template, {k: str(v) for k, v in row.items()}, name),
                 constraint=constraint, shape=shape, component=c.component, file=None))
     results.sort(key=lambda x: ({"Violation": 0, "Warning": 1, "Info": 2}[x.severity], x.focus, x.constraint, x.value or ""))
-    return Report(results=results, allow_warnings=allow_warnings, report_graph=None)
+    return Report(results=results, allow_warnings=allow_warnings, report_graph=None, tallies=tallies)
 
 
 def ill_typed(terms) -> set:

@@ -57,21 +57,24 @@ class ScaleRun(EngineRun):
         return len(self.store)
 
     # ---- validate ------------------------------------------------------------------------
-    def validate(self, *, lang: str = "en", allow_warnings: bool = False):
-        from .fastshacl import build_report, compile_shapes
+    def validate(self, *, lang: str = "en", allow_warnings: bool = False, itemize_info: bool = True):
+        from .fastshacl import build_report, compile_shapes, tallied
         from .validate import shapes_graph
 
         def run():
             shapes = shapes_graph()
-            found = []
+            found, counted = [], []
             for c in compile_shapes(shapes):
                 self._tick("validate")
                 rows = select(self.store, c.query)
                 if c.lexical_query:
                     rows += [r for r in select(self.store, c.lexical_query) if from_oxigraph(r["value"]).ill_typed]
+                if tallied(c, shapes, lang, itemize_info):
+                    counted.append((c, len(rows)))
+                    continue
                 found.append((c, [{k: from_oxigraph(v) for k, v in row.items()} for row in rows]))
             return build_report(shapes, found, lambda t: self._label(to_ox(t), lang) if isinstance(t, URIRef) else None,
-                                lang=lang, allow_warnings=allow_warnings)
+                                lang=lang, allow_warnings=allow_warnings, counted=counted)
         return self._timed("validate", run)
 
     def _label(self, node, lang: str) -> str | None:
@@ -146,7 +149,8 @@ def select(store: ox.Store, query: str) -> list[dict]:
 
 def run_pipeline(files: list[Path], *, as_of: Literal | None = None, progress: bool = False,
                  validate: bool = True, lang: str = "en", allow_warnings: bool = False,
-                 check=None, engine: str = "oxigraph", lean: bool = False) -> tuple[EngineRun, object, list[dict]]:
+                 check=None, engine: str = "oxigraph", lean: bool = False,
+                 itemize_info: bool = True) -> tuple[EngineRun, object, list[dict]]:
     """load → validate → reason → rules → assess in one engine. ``check`` sees the validation
     report before anything is inferred and may stop the run by raising. A progress bar (when
     ``progress``) moves once per load, per compiled constraint, per entailment, per rule.
@@ -154,7 +158,9 @@ def run_pipeline(files: list[Path], *, as_of: Literal | None = None, progress: b
     ``engine`` is ``oxigraph`` (this module's store) or ``columnar`` (DuckDB, every query compiled
     to SQL from the same files: :mod:`chuangshu.engines.columnar`); they give the same results.
     With ``lean`` the columnar engine keeps only what later rules and the results read (no reasons,
-    no PROV-O): the same table, from fewer triples.
+    no PROV-O): the same table, from fewer triples. Without ``itemize_info`` the Info results of a
+    constraint whose message names no value are counted, not listed (``Report.tallies``): what a
+    city's validation summary needs, without 10⁵ results named and labelled one by one.
     """
     from .fastshacl import compile_shapes
     from .validate import shapes_graph
@@ -172,7 +178,7 @@ def run_pipeline(files: list[Path], *, as_of: Literal | None = None, progress: b
     try:
         run.load(files)
         bar.update()
-        report = run.validate(lang=lang, allow_warnings=allow_warnings) if validate else None
+        report = run.validate(lang=lang, allow_warnings=allow_warnings, itemize_info=itemize_info) if validate else None
         if report is not None and check is not None:
             check(report)  # before anything is inferred
         run.add_reference_cases()  # after validation, which sees the user's data alone

@@ -308,6 +308,7 @@ def validation_summary(report, lang: str) -> Table:
 
     L = lambda en, zh: pick(lang, en, zh)  # noqa: E731
     counts = Counter((r.severity, r.constraint, r.shape, r.message) for r in (report.results if report else []))
+    counts.update(report.tallies if report else {})
     order = {"Violation": 0, "Warning": 1, "Info": 2}
     from .i18n import severity
 

@@ -8,7 +8,7 @@ fails; a Warning fails unless warnings are allowed; an Info never fails.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -56,16 +56,21 @@ class Report:
     results: list[Result]
     allow_warnings: bool
     report_graph: Graph
+    # results counted, not listed: {(severity, constraint, shape, message): how many} (at city scale,
+    # the Info results of a constraint whose message names no value: see ``itemize_info``)
+    tallies: dict = field(default_factory=dict)
 
     @property
     def conforms(self) -> bool:
         fail = {"Violation"} if self.allow_warnings else {"Violation", "Warning"}
-        return not any(r.severity in fail for r in self.results)
+        return not any(r.severity in fail for r in self.results) and not any(k[0] in fail for k in self.tallies)
 
     def counts(self) -> dict[str, int]:
         out = {"Violation": 0, "Warning": 0, "Info": 0}
         for r in self.results:
             out[r.severity] += 1
+        for (severity, *_), n in self.tallies.items():
+            out[severity] += n
         return out
 
     def to_frame(self):
@@ -75,8 +80,11 @@ class Report:
         return report_frame(self)
 
     def as_dict(self) -> dict:
-        return {"conforms": self.conforms, "counts": self.counts(),
-                "results": [asdict(r) for r in self.results]}
+        out = {"conforms": self.conforms, "counts": self.counts(), "results": [asdict(r) for r in self.results]}
+        if self.tallies:  # counted, not listed
+            out["counted"] = [{"severity": k[0], "constraint": k[1], "shape": k[2], "message": k[3], "results": n}
+                              for k, n in sorted(self.tallies.items())]
+        return out
 
 
 def shapes_graph() -> Graph:

@@ -1,6 +1,7 @@
 """What every city-scale engine offers the pipeline (:func:`chuangshu.scale.run_pipeline`).
 
-    load(files) → validate(lang=…) → add_reference_cases() → reason() → rules(as_of) → assess(), details()
+    load(files) → validate(lang=…, itemize_info=…) → add_reference_cases() → reason() → rules(as_of)
+    → assess(), details()
 
 ``timings`` holds the seconds each step took; ``tick`` (when set) is called after every query, so
 that a progress bar moves. The Oxigraph store (:class:`chuangshu.scale.ScaleRun`) and the columnar

@@ -343,19 +343,26 @@ class ColumnarRun(EngineRun):
         return {URIRef(s[1:-1]): str(preferred(labels, lang)) for s, labels in by.items()}
 
     # ---- validate -----------------------------------------------------------------------------
-    def validate(self, *, lang: str = "en", allow_warnings: bool = False):
-        from ..fastshacl import build_report, compile_shapes, ill_typed
+    def validate(self, *, lang: str = "en", allow_warnings: bool = False, itemize_info: bool = True):
+        from ..fastshacl import build_report, compile_shapes, ill_typed, tallied
         from ..validate import shapes_graph
 
         def run():
             shapes = shapes_graph()
             compiled = compile_shapes(shapes)
-            found = self._counted([c for c in compiled if c.count is not None])
+            found, counted = [], []
+            for c, rows in self._counted([c for c in compiled if c.count is not None]):
+                (counted.append((c, len(rows))) if tallied(c, shapes, lang, itemize_info) else found.append((c, rows)))
             for c in compiled:
                 if c.count is not None:
                     continue
                 self._tick("validate")
                 source = f"shapes/case-data.ttl ({c.constraint})"
+                if not c.lexical_query and tallied(c, shapes, lang, itemize_info):
+                    query = _compiled_query(c.query, source)
+                    self._constants(query)
+                    counted.append((c, self.con.execute(f"SELECT count(*) FROM ({query.sql})").fetchone()[0]))
+                    continue
                 rows = [{k: from_nt(v) for k, v in r.items()} for r in self.select(_compiled_query(c.query, source))]
                 if c.lexical_query:
                     # each distinct literal checked once, and only those with a datatype (in canonical
@@ -372,7 +379,7 @@ class ColumnarRun(EngineRun):
                         rows += [{n: from_nt(v) for n, v in zip(names, row) if v is not None} for row in cur.fetchall()]
                 found.append((c, rows))
             named = self.labels({t for _, rows in found for r in rows for t in r.values()}, lang)  # messages name any
-            return build_report(shapes, found, named.get, lang=lang, allow_warnings=allow_warnings)
+            return build_report(shapes, found, named.get, lang=lang, allow_warnings=allow_warnings, counted=counted)
         return self._timed("validate", run)
 
     def _counted(self, constraints) -> list:
