@@ -169,18 +169,25 @@ def compile_shapes(shapes: Graph) -> list[CompiledConstraint]:
     return out
 
 
+def _template(shapes: Graph, c: CompiledConstraint, lang: str) -> str:
+    """A constraint's sh:message in ``lang``, placeholders ({?var}, {$this}) unfilled."""
+    from .validate import _text
+
+    return _text(shapes, c.node, URIRef(SH + "message"), lang) or ""
+
+
 def fixed_message(shapes: Graph, c: CompiledConstraint, lang: str, label) -> str | None:
     """A constraint's message when it names no value of a result (the same for all its results), else None."""
-    from .validate import _text, humanize
+    from .validate import humanize
 
-    template = _text(shapes, c.node, URIRef(SH + "message"), lang) or ""
+    template = _template(shapes, c, lang)
     return humanize(template, lambda iri: label(URIRef(iri))) if "{" not in template else None
 
 
 def tallied(c: CompiledConstraint, shapes: Graph, lang: str, itemize_info: bool) -> bool:
     """Whether a constraint's results are only counted: Info results with a fixed message, when the
     caller does not want them listed (a city's summary table counts them by message anyway)."""
-    return not itemize_info and c.severity == "Info" and fixed_message(shapes, c, lang, lambda iri: None) is not None
+    return not itemize_info and c.severity == "Info" and "{" not in _template(shapes, c, lang)
 
 
 def build_report(shapes: Graph, found, label, *, lang: str, allow_warnings: bool, counted=()):
@@ -189,9 +196,8 @@ def build_report(shapes: Graph, found, label, *, lang: str, allow_warnings: bool
     constraint and how many results it has, counted rather than listed); ``label(iri)`` names an IRI
     in ``lang`` or gives None. Shared by every engine that runs the compiled constraints."""
     from .load import compact
-    from .validate import Report, Result, _text, fill_message, format_value
+    from .validate import Report, Result, fill_message, format_value
 
-    message = URIRef(SH + "message")
     name = lambda iri: label(URIRef(iri))  # noqa: E731
     tallies: dict = {}
     for c, n in counted:
@@ -202,9 +208,9 @@ def build_report(shapes: Graph, found, label, *, lang: str, allow_warnings: bool
     for c, rows in found:
         if not rows:
             continue
-        template = _text(shapes, c.node, message, lang) or ""
         # what is the same for every result of a constraint, once (a city has ~10⁵ results of one)
         fixed = fixed_message(shapes, c, lang, label)
+        template = _template(shapes, c, lang) if fixed is None else ""
         constraint, shape = compact(c.constraint), compact(c.shape)
         for row in rows:
             focus = row["this"]

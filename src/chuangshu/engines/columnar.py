@@ -52,11 +52,9 @@ def _disk_cached(kind: str, text: str, source: str, compute, dump=lambda x: x, l
     import json
 
     from ..reason import cache_dir
-    from . import sparql_sql
 
     folder = cache_dir()
-    key = hashlib.sha256("\0".join((kind, source, text, Path(sparql_sql.__file__).read_text(encoding="utf-8")))
-                         .encode("utf-8")).hexdigest()
+    key = hashlib.sha256("\0".join((kind, source, text, _compiler_digest())).encode("utf-8")).hexdigest()
     path = folder / "sql" / f"{key}.json" if folder is not None else None
     if path is not None and path.is_file():
         try:
@@ -73,6 +71,16 @@ def _disk_cached(kind: str, text: str, source: str, compute, dump=lambda x: x, l
         except Exception:  # noqa: BLE001
             pass
     return out
+
+
+@lru_cache(maxsize=1)
+def _compiler_digest() -> str:
+    """The compiler's source, hashed once per process (every cache key names it)."""
+    import hashlib
+
+    from . import sparql_sql
+
+    return hashlib.sha256(Path(sparql_sql.__file__).read_bytes()).hexdigest()
 
 
 def _dump(compiled: list[Compiled]) -> list:
@@ -277,7 +285,11 @@ class ColumnarRun(EngineRun):
 
     def _constants(self, compiled: Compiled) -> None:
         """The constants a compiled query names, in the dictionary (once each)."""
-        new = sorted(set(compiled.constants + compiled.template_constants()) - self._registered)
+        self._known(compiled.constants + compiled.template_constants())
+
+    def _known(self, terms) -> None:
+        """Constant terms (N-Triples text) in the dictionary, once each."""
+        new = sorted(set(terms) - self._registered)
         if new:
             self._register("SELECT unnest(?::VARCHAR[]) AS t", [new])
             self._registered.update(new)
@@ -404,7 +416,7 @@ class ColumnarRun(EngineRun):
                 cols.append(f"COALESCE(c{i}.n, 0) AS n{i}")
             sql = (f"SELECT {decode('f.this')}, {', '.join(cols)} FROM (SELECT DISTINCT s AS this FROM ({focus}) "
                    f"WHERE o = {compiler.const(URIRef(target))}) AS f {' '.join(joins)}")
-            self._constants(Compiled("", [], constants=sorted(compiler.constants)))
+            self._known(compiler.constants)
             rows = self.con.execute(sql).fetchall()
             for c in group:
                 self._tick("validate")
