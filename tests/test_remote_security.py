@@ -371,6 +371,28 @@ def test_serve_stops_on_every_signal_and_leaves_nothing(sig, tmp_path):
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
 
 
+_SWALLOWING_READY = """
+import os, signal, sys
+from rdflib import Graph
+from chuangshu.server import serve
+
+def ready(url):
+    # a stop that lands in code catching every Exception (click's output helpers do) must still stop
+    try:
+        os.kill(os.getpid(), signal.SIGTERM)
+    except Exception:
+        print("swallowed", file=sys.stderr)
+
+sys.exit(serve(Graph(), int(sys.argv[1]), on_ready=ready))
+"""
+
+
+def test_serve_stops_on_a_signal_that_lands_while_it_announces_itself():
+    result = subprocess.run([sys.executable, "-c", _SWALLOWING_READY, str(free_port())],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "swallowed" not in result.stderr and "Traceback" not in result.stderr
+
+
 def test_serve_on_a_port_in_use_says_so_before_anything_else():
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

@@ -59,8 +59,9 @@ _GRAPHS = [  # for CONSTRUCT and DESCRIBE
 ]
 
 
-class _Stop(Exception):
-    """Raised by the signal handler to leave ``serve_forever``."""
+class _Stop(BaseException):
+    """Raised by the signal handler to leave ``serve_forever``. Not an ``Exception``: library code
+    that catches those (click's output helpers do) must not swallow a stop that lands in it."""
 
 
 def _negotiate(accept: str, offers: list) -> tuple[str, object]:
@@ -328,8 +329,13 @@ def make_server(graph: Graph, port: int, lang: str = "en", examples: bool = True
 def serve(graph: Graph, port: int, on_ready=None, lang: str = "en") -> int:
     """Serve ``graph`` read-only on 127.0.0.1:port until SIGINT, SIGTERM or SIGHUP; returns 0.
     The signals are caught from the start, so one that comes while the store is being filled
-    (after the port is bound) stops the server as cleanly as one that comes later."""
+    (after the port is bound) stops the server as cleanly as one that comes later — and is
+    remembered, so that a stop raised inside code that swallows it still keeps the server from
+    starting to serve."""
+    stopping = threading.Event()
+
     def stop(signum, frame):
+        stopping.set()
         raise _Stop()
 
     previous = {}
@@ -342,7 +348,8 @@ def serve(graph: Graph, port: int, on_ready=None, lang: str = "en") -> int:
         server = make_server(graph, port, lang)
         if on_ready:
             on_ready(f"http://127.0.0.1:{server.server_address[1]}/query")
-        server.serve_forever(poll_interval=0.2)
+        if not stopping.is_set():
+            server.serve_forever(poll_interval=0.2)
     except (_Stop, KeyboardInterrupt):
         pass
     finally:
