@@ -30,6 +30,7 @@ from rdflib import Literal, URIRef
 from .. import resources
 from ..errors import InputError
 from ..i18n import preferred
+from . import sparql_sql
 from .base import EngineRun, entailment_files
 from .sparql_sql import (Compiled, Compiler, compile_query, compile_update, from_nt, install, nt, predicates_read, q, sql_str)
 
@@ -73,14 +74,18 @@ def _disk_cached(kind: str, text: str, source: str, compute, dump=lambda x: x, l
     return out
 
 
-@lru_cache(maxsize=1)
-def _compiler_digest() -> str:
-    """The compiler's source, hashed once per process (every cache key names it)."""
+def _source_digest(module) -> str:
     import hashlib
 
-    from . import sparql_sql
+    return hashlib.sha256(Path(module.__file__).read_bytes()).hexdigest()
 
-    return hashlib.sha256(Path(sparql_sql.__file__).read_bytes()).hexdigest()
+
+_COMPILER_DIGEST = _source_digest(sparql_sql)  # read with the module, so a cache key names the code that runs
+
+
+def _compiler_digest() -> str:
+    """The compiler's source, hashed when it was imported (every cache key names it)."""
+    return _COMPILER_DIGEST
 
 
 def _dump(compiled: list[Compiled]) -> list:

@@ -1177,8 +1177,22 @@ def _certain(node) -> set[str]:
         return _certain(node.p1) | _certain(node.p2)
     if name in ("LeftJoin", "Minus"):
         return _certain(node.p1)
-    if name in ("Filter", "ToMultiSet", "Extend"):
+    if name in ("Filter", "ToMultiSet"):
         return _certain(node.p)
+    if name == "Extend":  # BIND of a constant, or of a variable bound in every solution
+        inner = _certain(node.p)
+        if isinstance(node.expr, Literal) or isinstance(node.expr, URIRef) \
+                or (isinstance(node.expr, Variable) and str(node.expr) in inner):
+            return inner | {str(node.var)}
+        return inner
+    if name == "Project":
+        return _certain(node.p) & {str(v) for v in node.PV}
+    if name == "AggregateJoin":  # with GROUP BY a group is never empty: a sample of a bound variable is bound
+        group = node.p
+        if getattr(group, "name", None) != "Group" or not group.get("expr"):
+            return set()
+        inner = _certain(group.p)
+        return {str(a.res) for a in node.A if a.name == "Aggregate_Sample" and str(a.vars) in inner}
     if name == "Union":
         return _certain(node.p1) & _certain(node.p2)
     return set()
@@ -1213,6 +1227,99 @@ def prune(node, needed: set[str]):
     if name == "ToMultiSet":
         return CompValue("ToMultiSet", p=prune(node.p, needed))
     return node
+
+
+def _conjuncts(expr) -> list:
+    """A filter's expression as the list of its && operands."""
+    if getattr(expr, "name", None) == "ConditionalAndExpression":
+        return [c for e in [expr.expr] + list(expr.other or []) for c in _conjuncts(e)]
+    return [expr]
+
+
+def _sink(conj, node):
+    """``node`` with the filter condition ``conj`` placed below it, next to the pattern that binds every
+    variable it reads, or None when it cannot go below ``node``. Moves that cannot change a solution:
+    below a BIND of another variable, into the side of a join, or the required side of an OPTIONAL or
+    MINUS, that binds those variables in every solution (their values are then the same above and
+    below), and into both branches of a UNION."""
+    name = getattr(node, "name", None)
+    used = _expr_vars(conj)
+
+    def placed(side):
+        return _sink(conj, side) or CompValue("Filter", p=side, expr=conj)
+
+    if name == "Extend" and str(node.var) not in used:
+        inner = _sink(conj, node.p)
+        return CompValue("Extend", p=inner, var=node.var, expr=node.expr) if inner is not None else None
+    if name == "Filter":
+        inner = _sink(conj, node.p)
+        return CompValue("Filter", p=inner, expr=node.expr) if inner is not None else None
+    if name == "Join":
+        for side, other in (("p1", "p2"), ("p2", "p1")):
+            if used <= _certain(node[side]):
+                return CompValue("Join", **{side: placed(node[side]), other: node[other]})
+        return None
+    if name in ("LeftJoin", "Minus") and used <= _certain(node.p1):
+        out = CompValue(name, p1=placed(node.p1), p2=node.p2)
+        if name == "LeftJoin":
+            out["expr"] = node.expr
+        return out
+    if name == "Union":
+        return CompValue("Union", p1=placed(node.p1), p2=placed(node.p2))
+    return None
+
+
+def push_down(node):
+    """The pattern with each FILTER condition, BIND and OPTIONAL moved down into the side of a join
+    that holds what it reads, so that it works on that side's rows before the join multiplies them
+    (a rule's date arithmetic per intervention rather than per reading of it). Each move leaves every
+    solution as it was: a condition goes where its variables are bound in every solution (see
+    :func:`_sink`); a BIND or an OPTIONAL goes into one side of a join when every variable it shares
+    with the other side is bound in every solution of the first (their values are then the same
+    before and after the join), and a BIND's variable is not the other side's. Conditions with
+    EXISTS stay; sub-selects are entered but not crossed."""
+    if not isinstance(node, CompValue):
+        return node
+    node = CompValue(node.name, **{k: (push_down(v) if k in ("p", "p1", "p2") else v) for k, v in node.items()})
+    return _settled(node)
+
+
+def _settled(node):
+    """``node`` (its parts already pushed down) with its own FILTER, BIND or OPTIONAL moved down."""
+    name = node.name
+    if name == "Filter":
+        kept, inner = [], node.p
+        for conj in _conjuncts(node.expr):
+            sunk = None if _has_exists(conj) else _sink(conj, inner)
+            if sunk is None:
+                kept.append(conj)
+            else:
+                inner = sunk
+        for conj in reversed(kept):
+            inner = CompValue("Filter", p=inner, expr=conj)
+        return inner
+    if name == "Extend" and getattr(node.p, "name", None) == "Join":
+        reads = _expr_vars(node.expr)
+        for side, other in (("p1", "p2"), ("p2", "p1")):
+            rest = _visible(node.p[other])
+            if str(node.var) not in rest and reads & rest <= _certain(node.p[side]):
+                moved = _settled(CompValue("Extend", p=node.p[side], var=node.var, expr=node.expr))
+                return CompValue("Join", **{side: moved, other: node.p[other]})
+    if name == "LeftJoin" and getattr(node.p1, "name", None) == "Join":
+        reads = _visible(node.p2) | _expr_vars(node.expr)
+        for side, other in (("p1", "p2"), ("p2", "p1")):
+            if reads & _visible(node.p1[other]) <= _certain(node.p1[side]):
+                moved = _settled(CompValue("LeftJoin", p1=node.p1[side], p2=node.p2, expr=node.expr))
+                return CompValue("Join", **{side: moved, other: node.p1[other]})
+    return node
+
+
+def _has_exists(expr) -> bool:
+    if isinstance(expr, CompValue):
+        return expr.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS") or any(_has_exists(v) for v in expr.values())
+    if isinstance(expr, (list, tuple)):
+        return any(_has_exists(v) for v in expr)
+    return False
 
 
 def predicates_read(text: str) -> set[str] | None:
@@ -1265,12 +1372,12 @@ def compile_query(text: str, *, source: str = "query", table: str = "triples", k
             needed = {str(x) for t in template for x in t if isinstance(x, Variable)}
             if getattr(pattern, "name", None) == "Project":
                 pattern = CompValue("Project", p=prune(pattern.p, needed), PV=[v for v in pattern.PV if str(v) in needed])
-        return _constructed(c, c.rel(pattern), template)
+        return _constructed(c, c.rel(push_down(pattern)), template)
     if algebra.name == "SelectQuery":
-        rel = c.textify(c.rel(algebra.p))
+        rel = c.textify(c.rel(push_down(algebra.p)))
         return Compiled(rel.sql, rel.vars, constants=sorted(c.constants))
     if algebra.name == "AskQuery":
-        rel = c.rel(algebra.p)
+        rel = c.rel(push_down(algebra.p))
         return Compiled(f"SELECT EXISTS ({rel.sql}) AS ask", ["ask"], constants=sorted(c.constants))
     c.refuse(f"{algebra.name} queries", f" {algebra.name} 查询")
 
@@ -1294,7 +1401,7 @@ def compile_update(text: str, *, source: str = "update", table: str = "triples")
                      f"更新操作 {op.name}（只支持 INSERT {{ … }} WHERE {{ … }}）")
         if op.insert.quads:
             c.refuse("GRAPH in an INSERT template", " INSERT 模板中的 GRAPH")
-        out.append(_constructed(c, c.rel(op.where), list(op.insert.triples)))
+        out.append(_constructed(c, c.rel(push_down(op.where)), list(op.insert.triples)))
     return out
 
 
