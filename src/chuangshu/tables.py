@@ -276,9 +276,10 @@ def fast_table(communities: list[dict], details: dict[str, list[dict]]) -> Table
     missing dimension × scope group in the order the cycles close, and the recommendations ranked by
     priority (what each recommends, as local names and as zh and en labels, with the priority)."""
     labels: dict[str, dict] = {}
-    for r in details["labels"]:
+    for r in details["labels"]:  # two labels in one language: the first in code-point order, on every engine
         text, lang = r["label"]
-        labels.setdefault(r["community"], {}).setdefault(lang or "", text)
+        named = labels.setdefault(r["community"], {})
+        named[lang or ""] = min(text, named.get(lang or "", text))
     gaps: dict[str, list] = {}
     # in the order the cycles close; gaps of one rank by name (an engine may give rows in any order)
     for r in sorted(details["gaps"], key=lambda r: (float(r["rank"]), _local(r["dimension"]), _local(r["group"]))):

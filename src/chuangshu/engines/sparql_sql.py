@@ -692,6 +692,9 @@ class Compiler:
     def hoist(self, sql: str, scope: Scope) -> str:
         if scope.lets is None or self._SIMPLE.match(sql):
             return sql
+        for name, earlier in scope.lets:  # computed once: a label's text read for three language tests
+            if earlier == sql:
+                return f"{scope.alias}.{name}"
         name = f"_x{next(self._n)}"
         scope.lets.append((name, sql))
         return f"{scope.alias}.{name}"
@@ -1350,10 +1353,12 @@ def predicates_read(text: str) -> set[str] | None:
     return found if walk(prepareQuery(text).algebra) else None
 
 
-def compile_query(text: str, *, source: str = "query", table: str = "triples", keep: frozenset | None = None) -> Compiled:
+def compile_query(text: str, *, source: str = "query", table: str = "triples", keep: frozenset | None = None,
+                  ordered: bool = True) -> Compiled:
     """SELECT, CONSTRUCT or ASK text → SQL over ``table``. With ``keep`` (predicate IRIs), a CONSTRUCT
     gives only the template triples whose predicate is one of them (or a variable), and its pattern
-    is :func:`prune`d to what those need."""
+    is :func:`prune`d to what those need. Without ``ordered``, a SELECT's ORDER BY is left out (for a
+    reader that sorts the rows itself) unless a LIMIT or OFFSET depends on it."""
     from rdflib.plugins.sparql import prepareQuery
 
     try:
@@ -1374,12 +1379,22 @@ def compile_query(text: str, *, source: str = "query", table: str = "triples", k
                 pattern = CompValue("Project", p=prune(pattern.p, needed), PV=[v for v in pattern.PV if str(v) in needed])
         return _constructed(c, c.rel(push_down(pattern)), template)
     if algebra.name == "SelectQuery":
-        rel = c.textify(c.rel(push_down(algebra.p)))
+        pattern = algebra.p
+        if not ordered:
+            pattern = _unordered(pattern)
+        rel = c.textify(c.rel(push_down(pattern)))
         return Compiled(rel.sql, rel.vars, constants=sorted(c.constants))
     if algebra.name == "AskQuery":
         rel = c.rel(push_down(algebra.p))
         return Compiled(f"SELECT EXISTS ({rel.sql}) AS ask", ["ask"], constants=sorted(c.constants))
     c.refuse(f"{algebra.name} queries", f" {algebra.name} 查询")
+
+
+def _unordered(node):
+    """A SELECT's pattern without its ORDER BY (below DISTINCT and the projection, not below LIMIT)."""
+    if getattr(node, "name", None) in ("Distinct", "Reduced", "Project"):
+        return CompValue(node.name, **{k: (_unordered(v) if k == "p" else v) for k, v in node.items()})
+    return node.p if getattr(node, "name", None) == "OrderBy" else node
 
 
 def compile_update(text: str, *, source: str = "update", table: str = "triples") -> list[Compiled]:
