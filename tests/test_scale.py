@@ -235,6 +235,18 @@ def test_the_term_functions_read_every_kind_of_term_as_rdflib_does():
         assert num == (float(t) if t.datatype in (URIRef(xsd + "integer"), URIRef(xsd + "decimal")) else None)
         assert n.startswith(escaped)
     assert con.execute("SELECT rdf_value('_:b1'), rdf_value(NULL)").fetchone() == ("b1", None)
+    # each macro's two forms (binding its argument once, or repeating a column) agree on every term
+    from chuangshu.engines.sparql_sql import _BODIES, _PAIRS
+
+    con.execute("CREATE TABLE t AS SELECT unnest(?::VARCHAR[]) AS x", [[nt(t) for t in terms] + ["_:b1", None]])
+    for name in _BODIES:
+        assert con.execute(f"SELECT count(*) FROM t WHERE {name}(x) IS DISTINCT FROM {name}_c(x)").fetchone()[0] == 0, name
+    pairs = {"rdf_eq": ("a.x", "b.x"), "rdf_promote": ("rdf_dt(a.x)", "rdf_dt(b.x)"),
+             "rdf_numterm": ("rdf_num(a.x)", "rdf_dt(b.x)")}
+    assert set(pairs) == set(_PAIRS)
+    for name, (a, b) in pairs.items():
+        assert con.execute(f"SELECT count(*) FROM t AS a, t AS b WHERE {name}({a}, {b}) IS DISTINCT FROM "
+                           f"{name}_c({a}, {b})").fetchone()[0] == 0, name
 
 
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"

@@ -255,7 +255,7 @@ class ColumnarRun(EngineRun):
         """The staged lines, without repeats, become (or join) the graph: their terms in the
         dictionary, the triples as ids."""
         self._register("SELECT s AS t FROM staged UNION ALL SELECT p FROM staged UNION ALL SELECT o FROM staged")
-        new = "SELECT DISTINCT rdf_id(s) AS s, rdf_id(p) AS p, rdf_id(o) AS o FROM staged"
+        new = "SELECT DISTINCT rdf_id_c(s) AS s, rdf_id_c(p) AS p, rdf_id_c(o) AS o FROM staged"
         if self._loaded:
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE derived AS {new}")
             self._append()
@@ -275,7 +275,7 @@ class ColumnarRun(EngineRun):
         """The terms (N-Triples text) that the SELECT ``texts`` gives into the dictionary, each with
         its id. Two terms with one id (a 62-bit hash: about one chance in 10⁷ for 10⁶ terms) stop
         the run rather than be taken for one."""
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE candidates AS SELECT t, rdf_id(t) AS id "
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE candidates AS SELECT t, rdf_id_c(t) AS id "
                          f"FROM (SELECT DISTINCT t FROM ({texts}) WHERE t IS NOT NULL)", params)
         # the candidates' ids already in the dictionary (the dictionary read, the candidates hashed)
         self.con.execute("CREATE OR REPLACE TEMP TABLE known AS SELECT c.id, d.t = c.t AS same "
@@ -351,7 +351,7 @@ class ColumnarRun(EngineRun):
         if not wanted:
             return {}
         rows = self.con.execute(
-            "SELECT s, rdf_value(o), NULLIF(rdf_lang(o), '') FROM "
+            "SELECT s, rdf_value_c(o), NULLIF(rdf_lang_c(o), '') FROM "
             f"(SELECT {decode('l.s')} AS s, {decode('l.o')} AS o FROM triples AS l "
             "SEMI JOIN (SELECT rdf_id(unnest(?::VARCHAR[])) AS w) AS w ON l.s = w.w "
             f"WHERE l.p = rdf_id({sql_str(RDFS_LABEL)}))", [wanted]).fetchall()
@@ -479,7 +479,7 @@ class ColumnarRun(EngineRun):
         label or a literal's lexical form (the macro ``rdf_value``), and for the variables in ``labels`` the
         pair (lexical form, language or None); unbound variables left out."""
         self._constants(compiled)
-        cols = ", ".join(f"rdf_lex({q(v)}), NULLIF(rdf_lang({q(v)}), '')" if v in labels else f"rdf_value({q(v)})"
+        cols = ", ".join(f"rdf_lex_c({q(v)}), NULLIF(rdf_lang_c({q(v)}), '')" if v in labels else f"rdf_value_c({q(v)})"
                          for v in compiled.vars)
         out = []
         for row in self.con.execute(f"SELECT {cols} FROM ({compiled.sql})").fetchall():

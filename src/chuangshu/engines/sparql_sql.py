@@ -179,12 +179,36 @@ _PAIRS = {  # two arguments, bound once each as x.a and x.b
         WHEN x.b IN ({_IN_INTEGER}) THEN '"' || CAST(CAST(x.a AS HUGEINT) AS VARCHAR) || '"^^<{INTEGER}>'
         ELSE '"' || CAST(x.a AS VARCHAR) || '"^^<' || x.b || '>' END""",
 }
-MACROS = ";\n".join(
-    [f"CREATE OR REPLACE MACRO {name}(t) AS list_transform([t], lambda x: {body})[1]" if "x" in body.replace("x, 1", "")
-     else f"CREATE OR REPLACE MACRO {name}(t) AS {body.replace('x,', 't,')}" for name, body in _BODIES.items()]
-    + [f"CREATE OR REPLACE MACRO {name}(a, b) AS list_transform([struct_pack(a := a, b := b)], lambda x: {body})[1]"
-       for name, body in _PAIRS.items()]) + ";\n"
+_CALLS = re.compile(r"\b(" + "|".join(list(_BODIES) + list(_PAIRS)) + r")\((x\b|x\.)")
 
+
+def _on_columns(body: str) -> str:
+    """A macro body whose calls of other macros name a column (or a lambda's variable): the plain forms."""
+    return _CALLS.sub(r"\1_c(\2", body)
+
+
+# Each macro twice: NAME binds its argument once (``list_transform([t], lambda x: …)[1]``), since a
+# macro that repeats its parameter copies the argument's whole expression at each use and nested
+# calls then grew DuckDB's expression trees (and its planning) exponentially; NAME_c repeats it, for
+# an argument that is a column or a constant, where that costs nothing and the list a lambda needs
+# is not built for each row (half the time). :func:`fn` picks one.
+MACROS = ";\n".join(
+    [f"CREATE OR REPLACE MACRO {name}_c(x) AS {_on_columns(body)}" for name, body in _BODIES.items()]
+    + [f"CREATE OR REPLACE MACRO {name}_c(a, b) AS {_on_columns(body).replace('x.a', 'a').replace('x.b', 'b')}"
+       for name, body in _PAIRS.items()]
+    + [f"CREATE OR REPLACE MACRO {name}(t) AS list_transform([t], lambda x: {_on_columns(body)})[1]"
+       if len(re.findall(r"\bx\b", body)) > 1 else f"CREATE OR REPLACE MACRO {name}(x) AS {body}"
+       for name, body in _BODIES.items()]
+    + [f"CREATE OR REPLACE MACRO {name}(a, b) AS list_transform([struct_pack(a := a, b := b)], lambda x: "
+       f"{_on_columns(body)})[1]" for name, body in _PAIRS.items()]) + ";\n"
+
+_SIMPLE = re.compile(r'^(?:[\w.]+|"[^"]*"|[\w]+\."[^"]*"|\'[^\']*\'|CAST\(NULL AS \w+\))$')
+
+
+def fn(name: str, *args: str) -> str:
+    """SQL calling the term macro ``name``: its plain form when every argument is a column or a
+    constant, else the form that binds each argument once."""
+    return f"{name}{'_c' if all(_SIMPLE.match(a) for a in args) else ''}({', '.join(args)})"
 
 
 def install(con) -> None:
@@ -275,7 +299,7 @@ class Compiler:
         dictionary before the query runs."""
         text = nt(term)
         self.constants.add(text)
-        return f"rdf_id({sql_str(text)})"
+        return fn('rdf_id', sql_str(text))
 
     def decode(self, sql: str) -> str:
         """The N-Triples text of the id ``sql``. (As an aggregate, DuckDB looks up the distinct ids
@@ -322,7 +346,7 @@ class Compiler:
         """SQL that two comparable columns (see :meth:`_comparable`) hold the same term."""
         if kx == ky:
             return f"{x} = {y}"
-        return f"rdf_id({x}) = {y}" if kx[0] == "term" else f"{x} = rdf_id({y})"
+        return f"{fn('rdf_id', x)} = {y}" if kx[0] == "term" else f"{x} = {fn('rdf_id', y)}"
 
     def op_BGP(self, node) -> Rel:
         triples = node.triples
@@ -606,14 +630,14 @@ class Compiler:
                     bound.add(res)
             elif kind in ("Aggregate_Min", "Aggregate_Max"):
                 v = self.as_term(self.expr(arg, scope), scope)
-                fn = "arg_min" if kind == "Aggregate_Min" else "arg_max"
-                out[res] = f"{fn}({v}, rdf_key({v})) FILTER (WHERE {v} IS NOT NULL)"
+                pick = "arg_min" if kind == "Aggregate_Min" else "arg_max"
+                out[res] = f"{pick}({v}, {fn('rdf_key', v)}) FILTER (WHERE {v} IS NOT NULL)"
             elif kind in ("Aggregate_Sum", "Aggregate_Avg"):
                 n = self.as_num(self.expr(arg, scope), scope)
-                fn = "sum" if kind == "Aggregate_Sum" else "avg"
+                total = "sum" if kind == "Aggregate_Sum" else "avg"
                 dt = sql_str(INTEGER) if kind == "Aggregate_Sum" else sql_str(DECIMAL)
                 dt = f"CASE WHEN bool_and({n.dt} IN ({_IN_INTEGER})) THEN {dt} ELSE max({n.dt}) END" if kind == "Aggregate_Sum" else dt
-                out[res] = f"rdf_numterm(COALESCE({fn}({distinct}{n.sql}), 0), {dt})"
+                out[res] = f"rdf_numterm(COALESCE({total}({distinct}{n.sql}), 0), {dt})"
             elif kind == "Aggregate_GroupConcat":
                 sep = sql_str(str(agg["separator"]) if "separator" in agg.keys() and agg["separator"] is not None else " ")
                 out[res] = f"('\"' || rdf_esc(COALESCE(string_agg({distinct}{self.as_str(self.expr(arg, scope), scope)}, {sep}), '')) || '\"')"
@@ -631,7 +655,7 @@ class Compiler:
         scope = Scope(cols, set(a.bound), t, [], dict(a.kinds))
         for cond in node.expr:
             e, desc = (cond.expr, cond.order == "DESC") if getattr(cond, "name", "") == "OrderCondition" else (cond, False)
-            keys.append(f"rdf_key({self.as_term(self.expr(e, scope), scope)}){' DESC' if desc else ''}")
+            keys.append(f"{fn('rdf_key', self.as_term(self.expr(e, scope), scope))}{' DESC' if desc else ''}")
         return Rel(self._select(cols, self.layered(a.sql, t, scope), extra=f" ORDER BY {', '.join(keys)}"), a.vars, a.bound, a.kinds)
 
     def op_Slice(self, node) -> Rel:
@@ -655,8 +679,8 @@ class Compiler:
         if e.kind == "bool":
             return _bool_term(h(e.sql))
         if e.kind == "str":
-            return f"('\"' || rdf_esc({h(e.sql)}) || '\"')"
-        return f"rdf_numterm({h(e.sql)}, {h(e.dt)})"
+            return f"('\"' || {fn('rdf_esc', h(e.sql))} || '\"')"
+        return fn('rdf_numterm', h(e.sql), h(e.dt))
 
     def as_bool(self, e: Expr, scope: Scope) -> str:
         if e.kind == "bool":
@@ -664,7 +688,7 @@ class Compiler:
         e = self.text(e, scope)
         x = self.hoist(e.sql, scope)
         if e.kind == "term":
-            return f"rdf_ebv({x})"
+            return fn('rdf_ebv', x)
         if e.kind == "str":
             return f"(length({x}) > 0)"
         return f"(({x}) <> 0 AND NOT isnan({x}))"
@@ -675,7 +699,7 @@ class Compiler:
         e = self.text(e, scope)
         if e.kind == "term":
             x = self.hoist(e.sql, scope)
-            return Expr(self.hoist(f"rdf_num({x})", scope), "num", self.hoist(f"rdf_dt({x})", scope))
+            return Expr(self.hoist(fn('rdf_num', x), scope), "num", self.hoist(fn('rdf_dt', x), scope))
         return Expr("CAST(NULL AS DOUBLE)", "num", "CAST(NULL AS VARCHAR)")
 
     def as_str(self, e: Expr, scope: Scope) -> str:
@@ -684,13 +708,11 @@ class Compiler:
             return e.sql
         e = self.text(e, scope)
         if e.kind == "term":
-            return self.hoist(f"rdf_strlit({self.hoist(e.sql, scope)})", scope)
+            return self.hoist(fn('rdf_strlit', self.hoist(e.sql, scope)), scope)
         return "CAST(NULL AS VARCHAR)"
 
-    _SIMPLE = re.compile(r'^(?:[\w.]+|"[^"]*"|[\w]+\."[^"]*"|\'[^\']*\'|CAST\(NULL AS \w+\))$')
-
     def hoist(self, sql: str, scope: Scope) -> str:
-        if scope.lets is None or self._SIMPLE.match(sql):
+        if scope.lets is None or _SIMPLE.match(sql):
             return sql
         for name, earlier in scope.lets:  # computed once: a label's text read for three language tests
             if earlier == sql:
@@ -755,10 +777,10 @@ class Compiler:
             for op, other in zip(e.op, e.other):
                 b = self.as_num(self.expr(other, scope), scope)
                 if op == "/":
-                    dt = f"rdf_promote(rdf_promote({acc.dt}, {b.dt}), {sql_str(DECIMAL)})"
+                    dt = fn('rdf_promote', fn('rdf_promote', acc.dt, b.dt), sql_str(DECIMAL))
                     acc = Expr(f"(({acc.sql}) / NULLIF({b.sql}, 0))", "num", dt)
                 else:
-                    acc = Expr(f"(({acc.sql}) {op} ({b.sql}))", "num", f"rdf_promote({acc.dt}, {b.dt})")
+                    acc = Expr(f"(({acc.sql}) {op} ({b.sql}))", "num", fn('rdf_promote', acc.dt, b.dt))
                 acc = Expr(self.hoist(acc.sql, scope), "num", self.hoist(acc.dt, scope))
             return acc
         if name == "Function":
@@ -808,22 +830,22 @@ class Compiler:
             return f"(({a.sql}) {sql_op} ({b.sql}))"
         if kinds == {"str", "term"}:
             s, t = (a, b) if a.kind == "str" else (b, a)
-            lex = f"(CASE WHEN rdf_dt({t.sql}) = {sql_str(STRING)} THEN rdf_lex({t.sql}) END)"
+            lex = f"(CASE WHEN {fn('rdf_dt', t.sql)} = {sql_str(STRING)} THEN {fn('rdf_lex', t.sql)} END)"
             x, y = (s.sql, lex) if a.kind == "str" else (lex, s.sql)
             return f"(({x}) {sql_op} ({y}))"
         if kinds == {"bool", "term"}:
             s, t = (a, b) if a.kind == "bool" else (b, a)
-            val = f"(CASE WHEN rdf_dt({t.sql}) = {sql_str(BOOLEAN)} THEN rdf_rawlex({t.sql}) IN ('true', '1') END)"
+            val = f"(CASE WHEN {fn('rdf_dt', t.sql)} = {sql_str(BOOLEAN)} THEN {fn('rdf_rawlex', t.sql)} IN ('true', '1') END)"
             x, y = (s.sql, val) if a.kind == "bool" else (val, s.sql)
             return f"(({x}) {sql_op} ({y}))"
         x, y = self.as_term(a, scope), self.as_term(b, scope)
         if op == "=":
-            return f"rdf_eq({x}, {y})"
+            return fn('rdf_eq', x, y)
         if op == "!=":
-            return f"(NOT rdf_eq({x}, {y}))"
+            return f"(NOT {fn('rdf_eq', x, y)})"
         # order between terms: numbers by value, other literals of one datatype by lexical form
-        return (f"(CASE WHEN rdf_num({x}) IS NOT NULL AND rdf_num({y}) IS NOT NULL THEN rdf_num({x}) {sql_op} rdf_num({y}) "
-                f"WHEN rdf_dt({x}) = rdf_dt({y}) THEN rdf_lex({x}) {sql_op} rdf_lex({y}) END)")
+        return (f"(CASE WHEN {fn('rdf_num', x)} IS NOT NULL AND {fn('rdf_num', y)} IS NOT NULL THEN {fn('rdf_num', x)} {sql_op} {fn('rdf_num', y)} "
+                f"WHEN {fn('rdf_dt', x)} = {fn('rdf_dt', y)} THEN {fn('rdf_lex', x)} {sql_op} {fn('rdf_lex', y)} END)")
 
     def cast(self, e, scope: Scope) -> Expr:
         iri = str(e.iri)
@@ -836,11 +858,11 @@ class Compiler:
                 return Expr(f"trunc({a.sql})", "num", sql_str(INTEGER))
             if a.kind == "bool":
                 return Expr(f"CAST({a.sql} AS INTEGER)", "num", sql_str(INTEGER))
-            s = a.sql if a.kind == "str" else f"(CASE WHEN rdf_num({a.sql}) IS NOT NULL THEN CAST(trunc(rdf_num({a.sql})) AS VARCHAR) ELSE rdf_lex({a.sql}) END)"
+            s = a.sql if a.kind == "str" else f"(CASE WHEN {fn('rdf_num', a.sql)} IS NOT NULL THEN CAST(trunc({fn('rdf_num', a.sql)}) AS VARCHAR) ELSE {fn('rdf_lex', a.sql)} END)"
             return Expr(f"(CASE WHEN regexp_matches(trim({s}), '^[+-]?[0-9]+$') THEN CAST(trim({s}) AS DOUBLE) END)",
                         "num", sql_str(INTEGER))
         if iri in (DECIMAL, DOUBLE, XSD + "float"):
-            n = a if a.kind == "num" else Expr(f"TRY_CAST({self.as_str(a, scope) if a.kind != 'term' else f'rdf_lex({a.sql})'} AS DOUBLE)", "num")
+            n = a if a.kind == "num" else Expr(f"TRY_CAST({self.as_str(a, scope) if a.kind != 'term' else fn('rdf_lex', a.sql)} AS DOUBLE)", "num")
             return Expr(n.sql, "num", sql_str(iri))
         if iri == STRING:
             return Expr(self.fn_STR(CompValue("Builtin_STR", arg=None), scope, pre=a).sql, "str")
@@ -873,15 +895,15 @@ class Compiler:
         if a.kind == "bool":
             return Expr(f"(CASE WHEN {a.sql} THEN 'true' WHEN NOT {a.sql} THEN 'false' END)", "str")
         if a.kind == "num":
-            return Expr(f"rdf_lex(rdf_numterm({a.sql}, {a.dt}))", "str")
-        return Expr(f"rdf_str({a.sql})", "str")
+            return Expr(fn('rdf_lex', fn('rdf_numterm', a.sql, a.dt)), "str")
+        return Expr(fn('rdf_str', a.sql), "str")
 
     def fn_LANG(self, e, scope):
-        return Expr(f"rdf_lang({self.as_term(self.expr(e.arg, scope), scope)})", "str")
+        return Expr(fn('rdf_lang', self.as_term(self.expr(e.arg, scope), scope)), "str")
 
     def fn_DATATYPE(self, e, scope):
         a = self.expr(e.arg, scope)
-        dt = {"str": sql_str(STRING), "bool": sql_str(BOOLEAN)}.get(a.kind) or (a.dt if a.kind == "num" else f"rdf_dt({a.sql})")
+        dt = {"str": sql_str(STRING), "bool": sql_str(BOOLEAN)}.get(a.kind) or (a.dt if a.kind == "num" else fn('rdf_dt', a.sql))
         return Expr(f"('<' || {dt} || '>')", "term")
 
     def fn_LANGMATCHES(self, e, scope):
@@ -961,19 +983,19 @@ class Compiler:
     def fn_IRI(self, e, scope):
         a = self.expr(e.arg, scope)
         if a.kind == "term":
-            return Expr(f"(CASE WHEN rdf_isiri({a.sql}) THEN {a.sql} ELSE '<' || rdf_strlit({a.sql}) || '>' END)", "term")
+            return Expr(f"(CASE WHEN {fn('rdf_isiri', a.sql)} THEN {a.sql} ELSE '<' || {fn('rdf_strlit', a.sql)} || '>' END)", "term")
         return Expr(f"('<' || {self.as_str(a, scope)} || '>')", "term")
 
     fn_URI = fn_IRI
 
     def fn_STRLANG(self, e, scope):
         s, lang = self.as_str(self.expr(e.arg1, scope), scope), self.as_str(self.expr(e.arg2, scope), scope)
-        return Expr(f"('\"' || rdf_esc({s}) || '\"@' || lower({lang}))", "term")
+        return Expr(f"('\"' || {fn('rdf_esc', s)} || '\"@' || lower({lang}))", "term")
 
     def fn_STRDT(self, e, scope):
         s, dt = self.as_str(self.expr(e.arg1, scope), scope), self.as_term(self.expr(e.arg2, scope), scope)
-        return Expr(f"(CASE WHEN {dt} = '<{STRING}>' THEN '\"' || rdf_esc({s}) || '\"' "
-                    f"ELSE '\"' || rdf_esc({s}) || '\"^^' || {dt} END)", "term")
+        return Expr(f"(CASE WHEN {dt} = '<{STRING}>' THEN '\"' || {fn('rdf_esc', s)} || '\"' "
+                    f"ELSE '\"' || {fn('rdf_esc', s)} || '\"^^' || {dt} END)", "term")
 
     def _is(self, e, scope, test: str):
         a = self.expr(e.arg, scope, ids=True)
@@ -996,7 +1018,7 @@ class Compiler:
 
     def fn_isNUMERIC(self, e, scope):
         a = self.expr(e.arg, scope)
-        return Expr("true" if a.kind == "num" else f"(rdf_num({self.as_term(a, scope)}) IS NOT NULL)", "bool")
+        return Expr("true" if a.kind == "num" else f"({fn('rdf_num', self.as_term(a, scope))} IS NOT NULL)", "bool")
 
     def fn_sameTerm(self, e, scope):
         a, b = self.expr(e.arg1, scope, ids=True), self.expr(e.arg2, scope, ids=True)
@@ -1048,10 +1070,10 @@ class Compiled:
         if isinstance(term, Variable):
             if str(term) not in self.vars:
                 return "CAST(NULL AS UBIGINT)"
-            return f"rdf_id({q(str(term))})" if str(term) in self.texts else q(str(term))
+            return fn('rdf_id', q(str(term))) if str(term) in self.texts else q(str(term))
         if isinstance(term, BNode):
             raise Unsupported("blank nodes in a CONSTRUCT or INSERT template", "CONSTRUCT 或 INSERT 模板中的空白节点")
-        return f"rdf_id({sql_str(nt(term))})"
+        return fn('rdf_id', sql_str(nt(term)))
 
     def insert_sql(self, solutions: str) -> str:
         """SELECT of the template's triples (ids) over the table of solutions ``solutions`` (distinct,
