@@ -436,7 +436,9 @@ def _write_tables(tables, fmt: str, output: Path | None, lang: str, inputs=()) -
 SMALL_FOR_OXIGRAPH = 8 * 2**20  # bytes of input under which --scale-engine auto takes Oxigraph
 
 
-def _assess_fast(paths, date, fmt, lang, check, output=None, scale_engine="auto"):
+def _assess_fast(paths, date, fmt, lang, check, output=None, scale_engine="auto") -> dict:
+    """``assess --fast``: the pipeline on the chosen engine, then the table (or JSON, or text) out;
+    returns the steps' timings (for benchmarks/run.py, which measures this very function)."""
     from .errors import InputError
     from .scale import run_pipeline
     from .tabular import is_spreadsheet
@@ -457,6 +459,7 @@ def _assess_fast(paths, date, fmt, lang, check, output=None, scale_engine="auto"
                                 engine=engine, lean=True, itemize_info=False)  # the summary table counts them
     with run:  # the engine's connection and temporary folder go when the results are out
         _fast_results(run, report, rows, fmt, output, lang, files, date, scale_engine)
+    return dict(run.timings)
 
 
 def _fast_results(run, report, rows, fmt, output, lang, files, date, scale_engine) -> None:

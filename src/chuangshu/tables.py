@@ -266,7 +266,7 @@ FAST_KEYS = ["community", "label_zh", "label_en", "capital_type", "capital_type_
 
 
 def _local(iri: str | None) -> str | None:
-    """What follows the last # or / of an IRI (called ~300,000 times for a city: no regular expression)."""
+    """What follows the last # or / of an IRI."""
     return iri[max(iri.rfind("#"), iri.rfind("/")) + 1:] if iri else None
 
 
@@ -274,7 +274,17 @@ def fast_table(communities: list[dict], details: dict[str, list[dict]]) -> Table
     """One row per community from the city-scale path (:func:`chuangshu.scale.community_rows` and
     :meth:`chuangshu.scale.ScaleRun.details`): its names, type and basis, stage, readiness, cycles, the
     missing dimension × scope group in the order the cycles close, and the recommendations ranked by
-    priority (what each recommends, as local names and as zh and en labels, with the priority)."""
+    priority (what each recommends, as local names and as zh and en labels, with the priority).
+    Written for a city's hundreds of thousands of detail rows: each IRI's local name found once, each
+    kind of detail sorted once and then grouped by community."""
+    names: dict = {}
+
+    def local(iri):
+        name = names.get(iri)
+        if name is None:
+            name = names[iri] = _local(iri)
+        return name
+
     labels: dict[str, dict] = {}
     for r in details["labels"]:  # two labels in one language: the first in code-point order, on every engine
         text, lang = r["label"]
@@ -282,22 +292,25 @@ def fast_table(communities: list[dict], details: dict[str, list[dict]]) -> Table
         named[lang or ""] = min(text, named.get(lang or "", text))
     gaps: dict[str, list] = {}
     # in the order the cycles close; gaps of one rank by name (an engine may give rows in any order)
-    for r in sorted(details["gaps"], key=lambda r: (float(r["rank"]), _local(r["dimension"]), _local(r["group"]))):
-        gaps.setdefault(r["community"], []).append(f"{_local(r['dimension'])} × {_local(r['group'])}")
+    keyed = [(float(r["rank"]), local(r["dimension"]), local(r["group"]), r["community"]) for r in details["gaps"]]
+    for _, dimension, group, community in sorted(keyed, key=lambda k: k[:3]):
+        gaps.setdefault(community, []).append(f"{dimension} × {group}")
     recs: dict[str, list] = {}
-    for r in details["recommendations"]:
+    ranked_all = sorted(details["recommendations"], key=lambda r: (int(r["priority"]), r["what"]))
+    for r in ranked_all:
         recs.setdefault(r["community"], []).append(r)
     rows = []
     for c in communities:
         iri = c["community"]
-        ranked = sorted(recs.get(iri, []), key=lambda r: (int(r["priority"]), r["what"]))
+        ranked = recs.get(iri, ())
         name = labels.get(iri, {})
+        whats = [local(r["what"]) for r in ranked]
         rows.append([iri, name.get("zh"), name.get("en") or name.get(""), c["capital_type"], c["capital_type_basis"],
                      c["capital_type_conflict"], c["stage"], c["ready"], c["initial_cycle_closed"],
-                     c["advanced_cycle_closed"], "; ".join(gaps.get(iri, [])),
-                     "; ".join(f"{_local(r['what'])} ({r['priority']})" for r in ranked),
-                     "；".join(r.get("zh") or _local(r["what"]) for r in ranked),
-                     "; ".join(r.get("en") or _local(r["what"]) for r in ranked),
+                     c["advanced_cycle_closed"], "; ".join(gaps.get(iri, ())),
+                     "; ".join(f"{w} ({r['priority']})" for w, r in zip(whats, ranked)),
+                     "；".join(r.get("zh") or w for w, r in zip(whats, ranked)),
+                     "; ".join(r.get("en") or w for w, r in zip(whats, ranked)),
                      int(ranked[0]["priority"]) if ranked else None])
     return Table("communities", list(FAST_KEYS), rows, list(FAST_KEYS))
 
