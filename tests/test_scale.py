@@ -120,6 +120,24 @@ def test_synth_and_fast_assess_commands(tmp_path):
     assert bad.exit_code == 1
 
 
+def test_the_benchmark_measures_the_cli_s_fast_assessment_end_to_end(tmp_path):
+    """benchmarks/run.py's DuckDB measurement runs assess --fast as the CLI does and reports what the
+    table it wrote holds (a stranger's run must not break on a change of the CLI)."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "city.nt"
+    assert CliRunner().invoke(cli, ["synth", "--communities", "12", "--seed", "5", "-o", str(out)]).exit_code == 0
+    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "run.py"), "--child", "duckdb", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    figures = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert figures["communities"] == 12 and figures["results"]["Violation"] == 0
+    assert {"load", "validate", "reason", "rules", "assess", "details"} <= set(figures["steps_s"])
+    assert figures["assess_s"] >= sum(figures["steps_s"].values()) and figures["peak_rss_mb"] > 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["city.nt"]   # the table went to a temporary folder
+
+
 def test_fast_assess_stops_on_a_violation_on_either_engine():
     bad = REPO / "data" / "examples" / "invalid" / "unknown-dimension.ttl"
     for engine in ("duckdb", "oxigraph"):
