@@ -171,8 +171,8 @@ def run_pipeline(files: list[Path], *, as_of: Literal | None = None, progress: b
     if engine == "columnar":
         from .engines.columnar import ColumnarRun, check_compiles
 
-        check_compiles()  # an unsupported construct in a rule or shape stops the run before any data is read
-        run = ColumnarRun(tick=tick, lean=lean)
+        # an unsupported construct in a rule or shape stops the run before any data is read
+        run = ColumnarRun(tick=tick, lean=lean, constants=tuple(check_compiles()))
     else:
         run = ScaleRun(tick=tick)
     try:
