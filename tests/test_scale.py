@@ -52,6 +52,23 @@ def test_fast_validation_matches_pyshacl(files, engine):
 
 
 @pytest.mark.parametrize("engine", ENGINES)
+def test_an_ill_typed_value_is_found_where_a_shape_names_its_datatype_and_nowhere_else(tmp_path, engine):
+    """The graph's ill-typed literals are found once (the columnar engine reads them from its
+    dictionary) and reported only where a shape constrains the datatype: as pySHACL does."""
+    text = (REPO / "data" / "examples" / "valid" / "two-communities.ttl").read_text(encoding="utf-8")
+    bad = tmp_path / "ill-typed.ttl"
+    bad.write_text(text.replace('cs:startDate "2020"^^<http://www.w3.org/2001/XMLSchema#gYear>',
+                                'cs:startDate "2020-13-45"^^<http://www.w3.org/2001/XMLSchema#date>', 1)
+                   + '\n<http://example.org/elsewhere> <http://example.org/note> '
+                     '"2021-02-30"^^<http://www.w3.org/2001/XMLSchema#date> .\n', encoding="utf-8")
+    reference = validate_files([bad], engine="pyshacl")
+    _, fast, _ = run_pipeline([bad], engine=engine, check=None)
+    assert {_key(r) for r in fast.results} == {_key(r) for r in reference.results}
+    assert [r.severity for r in fast.results if "2020-13-45" in str(r.value)] == ["Violation"]
+    assert not [r for r in fast.results if "2021-02-30" in str(r.value)]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 def test_fast_validation_matches_pyshacl_on_synthetic_data(synthetic, engine):
     reference = validate_files([synthetic], engine="pyshacl")
     _, fast, _ = run_pipeline([synthetic], engine=engine)
