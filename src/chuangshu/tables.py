@@ -295,23 +295,22 @@ def fast_table(communities: list[dict], details: dict[str, list[dict]]) -> Table
     keyed = [(float(r["rank"]), local(r["dimension"]), local(r["group"]), r["community"]) for r in details["gaps"]]
     for _, dimension, group, community in sorted(keyed, key=lambda k: k[:3]):
         gaps.setdefault(community, []).append(f"{dimension} × {group}")
-    recs: dict[str, list] = {}
-    ranked_all = sorted(details["recommendations"], key=lambda r: (int(r["priority"]), r["what"]))
-    for r in ranked_all:
-        recs.setdefault(r["community"], []).append(r)
+    recs: dict[str, list] = {}  # community → [(priority, "what (priority)", zh, en)], ranked
+    keyed = [(int(r["priority"]), r["what"], i) for i, r in enumerate(details["recommendations"])]
+    for priority, what, i in sorted(keyed):
+        r = details["recommendations"][i]
+        w = local(what)
+        recs.setdefault(r["community"], []).append((priority, f"{w} ({r['priority']})", r.get("zh") or w, r.get("en") or w))
     rows = []
     for c in communities:
         iri = c["community"]
-        ranked = recs.get(iri, ())
+        ranked = recs.get(iri)
+        _, listed, zh, en = zip(*ranked) if ranked else ((), (), (), ())
         name = labels.get(iri, {})
-        whats = [local(r["what"]) for r in ranked]
         rows.append([iri, name.get("zh"), name.get("en") or name.get(""), c["capital_type"], c["capital_type_basis"],
                      c["capital_type_conflict"], c["stage"], c["ready"], c["initial_cycle_closed"],
-                     c["advanced_cycle_closed"], "; ".join(gaps.get(iri, ())),
-                     "; ".join(f"{w} ({r['priority']})" for w, r in zip(whats, ranked)),
-                     "；".join(r.get("zh") or w for w, r in zip(whats, ranked)),
-                     "; ".join(r.get("en") or w for w, r in zip(whats, ranked)),
-                     int(ranked[0]["priority"]) if ranked else None])
+                     c["advanced_cycle_closed"], "; ".join(gaps.get(iri, ())), "; ".join(listed), "；".join(zh),
+                     "; ".join(en), ranked[0][0] if ranked else None])
     return Table("communities", list(FAST_KEYS), rows, list(FAST_KEYS))
 
 

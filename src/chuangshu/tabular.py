@@ -37,9 +37,14 @@ MAX_RATIO = 200                  # unpacked / packed, for any member over 1 MiB
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+_RISKY_FIRST = frozenset(FORMULA_START) | {"'"}  # a cell that starts otherwise is written as it is
+
+
 def neutralise(text: str) -> str:
     """A CSV cell that no spreadsheet program runs as a formula: text that starts like a formula
     (after any apostrophes) gets one more leading apostrophe. :func:`restore` undoes it."""
+    if not text or text[0] not in _RISKY_FIRST:
+        return text
     if text.lstrip("'").startswith(FORMULA_START):
         return "'" + text
     return text
