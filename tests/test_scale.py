@@ -418,19 +418,33 @@ def test_two_terms_with_one_id_stop_the_run_instead_of_being_taken_for_one():
             run._register("SELECT '<http://example.org/a>' AS t")
 
 
-def test_the_fast_table_lists_missing_dimensions_in_one_order_whatever_order_the_engine_gives():
-    from chuangshu.tables import fast_table
+def test_the_fast_table_orders_a_community_s_details_the_same_whatever_order_the_engine_gives():
+    """Gaps in the order the cycles close (rank as a number), then by name; recommendations by
+    priority as a number, then by IRI; a missing label falls back to the local name, a missing en
+    name of the community to its plain label. The rows in any order give one table."""
+    from chuangshu.tables import detail_tables, fast_table
 
     cs = "https://w3id.org/chuangshu/ontology#"
     gaps = [{"community": "c", "rank": r, "dimension": cs + d, "group": cs + g}
-            for r, d, g in (("2", "ReciprocityNorm", "ExtendedScope"), ("1", "ReciprocityNorm", "CoreScope"),
+            for r, d, g in (("10", "ReciprocityNorm", "ExtendedScope"), ("1", "ReciprocityNorm", "CoreScope"),
                             ("1", "GeneralizedTrust", "CoreScope"), ("2", "GeneralizedTrust", "ExtendedScope"))]
+    recs = [{"community": "c", "priority": p, "kind": cs + "BuildDimension", "what": cs + w, **labels}
+            for p, w, labels in (("1050", "Festival", {"zh": "节庆", "en": "Festival"}),
+                                 ("120", "VolunteerTeam", {"en": "Volunteer team"}),
+                                 ("120", "Council", {"zh": "议事会", "en": "Council"}))]
+    names = [{"community": "c", "label": ("丙社区", "zh")}, {"community": "c", "label": ("C", None)}]
     community = {"community": "c", "capital_type": None, "capital_type_basis": None, "capital_type_conflict": False,
                  "stage": None, "ready": False, "initial_cycle_closed": False, "advanced_cycle_closed": False}
-    missing = {"; ".join(map(str, (row[10],))) for order in (gaps, gaps[::-1])
-               for row in fast_table([community], {"labels": [], "gaps": order, "recommendations": []}).rows}
-    assert missing == {"GeneralizedTrust × CoreScope; ReciprocityNorm × CoreScope; "
-                       "GeneralizedTrust × ExtendedScope; ReciprocityNorm × ExtendedScope"}
+    tables = {tuple(map(str, row)) for order in (slice(None), slice(None, None, -1))
+              for row in fast_table([community], detail_tables({"labels": names[order], "gaps": gaps[order],
+                                                                "recommendations": recs[order]})).rows}
+    assert len(tables) == 1
+    (row,) = tables
+    assert row[1:3] == ("丙社区", "C")
+    assert row[10] == ("GeneralizedTrust × CoreScope; ReciprocityNorm × CoreScope; "
+                       "GeneralizedTrust × ExtendedScope; ReciprocityNorm × ExtendedScope")
+    assert row[11:] == ("Council (120); VolunteerTeam (120); Festival (1050)", "议事会；VolunteerTeam；节庆",
+                        "Council; Volunteer team; Festival", "120")
 
 
 def test_duckdb_s_memory_follows_the_input_within_its_bounds(monkeypatch):

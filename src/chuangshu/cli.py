@@ -469,7 +469,7 @@ def _fast_results(run, report, rows, fmt, output, lang, files, date, scale_engin
     if fmt in ("csv", "xlsx", "parquet"):
         from .tables import fast_table, validation_summary
 
-        _write_tables([fast_table(communities, run.details()), validation_summary(report, lang)], fmt, output,
+        _write_tables([fast_table(communities, run.detail_tables()), validation_summary(report, lang)], fmt, output,
                       lang, files)
         return
     if fmt == "json":

@@ -270,47 +270,67 @@ def _local(iri: str | None) -> str | None:
     return iri[max(iri.rfind("#"), iri.rfind("/")) + 1:] if iri else None
 
 
-def fast_table(communities: list[dict], details: dict[str, list[dict]]) -> Table:
-    """One row per community from the city-scale path (:func:`chuangshu.scale.community_rows` and
-    :meth:`chuangshu.scale.ScaleRun.details`): its names, type and basis, stage, readiness, cycles, the
-    missing dimension × scope group in the order the cycles close, and the recommendations ranked by
-    priority (what each recommends, as local names and as zh and en labels, with the priority).
-    Written for a city's hundreds of thousands of detail rows: each IRI's local name found once, each
-    kind of detail sorted once and then grouped by community."""
-    names: dict = {}
+DETAILS = {  # the columns of each queries/scale/NAME.rq the table reads, as :func:`detail_tables` holds them
+    "recommendations": ("community", "priority", "kind", "what", "zh", "en"),
+    "gaps": ("community", "rank", "dimension", "group"),
+    "labels": ("community", "label", "lang"),
+}
 
-    def local(iri):
-        name = names.get(iri)
-        if name is None:
-            name = names[iri] = _local(iri)
-        return name
+# Each community's names, missing dimension × scope groups and ranked recommendations, from the
+# details tables (DuckDB SQL: a city's hundreds of thousands of rows are grouped and joined there,
+# not one by one in Python). LOCAL is what follows an IRI's last # or /; an empty label counts as none.
+_LOCAL = "regexp_extract({}, '[^#/]*$')"
+_TABLE_SQL = {  # (each list ordered by one rank over the whole table: cheaper than sorting each list on its own)
+    "labels": """SELECT community, min(label) FILTER (WHERE lang = 'zh'),
+        min(label) FILTER (WHERE lang = 'en'), min(label) FILTER (WHERE lang IS NULL)
+        FROM details_labels GROUP BY community""",
+    "gaps": f"""SELECT community, string_agg(d || ' × ' || g, '; ' ORDER BY k) FROM (
+        SELECT community, d, g, row_number() OVER (ORDER BY r, d, g) AS k FROM (
+            SELECT community, CAST(rank AS DOUBLE) AS r, {_LOCAL.format('dimension')} AS d,
+                   {_LOCAL.format('"group"')} AS g FROM details_gaps))
+        GROUP BY community""",
+    "recommendations": f"""SELECT community, string_agg(w || ' (' || priority || ')', '; ' ORDER BY k),
+        string_agg(CASE WHEN zh <> '' THEN zh ELSE w END, '；' ORDER BY k),
+        string_agg(CASE WHEN en <> '' THEN en ELSE w END, '; ' ORDER BY k), min(p) FROM (
+            SELECT *, row_number() OVER (ORDER BY p, what) AS k FROM (
+                SELECT *, {_LOCAL.format('what')} AS w, CAST(priority AS BIGINT) AS p FROM details_recommendations))
+        GROUP BY community""",
+}
 
-    labels: dict[str, dict] = {}
-    for r in details["labels"]:  # two labels in one language: the first in code-point order, on every engine
-        text, lang = r["label"]
-        named = labels.setdefault(r["community"], {})
-        named[lang or ""] = min(text, named.get(lang or "", text))
-    gaps: dict[str, list] = {}
-    # in the order the cycles close; gaps of one rank by name (an engine may give rows in any order)
-    keyed = [(float(r["rank"]), local(r["dimension"]), local(r["group"]), r["community"]) for r in details["gaps"]]
-    for _, dimension, group, community in sorted(keyed, key=lambda k: k[:3]):
-        gaps.setdefault(community, []).append(f"{dimension} × {group}")
-    recs: dict[str, list] = {}  # community → [(priority, "what (priority)", zh, en)], ranked
-    keyed = [(int(r["priority"]), r["what"], i) for i, r in enumerate(details["recommendations"])]
-    for priority, what, i in sorted(keyed):
-        r = details["recommendations"][i]
-        w = local(what)
-        recs.setdefault(r["community"], []).append((priority, f"{w} ({r['priority']})", r.get("zh") or w, r.get("en") or w))
+
+def detail_tables(details: dict[str, list[dict]]):
+    """An in-memory DuckDB holding the rows of an engine's ``details()`` as ``details_NAME`` tables
+    (a label's (text, language) pair as two columns)."""
+    import duckdb
+
+    con = duckdb.connect()
+    for name, cols in DETAILS.items():
+        rows = details[name]
+        if name == "labels":
+            columns = [[r["community"] for r in rows], [r["label"][0] for r in rows], [r["label"][1] or None for r in rows]]
+        else:
+            columns = [[r.get(c) for r in rows] for c in cols]
+        picks = ", ".join(f"unnest(?::VARCHAR[]) AS {q}" for q in (f'"{c}"' for c in cols))
+        con.execute(f"CREATE TABLE details_{name} AS SELECT {picks}", columns)
+    return con
+
+
+def fast_table(communities: list[dict], details) -> Table:
+    """One row per community from the city-scale path (:func:`chuangshu.scale.community_rows`, and
+    the details tables of :meth:`chuangshu.engines.base.EngineRun.detail_tables`): its names, type and
+    basis, stage, readiness, cycles, the missing dimension × scope group in the order the cycles close,
+    and the recommendations ranked by priority (what each recommends, as local names and as zh and en
+    labels, with the priority)."""
+    found = {name: {row[0]: row[1:] for row in details.execute(sql).fetchall()} for name, sql in _TABLE_SQL.items()}
     rows = []
     for c in communities:
         iri = c["community"]
-        ranked = recs.get(iri)
-        _, listed, zh, en = zip(*ranked) if ranked else ((), (), (), ())
-        name = labels.get(iri, {})
-        rows.append([iri, name.get("zh"), name.get("en") or name.get(""), c["capital_type"], c["capital_type_basis"],
-                     c["capital_type_conflict"], c["stage"], c["ready"], c["initial_cycle_closed"],
-                     c["advanced_cycle_closed"], "; ".join(gaps.get(iri, ())), "; ".join(listed), "；".join(zh),
-                     "; ".join(en), ranked[0][0] if ranked else None])
+        zh, en, plain = found["labels"].get(iri, (None, None, None))
+        (missing,) = found["gaps"].get(iri, ("",))
+        listed, rec_zh, rec_en, first = found["recommendations"].get(iri, ("", "", "", None))
+        rows.append([iri, zh, en or plain, c["capital_type"], c["capital_type_basis"], c["capital_type_conflict"],
+                     c["stage"], c["ready"], c["initial_cycle_closed"], c["advanced_cycle_closed"], missing, listed,
+                     rec_zh, rec_en, first])
     return Table("communities", list(FAST_KEYS), rows, list(FAST_KEYS))
 
 

@@ -1,7 +1,7 @@
 """What every city-scale engine offers the pipeline (:func:`chuangshu.scale.run_pipeline`).
 
     load(files) → validate(lang=…, itemize_info=…) → add_reference_cases() → reason() → rules(as_of)
-    → assess(), details()
+    → assess(), details() (or detail_tables(), the same rows as DuckDB tables for the table's SQL)
 
 ``timings`` holds the seconds each step took; ``tick`` (when set) is called after every query, so
 that a progress bar moves. The Oxigraph store (:class:`chuangshu.scale.ScaleRun`) and the columnar
@@ -41,6 +41,13 @@ class EngineRun:
             if not Path(f).is_file():
                 raise InputError("file not found", "找不到文件", where=str(f))
         return out
+
+    def detail_tables(self):
+        """A DuckDB connection holding the rows of :meth:`details` as the tables ``details_NAME``
+        (see :func:`chuangshu.tables.detail_tables`); the columnar engine makes them in its own."""
+        from ..tables import detail_tables
+
+        return detail_tables(self.details())
 
     def close(self) -> None:
         """Release what the run holds (nothing, unless the engine says otherwise)."""

@@ -509,6 +509,19 @@ class ColumnarRun(EngineRun):
     def assess(self) -> list[dict]:
         return self._timed("assess", lambda: self.values(self._scale_query("summary")))
 
+    def detail_tables(self):
+        """The details as tables in this run's own database (no rows through Python): each value as
+        :meth:`values` gives it, a label as its text and its language (NULL for none)."""
+        def run():
+            for name in SCALE_QUERIES[1:]:
+                compiled = self._scale_query(name)
+                self._constants(compiled)
+                cols = ", ".join(f"rdf_lex_c({q(v)}) AS {q(v)}, NULLIF(rdf_lang_c({q(v)}), '') AS lang" if v == "label"
+                                 else f"rdf_value_c({q(v)}) AS {q(v)}" for v in compiled.vars)
+                self.con.execute(f"CREATE OR REPLACE TEMP TABLE details_{name} AS SELECT {cols} FROM ({compiled.sql})")
+            return self.con
+        return self._timed("details", run)
+
     def details(self) -> dict[str, list[dict]]:
         """What the one-row-per-community table adds to the summary (``queries/scale/{recommendations,gaps,labels}.rq``)."""
         return self._timed("details", lambda: {name: self.values(self._scale_query(name), labels=("label",))
