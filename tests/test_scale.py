@@ -155,6 +155,40 @@ def test_the_benchmark_measures_the_cli_s_fast_assessment_end_to_end(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["city.nt"]   # the table went to a temporary folder
 
 
+def test_ctrl_c_stops_the_columnar_engine_at_any_step_and_leaves_nothing(tmp_path):
+    """SIGINT while loading, validating (two queries at once) or running the rules: "interrupted",
+    exit code 130, no traceback, no temporary folder left, no table half written."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from chuangshu.synth import synthesize
+
+    city = tmp_path / "city.nt"
+    synthesize(2000, seed=3, output=city)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    stopped = 0
+    for delay in (0.6, 1.2, 1.8, 2.4):
+        out = tmp_path / f"table-{delay}.csv"
+        proc = subprocess.Popen([sys.executable, "-m", "chuangshu.cli", "assess", "--fast", "--scale-engine", "duckdb",
+                                 "--format", "csv", "-o", str(out), str(city)], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(temp)})
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert "Traceback" not in err
+        if proc.returncode == 130:
+            stopped += 1
+            assert "interrupted" in err and not out.exists()
+        else:  # it had finished: the table whole, the signal at exit at most
+            assert proc.returncode in (0, -signal.SIGINT) and out.exists(), err
+        assert list(temp.iterdir()) == []
+    assert stopped
+
+
 def test_fast_assess_stops_on_a_violation_on_either_engine():
     bad = REPO / "data" / "examples" / "invalid" / "unknown-dimension.ttl"
     for engine in ("duckdb", "oxigraph"):

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__, resources
-from .errors import ChuangshuError
+from .errors import ChuangshuError, stopped_query
 from .i18n import LANGS, default_lang, pick
 
 
@@ -94,6 +94,9 @@ class _Cli(click.Group):
             echo(pick(lang, "out of memory", "内存不足"), err=True)
             ctx.exit(EXIT_INTERNAL)
         except Exception as err:  # noqa: BLE001 - the last line of defence: one line, a distinct exit code
+            if stopped_query(err):
+                echo(pick(lang, "interrupted", "已中断"), err=True)
+                ctx.exit(130)
             if os.environ.get("CHUANGSHU_DEBUG"):
                 raise
             detail = (str(err).splitlines() or [""])[0][:200]

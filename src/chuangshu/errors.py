@@ -60,3 +60,10 @@ def die_with_parent() -> None:
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+
+
+def stopped_query(err: BaseException) -> bool:
+    """Whether ``err`` is DuckDB's report of a query that Ctrl-C (a RuntimeError "Query interrupted")
+    or an interrupt() call (InterruptException) stopped: a KeyboardInterrupt in all but name."""
+    return (type(err).__name__ == "InterruptException"
+            or (isinstance(err, RuntimeError) and str(err).strip() == "Query interrupted"))

@@ -18,6 +18,7 @@ canonically for DuckDB first. DuckDB spills to a private temporary folder past i
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -28,7 +29,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 
 from .. import resources
-from ..errors import InputError
+from ..errors import InputError, stopped_query
 from ..i18n import preferred
 from . import sparql_sql
 from .base import EngineRun, entailment_files
@@ -154,9 +155,32 @@ def decode(sql: str) -> str:
     return Compiler().decode(sql)
 
 
+_OPEN: dict = {}  # folder → connection of every run not yet closed (see _close_and_remove)
+
+
 def _close_and_remove(con, folder: str) -> None:
-    con.close()
-    shutil.rmtree(folder, True)
+    """Close the run's database and remove its folder, whole: Ctrl-C (or SIGTERM, SIGHUP) that comes
+    meanwhile waits until the folder is gone. One that comes before the signals are held can still
+    stop this half-way (it left a folder of gigabytes behind): :func:`_remove_left_at_exit` then
+    finishes the work when the interpreter exits."""
+    import signal
+
+    stops = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    blocked = hasattr(signal, "pthread_sigmask")
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, stops) if blocked else None
+    try:
+        con.close()
+        shutil.rmtree(folder, True)
+        _OPEN.pop(folder, None)
+    finally:
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@atexit.register
+def _remove_left_at_exit() -> None:
+    for folder, con in list(_OPEN.items()):
+        _close_and_remove(con, folder)
 
 
 @dataclass
@@ -190,6 +214,7 @@ class ColumnarRun(EngineRun):
         # the connection first, then its files: DuckDB crashed (signal 11) at interpreter exit when
         # its folder went while it was still open
         self._finalizer = weakref.finalize(self, _close_and_remove, self.con, self._tmp)
+        _OPEN[self._tmp] = self.con
         install(self.con)
         self.con.execute("CREATE TABLE staged (s VARCHAR, p VARCHAR, o VARCHAR)")
         self.con.execute("CREATE TABLE terms (id UBIGINT, t VARCHAR)")
@@ -200,6 +225,17 @@ class ColumnarRun(EngineRun):
     def close(self) -> None:
         self._finalizer()
         self.con = None
+
+    def _timed(self, name: str, fn, *args, **kwargs):
+        """A step, timed; Ctrl-C during one of its queries is a KeyboardInterrupt, as anywhere else
+        (DuckDB reports the query it stopped as a RuntimeError "Query interrupted", or, stopped by
+        :meth:`_two_at_a_time`, as an InterruptException)."""
+        try:
+            return super()._timed(name, fn, *args, **kwargs)
+        except Exception as err:
+            if stopped_query(err):
+                raise KeyboardInterrupt from None
+            raise
 
     # ---- load ---------------------------------------------------------------------------------
     def load(self, files: list[Path], *, with_ontology: bool = True) -> None:
@@ -375,27 +411,68 @@ class ColumnarRun(EngineRun):
             ill = self._ill_typed(sorted({str(d) for c in compiled if c.lexical_query for d in c.datatypes}))
             for c, rows in self._counted([c for c in compiled if c.count is not None]):
                 (counted.append((c, len(rows))) if tallied(c, shapes, lang, itemize_info) else found.append((c, rows)))
+            jobs = []  # (constraint, counted only?, its query, its ill-typed rows query or None), in order
             for c in compiled:
                 if c.count is not None:
                     continue
-                self._tick("validate")
                 source = f"shapes/case-data.ttl ({c.constraint})"
-                if not c.lexical_query and tallied(c, shapes, lang, itemize_info):
-                    query = _compiled_query(c.query, source)
-                    self._constants(query)
-                    counted.append((c, self.con.execute(f"SELECT count(*) FROM ({query.sql})").fetchone()[0]))
-                    continue
-                rows = [{k: from_nt(v) for k, v in r.items()} for r in self.select(_compiled_query(c.query, source))]
+                query = _compiled_query(c.query, source)
+                self._constants(query)
+                lexical = None
                 if c.lexical_query and ill:  # the rows of the graph's ill-typed literals, if it has any
                     lexical = _compiled_query(c.lexical_query, source)
                     self._constants(lexical)
-                    cur = self.con.execute(f"SELECT * FROM ({lexical.sql}) WHERE {q('value')} IN (SELECT unnest(?::VARCHAR[]))", [ill])
-                    names = [d[0] for d in cur.description]
-                    rows += [{n: from_nt(v) for n, v in zip(names, row) if v is not None} for row in cur.fetchall()]
-                found.append((c, rows))
+                jobs.append((c, not c.lexical_query and tallied(c, shapes, lang, itemize_info), query, lexical))
+
+            def rows_of(cur) -> list[dict]:
+                names = [d[0] for d in cur.description]
+                return [{n: from_nt(v) for n, v in zip(names, row) if v is not None} for row in cur.fetchall()]
+
+            def answer(job, cur):
+                _, count, query, lexical = job
+                if count:
+                    return cur.execute(f"SELECT count(*) FROM ({query.sql})").fetchone()[0]
+                rows = rows_of(cur.execute(query.sql))
+                if lexical is not None:
+                    rows += rows_of(cur.execute(f"SELECT * FROM ({lexical.sql}) WHERE {q('value')} "
+                                                "IN (SELECT unnest(?::VARCHAR[]))", [ill]))
+                return rows
+
+            for (c, count, _, _), answer_ in zip(jobs, self._two_at_a_time(answer, jobs)):
+                self._tick("validate")
+                (counted if count else found).append((c, answer_))
             named = self.labels({t for _, rows in found for r in rows for t in r.values()}, lang)  # messages name any
             return build_report(shapes, found, named.get, lang=lang, allow_warnings=allow_warnings, counted=counted)
         return self._timed("validate", run)
+
+    def _two_at_a_time(self, fn, items):
+        """``fn(item, cursor)`` of each item, in order, two running at once, each on a cursor of its
+        own: most constraint queries are small, and DuckDB plans each on one thread. A stop (Ctrl-C,
+        an error) cancels what has not started and interrupts what has."""
+        import threading
+        from concurrent.futures import ThreadPoolExecutor
+
+        local, cursors = threading.local(), []
+
+        def run(item):
+            if not hasattr(local, "cursor"):
+                local.cursor = self.con.cursor()
+                cursors.append(local.cursor)
+            return fn(item, local.cursor)
+
+        pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="chuangshu-validate")
+        try:
+            for future in [pool.submit(run, item) for item in items]:
+                yield future.result()
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            for cur in list(cursors):
+                cur.interrupt()
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            for cur in cursors:
+                cur.close()
 
     def _ill_typed(self, datatypes: list[str]) -> list[str]:
         """Every literal in the dictionary with one of ``datatypes`` whose lexical form that datatype
