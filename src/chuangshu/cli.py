@@ -81,8 +81,7 @@ class _Cli(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except KeyboardInterrupt:
-            echo(pick(lang, "interrupted", "已中断"), err=True)
-            ctx.exit(130)
+            _interrupted(ctx, lang)
         except BrokenPipeError:
             sys.stderr.close()  # the reader went away (| head): nothing more to say
             ctx.exit(0)
@@ -95,8 +94,7 @@ class _Cli(click.Group):
             ctx.exit(EXIT_INTERNAL)
         except Exception as err:  # noqa: BLE001 - the last line of defence: one line, a distinct exit code
             if stopped_query(err):
-                echo(pick(lang, "interrupted", "已中断"), err=True)
-                ctx.exit(130)
+                _interrupted(ctx, lang)
             if os.environ.get("CHUANGSHU_DEBUG"):
                 raise
             detail = (str(err).splitlines() or [""])[0][:200]
@@ -1106,6 +1104,21 @@ def fmt(ctx: click.Context, paths: tuple[Path, ...], check: bool) -> None:
         ctx.exit(1)
 
 
+_STOPPED_BY: list[int] = []  # the signal (SIGTERM, SIGHUP) that stopped the command, if one did
+
+
+def _stop(signum, frame):
+    """SIGTERM and SIGHUP stop a command as Ctrl-C does: what it was writing is not left half
+    written, its temporary folders go (exit code 128 + the signal's number)."""
+    _STOPPED_BY.append(signum)
+    raise KeyboardInterrupt
+
+
+def _interrupted(ctx, lang: str):
+    echo(pick(lang, "interrupted", "已中断"), err=True)
+    ctx.exit(128 + _STOPPED_BY[-1] if _STOPPED_BY else 130)
+
+
 def main() -> None:
     # a terminal that cannot show Chinese or arrows (latin-1, cp1252) gets escapes, not a crash
     for stream in (sys.stdout, sys.stderr):
@@ -1113,6 +1126,11 @@ def main() -> None:
             stream.reconfigure(errors="backslashreplace")
         except (AttributeError, ValueError):
             pass
+    import signal
+
+    for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if sig is not None:
+            signal.signal(sig, _stop)
     cli(prog_name="chuangshu")
 
 
