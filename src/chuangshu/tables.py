@@ -265,11 +265,6 @@ FAST_KEYS = ["community", "label_zh", "label_en", "capital_type", "capital_type_
              "recommendations", "recommendations_zh", "recommendations_en", "first_priority"]
 
 
-def _local(iri: str | None) -> str | None:
-    """What follows the last # or / of an IRI."""
-    return iri[max(iri.rfind("#"), iri.rfind("/")) + 1:] if iri else None
-
-
 DETAILS = {  # the columns of each queries/scale/NAME.rq the table reads, as :func:`detail_tables` holds them
     "recommendations": ("community", "priority", "kind", "what", "zh", "en"),
     "gaps": ("community", "rank", "dimension", "group"),
@@ -310,7 +305,7 @@ def detail_tables(details: dict[str, list[dict]]):
             columns = [[r["community"] for r in rows], [r["label"][0] for r in rows], [r["label"][1] or None for r in rows]]
         else:
             columns = [[r.get(c) for r in rows] for c in cols]
-        picks = ", ".join(f"unnest(?::VARCHAR[]) AS {q}" for q in (f'"{c}"' for c in cols))
+        picks = ", ".join(f'unnest(?::VARCHAR[]) AS "{c}"' for c in cols)
         con.execute(f"CREATE TABLE details_{name} AS SELECT {picks}", columns)
     return con
 

@@ -19,6 +19,7 @@ canonically for DuckDB first. DuckDB spills to a private temporary folder past i
 from __future__ import annotations
 
 import atexit
+import hashlib
 import os
 import shutil
 import tempfile
@@ -46,17 +47,20 @@ _LITERAL = (r'"(?:[^"\\\x00-\x1f\x7f]|\\[tbnrf"\\]|\\u00[01][0-9A-F]|\\u007F)*"'
 CANONICAL_LINE = rf"^({_IRI}|{_BNODE}) ({_IRI}) ({_IRI}|{_BNODE}|{_LITERAL}) \.$"
 
 
+# the compiler's source, hashed when it is imported, so that a cache key names the code that runs
+_COMPILER_DIGEST = hashlib.sha256(Path(sparql_sql.__file__).read_bytes()).hexdigest()
+
+
 def _disk_cached(kind: str, text: str, source: str, compute, dump=lambda x: x, load=lambda x: x):
     """What the compiler makes of a query, kept in the cache folder (``…/chuangshu/sql``) keyed by the
     query's text and the compiler's own source: parsing ~110 queries with rdflib takes ~1.7 s, reading
     them back ~20 ms. A cache that cannot be read or written only makes the run slower."""
-    import hashlib
     import json
 
     from ..reason import cache_dir
 
     folder = cache_dir()
-    key = hashlib.sha256("\0".join((kind, source, text, _compiler_digest())).encode("utf-8")).hexdigest()
+    key = hashlib.sha256("\0".join((kind, source, text, _COMPILER_DIGEST)).encode("utf-8")).hexdigest()
     path = folder / "sql" / f"{key}.json" if folder is not None else None
     if path is not None and path.is_file():
         try:
@@ -73,20 +77,6 @@ def _disk_cached(kind: str, text: str, source: str, compute, dump=lambda x: x, l
         except Exception:  # noqa: BLE001
             pass
     return out
-
-
-def _source_digest(module) -> str:
-    import hashlib
-
-    return hashlib.sha256(Path(module.__file__).read_bytes()).hexdigest()
-
-
-_COMPILER_DIGEST = _source_digest(sparql_sql)  # read with the module, so a cache key names the code that runs
-
-
-def _compiler_digest() -> str:
-    """The compiler's source, hashed when it was imported (every cache key names it)."""
-    return _COMPILER_DIGEST
 
 
 def _dump(compiled: list[Compiled]) -> list:
@@ -354,9 +344,7 @@ class ColumnarRun(EngineRun):
     def select(self, compiled: Compiled) -> list[dict]:
         """Rows of a compiled SELECT as {variable: N-Triples text}, unbound variables left out."""
         self._constants(compiled)
-        cur = self.con.execute(compiled.sql)
-        names = [d[0] for d in cur.description]
-        return [{n: v for n, v in zip(names, row) if v is not None} for row in cur.fetchall()]
+        return _rows(self.con.execute(compiled.sql))
 
     def insert(self, compiled: Compiled) -> int:
         """The template's triples for every solution, added where new; how many were new."""
@@ -424,18 +412,14 @@ class ColumnarRun(EngineRun):
                     self._constants(lexical)
                 jobs.append((c, not c.lexical_query and tallied(c, shapes, lang, itemize_info), query, lexical))
 
-            def rows_of(cur) -> list[dict]:
-                names = [d[0] for d in cur.description]
-                return [{n: from_nt(v) for n, v in zip(names, row) if v is not None} for row in cur.fetchall()]
-
             def answer(job, cur):
                 _, count, query, lexical = job
                 if count:
                     return cur.execute(f"SELECT count(*) FROM ({query.sql})").fetchone()[0]
-                rows = rows_of(cur.execute(query.sql))
+                rows = _rows(cur.execute(query.sql), from_nt)
                 if lexical is not None:
-                    rows += rows_of(cur.execute(f"SELECT * FROM ({lexical.sql}) WHERE {q('value')} "
-                                                "IN (SELECT unnest(?::VARCHAR[]))", [ill]))
+                    rows += _rows(cur.execute(f"SELECT * FROM ({lexical.sql}) WHERE {q('value')} "
+                                              "IN (SELECT unnest(?::VARCHAR[]))", [ill]), from_nt)
                 return rows
 
             for (c, count, _, _), answer_ in zip(jobs, self._two_at_a_time(answer, jobs)):
@@ -566,8 +550,7 @@ class ColumnarRun(EngineRun):
         label or a literal's lexical form (the macro ``rdf_value``), and for the variables in ``labels`` the
         pair (lexical form, language or None); unbound variables left out."""
         self._constants(compiled)
-        cols = ", ".join(f"rdf_lex_c({q(v)}), NULLIF(rdf_lang_c({q(v)}), '')" if v in labels else f"rdf_value_c({q(v)})"
-                         for v in compiled.vars)
+        cols = ", ".join(_value_columns(compiled.vars, labels))
         out = []
         for row in self.con.execute(f"SELECT {cols} FROM ({compiled.sql})").fetchall():
             cells, i = {}, 0
@@ -590,11 +573,10 @@ class ColumnarRun(EngineRun):
         """The details as tables in this run's own database (no rows through Python): each value as
         :meth:`values` gives it, a label as its text and its language (NULL for none)."""
         def run():
-            for name in SCALE_QUERIES[1:]:
+            for name in DETAIL_QUERIES:
                 compiled = self._scale_query(name)
                 self._constants(compiled)
-                cols = ", ".join(f"rdf_lex_c({q(v)}) AS {q(v)}, NULLIF(rdf_lang_c({q(v)}), '') AS lang" if v == "label"
-                                 else f"rdf_value_c({q(v)}) AS {q(v)}" for v in compiled.vars)
+                cols = ", ".join(_value_columns(compiled.vars, ("label",), named=True))
                 self.con.execute(f"CREATE OR REPLACE TEMP TABLE details_{name} AS SELECT {cols} FROM ({compiled.sql})")
             return self.con
         return self._timed("details", run)
@@ -602,10 +584,31 @@ class ColumnarRun(EngineRun):
     def details(self) -> dict[str, list[dict]]:
         """What the one-row-per-community table adds to the summary (``queries/scale/{recommendations,gaps,labels}.rq``)."""
         return self._timed("details", lambda: {name: self.values(self._scale_query(name), labels=("label",))
-                                               for name in SCALE_QUERIES if name != "summary"})
+                                               for name in DETAIL_QUERIES})
 
 
 SCALE_QUERIES = ("summary", "recommendations", "gaps", "labels")  # queries/scale/NAME.rq: what the table reads
+DETAIL_QUERIES = SCALE_QUERIES[1:]  # what the table adds to the summary
+
+
+def _rows(cur, convert=lambda v: v) -> list[dict]:
+    """A cursor's rows as {column: value}, each value converted, NULLs left out."""
+    names = [d[0] for d in cur.description]
+    return [{n: convert(v) for n, v in zip(names, row) if v is not None} for row in cur.fetchall()]
+
+
+def _value_columns(variables, labels=(), named: bool = False) -> list[str]:
+    """SQL taking apart the N-Triples text of each variable's column: an IRI, a blank node's label or
+    a literal's lexical form (``rdf_value``); for the variables in ``labels`` the lexical form and the
+    language tag (NULL for none), the latter named ``lang`` when ``named``."""
+    cols = []
+    for v in variables:
+        if v in labels:
+            cols.append(f"rdf_lex_c({q(v)})" + (f" AS {q(v)}" if named else ""))
+            cols.append(f"NULLIF(rdf_lang_c({q(v)}), '')" + (" AS lang" if named else ""))
+        else:
+            cols.append(f"rdf_value_c({q(v)})" + (f" AS {q(v)}" if named else ""))
+    return cols
 
 
 def _scale_query_text(name: str) -> tuple[str, str]:
