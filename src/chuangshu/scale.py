@@ -11,6 +11,7 @@ here builds an rdflib graph of the data, so a million triples stay in Rust.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -152,7 +153,9 @@ def run_pipeline(files: list[Path], *, as_of: Literal | None = None, progress: b
                  check=None, engine: str = "oxigraph", lean: bool = False,
                  itemize_info: bool = True) -> tuple[EngineRun, object, list[dict]]:
     """load → validate → reason → rules → assess in one engine. ``check`` sees the validation
-    report before anything is inferred and may stop the run by raising. A progress bar (when
+    report as soon as it is ready and may stop the run by raising: before anything is inferred, or,
+    where validation runs beside reasoning and the rules (the columnar engine), at the first query
+    that ends after it. A progress bar (when
     ``progress``) moves once per load, per compiled constraint, per entailment, per rule.
 
     ``engine`` is ``oxigraph`` (this module's store) or ``columnar`` (DuckDB, every query compiled
@@ -167,7 +170,21 @@ def run_pipeline(files: list[Path], *, as_of: Literal | None = None, progress: b
 
     n_constraints = len(compile_shapes(shapes_graph())) if validate and progress else 0
     bar = _progress(2 + n_constraints + len(entailment_files()) + len(load_rules()), progress)
-    tick = lambda step: (bar.set_postfix_str(step, refresh=False), bar.update())  # noqa: E731
+    pending = None  # the validation, which may run beside reasoning and the rules
+    here = threading.current_thread()
+
+    def checked() -> None:
+        """``check`` sees the report as soon as it is ready, once (in this thread: it may raise)."""
+        nonlocal pending
+        if pending is not None and check is not None and threading.current_thread() is here:
+            ready, pending = pending, None
+            check(ready.result())
+
+    def tick(step):
+        bar.set_postfix_str(step, refresh=False)
+        bar.update()
+        if pending is not None and step != "validate" and pending.done():
+            checked()
     if engine == "columnar":
         from .engines.columnar import ColumnarRun, check_compiles
 
@@ -178,12 +195,16 @@ def run_pipeline(files: list[Path], *, as_of: Literal | None = None, progress: b
     try:
         run.load(files)
         bar.update()
-        report = run.validate(lang=lang, allow_warnings=allow_warnings, itemize_info=itemize_info) if validate else None
-        if report is not None and check is not None:
-            check(report)  # before anything is inferred
-        run.add_reference_cases()  # after validation, which sees the user's data alone
+        if validate:  # of the user's data alone: the reference cases and all that is inferred come after
+            pending = validation = run.validate_beside(lang=lang, allow_warnings=allow_warnings,
+                                                       itemize_info=itemize_info)
+            if validation.done():
+                checked()  # before anything is inferred
+        run.add_reference_cases()
         run.reason()
         run.rules(as_of)
+        checked()  # if it was not ready before
+        report = validation.result() if validate else None
         rows = run.assess()
         bar.update()
     except BaseException:

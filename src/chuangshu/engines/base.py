@@ -1,6 +1,7 @@
 """What every city-scale engine offers the pipeline (:func:`chuangshu.scale.run_pipeline`).
 
     load(files) → validate(lang=…, itemize_info=…) → add_reference_cases() → reason() → rules(as_of)
+    (validate_beside(…) lets validation run beside the next steps where the engine can)
     → assess(), details() (or detail_tables(), the same rows as DuckDB tables for the table's SQL)
 
 ``timings`` holds the seconds each step took; ``tick`` (when set) is called after every query, so
@@ -32,6 +33,16 @@ class EngineRun:
         result = fn(*args, **kwargs)
         self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
         return result
+
+    def validate_beside(self, **options):
+        """Validation of the graph as it is now, while the caller goes on where the engine can (the
+        columnar engine: on a snapshot, in threads of its own); here, at once. Returns an object whose
+        ``result()`` gives the report and ``done()`` says whether it is ready."""
+        from concurrent.futures import Future
+
+        out: Future = Future()
+        out.set_result(self.validate(**options))
+        return out
 
     @staticmethod
     def input_files(files, with_ontology: bool = True) -> list[Path]:
