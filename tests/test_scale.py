@@ -405,6 +405,12 @@ ID_QUERIES = [
     "SELECT ?s ?o WHERE { ?s :p ?o { SELECT ?s WHERE { ?s :q ?x } } FILTER (?s = :a && isIRI(?o)) }",
     "SELECT ?s ?o ?x WHERE { ?s :p ?o { ?o :p ?x FILTER (?x = :a) } FILTER (?o != :b && isIRI(?x)) }",
     "SELECT ?s ?e ?z WHERE { ?s :p ?e . ?s :p ?z FILTER (LANG(?e) = \"en\" && DATATYPE(?z) = xsd:integer) }",
+    # property paths: * and ? match each node of the graph (or a constant end) once, cycles included
+    "SELECT ?x ?y WHERE { ?x :p* ?y }",
+    "SELECT ?x ?y WHERE { ?x (:p|:q)? ?y }",
+    "SELECT ?y WHERE { :a (:p|:q)* ?y }",
+    "SELECT ?x WHERE { ?x :p+ :a }",
+    "SELECT ?x ?y WHERE { ?x :q* :a . ?y :p? ?x }",
     # BINDs and OPTIONALs moved into the side of a join that holds what they read, or kept above
     "SELECT ?s ?v ?d ?e WHERE { ?s :p ?o { ?s :q ?v } UNION { ?o :p ?v } OPTIONAL { ?s :q ?d } BIND (STR(?d) AS ?e) }",
     "SELECT ?s ?v ?d WHERE { { ?s :p ?o OPTIONAL { ?o :q ?d } } { ?s :q ?v } UNION { ?s :p ?d } OPTIONAL { ?s :q ?d } }",

@@ -397,13 +397,14 @@ class Compiler:
                        f"SELECT {r}.s, x.o FROM {r} JOIN ({step}) AS x ON {r}.o = x.s) SELECT s, o FROM {r}")
             if p.mod == "+":
                 return closure
-            one = step if p.mod == "?" else closure
+            one = f"SELECT DISTINCT s, o FROM ({step})" if p.mod == "?" else closure
             ends = [t for t in (s, o) if t is not None and not isinstance(t, (Variable, BNode))]
-            if ends:
-                same = " UNION ".join(f"SELECT {self.const(e)} AS s, {self.const(e)} AS o" for e in ends)
-            else:
-                same = f"SELECT s, s AS o FROM {self.table} UNION SELECT o, o FROM {self.table}"
-            return f"SELECT DISTINCT s, o FROM (({one}) UNION ALL ({same}))"
+            # the zero-length matches: the constant ends, else every node of the graph (each once:
+            # a DISTINCT of ids, not of pairs); with the other matches, those of length ≥ 1 between
+            # two different nodes, the pairs are distinct without a DISTINCT over millions of them
+            nodes = (" UNION ".join(f"SELECT {self.const(e)} AS x" for e in ends) if ends
+                     else f"SELECT s AS x FROM {self.table} UNION SELECT o FROM {self.table}")
+            return f"SELECT s, o FROM ({one}) WHERE s <> o UNION ALL SELECT x AS s, x AS o FROM ({nodes})"
         if isinstance(p, NegatedPath):
             self.refuse("negated property paths (!p)", "取反的属性路径（!p）")
         self.refuse(f"the property path {p}", f"属性路径 {p}")
