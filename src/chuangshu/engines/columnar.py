@@ -209,9 +209,9 @@ class ColumnarRun(EngineRun):
         install(self.con)
         # the database goes with the run: no checkpoint while it runs or when it closes (0.2 s at N = 20,000)
         self.con.execute("SET checkpoint_threshold = '1TB'; PRAGMA disable_checkpoint_on_shutdown")
-        self.con.execute("CREATE TABLE staged (s VARCHAR, p VARCHAR, o VARCHAR)")
         self.con.execute("CREATE TABLE terms (id UBIGINT, t VARCHAR)")
         self._loaded = False
+        self._staged: list[str] = []  # the tables of lines read and not yet in the graph (see _commit)
         self._validating = None  # (threads, cursors) of a validation running beside the rules
         self._registered: set[str] = set()  # constants already in the dictionary
         self._predicates: set[int] = set()  # the ids of the predicates the graph has
@@ -256,13 +256,15 @@ class ColumnarRun(EngineRun):
 
     def _stage_canonical(self, path: Path, known_good: bool = False) -> bool:
         """Read N-Triples in canonical form; False (nothing read) when a line is not."""
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE lines AS SELECT regexp_extract(line, {sql_str(CANONICAL_LINE)}, "
-                         "['s', 'p', 'o']) AS t FROM read_csv(?, columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', "
-                         "escape = '', header = false, auto_detect = false)", [str(path)])
-        if not known_good and self.con.execute("SELECT count(*) FROM lines WHERE t.s = ''").fetchone()[0]:
+        lines = f"lines{len(self._staged)}"
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {lines} AS SELECT t.s AS s, t.p AS p, t.o AS o FROM (SELECT "
+                         f"regexp_extract(line, {sql_str(CANONICAL_LINE)}, ['s', 'p', 'o']) AS t FROM read_csv(?, columns = "
+                         "{'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false, auto_detect = false))",
+                         [str(path)])
+        if not known_good and self.con.execute(f"SELECT count(*) FROM {lines} WHERE s = ''").fetchone()[0]:
+            self.con.execute(f"DROP TABLE {lines}")
             return False
-        self.con.execute("INSERT INTO staged SELECT t.s, t.p, t.o FROM lines WHERE t.s <> ''")
-        self.con.execute("DROP TABLE lines")
+        self._staged.append(lines)
         return True
 
     def _canonical_copy(self, path: Path) -> Path:
@@ -287,7 +289,10 @@ class ColumnarRun(EngineRun):
 
     def _commit(self) -> None:
         """The staged lines, without repeats, become (or join) the graph: their terms in the
-        dictionary, the triples as ids."""
+        dictionary, the triples as ids. (The tables of lines are read where they are, through a view:
+        copying 10⁶ lines of text into one table first took a quarter of the load.)"""
+        self.con.execute("CREATE OR REPLACE TEMP VIEW staged AS " + " UNION ALL ".join(
+            f"SELECT s, p, o FROM {t} WHERE s <> ''" for t in self._staged))
         self._register("SELECT s AS t FROM staged UNION ALL SELECT p FROM staged UNION ALL SELECT o FROM staged")
         new = "SELECT DISTINCT rdf_id_c(s) AS s, rdf_id_c(p) AS p, rdf_id_c(o) AS o FROM staged"
         if self._loaded:
@@ -302,7 +307,8 @@ class ColumnarRun(EngineRun):
             # the graph as N-Triples text, for a person reading it (the engine's queries use ids)
             self.con.execute("CREATE VIEW graph AS SELECT ts.t AS s, tp.t AS p, tv.t AS o FROM triples AS x "
                              "JOIN terms AS ts ON ts.id = x.s JOIN terms AS tp ON tp.id = x.p JOIN terms AS tv ON tv.id = x.o")
-        self.con.execute("DELETE FROM staged")
+        self.con.execute("DROP VIEW staged; " + "; ".join(f"DROP TABLE {t}" for t in self._staged))
+        self._staged = []
         self._loaded = True
 
     def _register(self, texts: str, params=None) -> None:
@@ -338,8 +344,10 @@ class ColumnarRun(EngineRun):
         """rdflib triples into the graph (a few thousand at most: the reference cases)."""
         rows = [(nt(s), nt(p), nt(o)) for s, p, o in triples]
         if rows:  # three lists in one statement (executemany took 0.8 s for the reference cases)
-            self.con.execute("INSERT INTO staged SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
-                             [list(column) for column in zip(*rows)])
+            lines = f"lines{len(self._staged)}"
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {lines} AS SELECT unnest(?::VARCHAR[]) AS s, "
+                             "unnest(?::VARCHAR[]) AS p, unnest(?::VARCHAR[]) AS o", [list(column) for column in zip(*rows)])
+            self._staged.append(lines)
             self._commit()
 
     def __len__(self) -> int:
