@@ -93,7 +93,9 @@ class _Cli(click.Group):
             echo(pick(lang, "out of memory", "内存不足"), err=True)
             ctx.exit(EXIT_INTERNAL)
         except Exception as err:  # noqa: BLE001 - the last line of defence: one line, a distinct exit code
-            if stopped_query(err):
+            if stopped_query(err) or _STOPPED_BY:
+                # a stop that landed inside a library's code can come out as another error (DuckDB
+                # reported an import it interrupted as "'numpy' is required … but it wasn't installed")
                 _interrupted(ctx, lang)
             if os.environ.get("CHUANGSHU_DEBUG"):
                 raise
@@ -1104,11 +1106,11 @@ def fmt(ctx: click.Context, paths: tuple[Path, ...], check: bool) -> None:
         ctx.exit(1)
 
 
-_STOPPED_BY: list[int] = []  # the signal (SIGTERM, SIGHUP) that stopped the command, if one did
+_STOPPED_BY: list[int] = []  # the signal (SIGINT, SIGTERM, SIGHUP) that stopped the command, if one did
 
 
 def _stop(signum, frame):
-    """SIGTERM and SIGHUP stop a command as Ctrl-C does: what it was writing is not left half
+    """SIGTERM and SIGHUP stop a command as Ctrl-C (SIGINT) does: what it was writing is not left half
     written, its temporary folders go (exit code 128 + the signal's number)."""
     _STOPPED_BY.append(signum)
     raise KeyboardInterrupt
@@ -1128,7 +1130,7 @@ def main() -> None:
             pass
     import signal
 
-    for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+    for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
         if sig is not None:
             signal.signal(sig, _stop)
     cli(prog_name="chuangshu")

@@ -24,6 +24,7 @@ import os
 import shutil
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -154,18 +155,40 @@ def _close_and_remove(con, folder: str) -> None:
     meanwhile waits until the folder is gone. One that comes before the signals are held can still
     stop this half-way (it left a folder of gigabytes behind): :func:`_remove_left_at_exit` then
     finishes the work when the interpreter exits."""
-    import signal
-
-    stops = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
-    blocked = hasattr(signal, "pthread_sigmask")
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, stops) if blocked else None
-    try:
+    with _signals_held():
         con.close()
         shutil.rmtree(folder, True)
         _OPEN.pop(folder, None)
+
+
+@contextmanager
+def _signals_held():
+    """Ctrl-C, SIGTERM and SIGHUP wait until the block is done, then stop the run as they would have.
+    Their handlers are swapped for ones that only note them (a signal mask would not do: the system
+    hands a signal to any thread that does not block it, DuckDB's among them, and Python then runs
+    the handler in the main thread at once). Outside the main thread, nothing is held."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    stops = [sig for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if sig is not None]
+    previous = {sig: signal.getsignal(sig) for sig in stops}
+    noted: list = []
+    for sig in stops:
+        signal.signal(sig, lambda signum, frame: noted.append((signum, frame)))
+    try:
+        yield
     finally:
-        if blocked:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+        for signum, frame in noted[:1]:  # the first stop, now
+            handler = previous[signum]
+            if callable(handler):
+                handler(signum, frame)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(signum)
 
 
 @atexit.register
@@ -186,31 +209,34 @@ class ColumnarRun(EngineRun):
         import uuid
         import weakref
 
-        import duckdb
+        with _signals_held():  # a module half imported stays so (DuckDB's extension then failed at exit)
+            import duckdb
 
         # the run's folder: the database, what DuckDB spills, canonical copies of non-N-Triples inputs.
         # It goes with the run (close), or at exit at the latest.
         self._tmp = os.path.join(tempfile.gettempdir(), f"chuangshu-duckdb-{uuid.uuid4().hex}")
         # a database file in the run's folder: its tables are compressed (dictionary, FSST) and the
         # buffer manager can write their pages out (1.4 GiB peak at N = 20,000 against 1.7 in memory)
-        os.makedirs(self._tmp)
-        self.con = duckdb.connect(os.path.join(self._tmp, "graph.duckdb"), config={"memory_limit": memory_limit(), "temp_directory": self._tmp,
-                                                    "preserve_insertion_order": False,
-                                                    # a LEFT JOIN builds its hash table on the OPTIONAL side, as
-                                                    # compiled: DuckDB's estimates through the rules' nested
-                                                    # projections are ~1 row, so it swapped the sides and built
-                                                    # on the big one (rule 15 needed 0.9 GB at N = 20,000 for a
-                                                    # 42 MB result, and ran out of memory at 100,000)
-                                                    "disabled_optimizers": "build_side_probe_side"})
-        # the connection first, then its files: DuckDB crashed (signal 11) at interpreter exit when
-        # its folder went while it was still open
-        self._finalizer = weakref.finalize(self, _close_and_remove, self.con, self._tmp)
-        _OPEN[self._tmp] = self.con
+        with _signals_held():  # the folder is known to close() and to the exit as soon as it exists
+            os.makedirs(self._tmp)
+            self.con = duckdb.connect(os.path.join(self._tmp, "graph.duckdb"), config={"memory_limit": memory_limit(), "temp_directory": self._tmp,
+                                                        "preserve_insertion_order": False,
+                                                        # a LEFT JOIN builds its hash table on the OPTIONAL side, as
+                                                        # compiled: DuckDB's estimates through the rules' nested
+                                                        # projections are ~1 row, so it swapped the sides and built
+                                                        # on the big one (rule 15 needed 0.9 GB at N = 20,000 for a
+                                                        # 42 MB result, and ran out of memory at 100,000)
+                                                        "disabled_optimizers": "build_side_probe_side"})
+            # the connection first, then its files: DuckDB crashed (signal 11) at interpreter exit when
+            # its folder went while it was still open
+            self._finalizer = weakref.finalize(self, _close_and_remove, self.con, self._tmp)
+            _OPEN[self._tmp] = self.con
         install(self.con)
         # the database goes with the run: no checkpoint while it runs or when it closes (0.2 s at N = 20,000)
         self.con.execute("SET checkpoint_threshold = '1TB'; PRAGMA disable_checkpoint_on_shutdown")
         self.con.execute("CREATE TABLE terms (id UBIGINT, t VARCHAR)")
         self._loaded = False
+        self._id_of: dict[str, int] = {}  # constant term → its id (_ids)
         self._staged: list[str] = []  # the tables of lines read and not yet in the graph (see _commit)
         self._validating = None  # (threads, cursors) of a validation running beside the rules
         self._registered: set[str] = set()  # constants already in the dictionary
@@ -296,9 +322,7 @@ class ColumnarRun(EngineRun):
         self._register("SELECT s AS t FROM staged UNION ALL SELECT p FROM staged UNION ALL SELECT o FROM staged")
         new = "SELECT DISTINCT rdf_id_c(s) AS s, rdf_id_c(p) AS p, rdf_id_c(o) AS o FROM staged"
         if self._loaded:
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE derived AS {new}")
-            self._append()
-            self.con.execute("DROP TABLE derived")
+            self._append(new)
         else:
             # sorted by predicate, so that a pattern with a constant predicate reads only the row
             # groups that hold it (DuckDB's zone maps)
@@ -366,24 +390,40 @@ class ColumnarRun(EngineRun):
         texts = compiled.texts_sql("solutions")
         if texts is not None:  # terms the rule made (IRIs, literals): into the dictionary
             self._register(texts)
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE derived AS {compiled.insert_sql('solutions')}")
-        added = self._append()
-        self.con.execute("DROP TABLE solutions; DROP TABLE derived")
+        predicates = compiled.template_predicates()
+        added = self._append(compiled.insert_sql("solutions"), None if predicates is None else self._ids(predicates))
+        self.con.execute("DROP TABLE solutions")
         return added
 
-    def _append(self) -> int:
-        """The distinct triples of the table ``derived`` that the graph lacks, added (sorted by
-        predicate); how many. A triple can be there already only if its predicate is: most rules
-        conclude with new ones, and the others are compared with those predicates' triples only."""
-        preds = {p for (p,) in self.con.execute("SELECT DISTINCT p FROM derived").fetchall()}
-        seen = sorted(preds & self._predicates)
-        self._predicates |= preds
-        if not seen:
-            return self.con.execute("INSERT INTO triples SELECT s, p, o FROM derived ORDER BY p").fetchone()[0]
-        return self.con.execute(
-            "INSERT INTO triples SELECT d.s, d.p, d.o FROM derived AS d ANTI JOIN "
-            "(SELECT s, p, o FROM triples WHERE p IN (SELECT unnest(?::UBIGINT[]))) AS t "
-            "ON d.s = t.s AND d.p = t.p AND d.o = t.o ORDER BY d.p", [seen]).fetchone()[0]
+    def _ids(self, texts) -> set[int]:
+        """The ids of constant terms (N-Triples text), computed once each."""
+        new = sorted(set(texts) - self._id_of.keys())
+        if new:
+            self._id_of.update(self.con.execute("SELECT t, rdf_id_c(t) FROM (SELECT unnest(?::VARCHAR[]) AS t)", [new]).fetchall())
+        return {self._id_of[t] for t in texts}
+
+    def _append(self, source: str, predicates: set[int] | None = None) -> int:
+        """The distinct triples (ids) that the SELECT ``source`` gives and the graph lacks, added
+        (sorted by predicate); how many. A triple can be there already only if its predicate is: most
+        rules conclude with new ones, and the others are compared with those predicates' triples only.
+        ``predicates``: those the triples can have (a rule's template says), else they are read."""
+        derived = predicates is None
+        if derived:
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE derived AS {source}")
+            source = "SELECT * FROM derived"
+            predicates = {p for (p,) in self.con.execute("SELECT DISTINCT p FROM derived").fetchall()}
+        seen = sorted(predicates & self._predicates)
+        self._predicates |= predicates
+        try:
+            if not seen:
+                return self.con.execute(f"INSERT INTO triples SELECT s, p, o FROM ({source}) ORDER BY p").fetchone()[0]
+            return self.con.execute(
+                f"INSERT INTO triples SELECT d.s, d.p, d.o FROM ({source}) AS d ANTI JOIN "
+                "(SELECT s, p, o FROM triples WHERE p IN (SELECT unnest(?::UBIGINT[]))) AS t "
+                "ON d.s = t.s AND d.p = t.p AND d.o = t.o ORDER BY d.p", [seen]).fetchone()[0]
+        finally:
+            if derived:
+                self.con.execute("DROP TABLE derived")
 
     def labels(self, iris, lang: str, reader=None) -> dict:
         """{IRI: its label in ``lang`` (else en, zh, any)} in one query (through ``reader``, a cursor, if given)."""
@@ -445,7 +485,10 @@ class ColumnarRun(EngineRun):
                                           "IN (SELECT unnest(?::VARCHAR[]))", [ill]), from_nt)
             return rows
 
-        readers = [self._snapshot() for _ in range(2)]
+        with _signals_held():  # the cursors and threads known to close() as soon as they exist
+            readers = [self._snapshot() for _ in range(2)]
+            pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="chuangshu-validate")
+            self._validating = (pool, readers)
         free, local, finished = list(readers), threading.local(), [started]
 
         def on_reader(fn, item, constraints=1):
@@ -457,11 +500,9 @@ class ColumnarRun(EngineRun):
                 self._tick("validate")
             return out
 
-        pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="chuangshu-validate")
         counted_rows = [pool.submit(on_reader, lambda sql, cur: cur.execute(sql).fetchall(), sql, len(group))
                         for group, _, sql in counts]
         answers = [pool.submit(on_reader, answer, job) for job in jobs]
-        self._validating = (pool, readers)
 
         def report():
             try:

@@ -1092,6 +1092,12 @@ class Compiled:
             return None
         return " UNION ".join(f"SELECT {q(v)} AS t FROM {solutions} WHERE {q(v)} IS NOT NULL" for v in used)
 
+    def template_predicates(self) -> list[str] | None:
+        """The N-Triples text of the template's predicates (None when one is a variable)."""
+        if any(not isinstance(triple[1], URIRef) for triple in self.template):
+            return None
+        return sorted({nt(triple[1]) for triple in self.template})
+
     def template_constants(self) -> list[str]:
         return sorted({nt(t) for triple in self.template for t in triple if isinstance(t, (URIRef, Literal))})
 
