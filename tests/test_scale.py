@@ -409,6 +409,8 @@ ID_QUERIES = [
     "SELECT ?s ?o WHERE { ?s :p ?o { SELECT ?s WHERE { ?s :q ?x } } FILTER (?s = :a && isIRI(?o)) }",
     "SELECT ?s ?o ?x WHERE { ?s :p ?o { ?o :p ?x FILTER (?x = :a) } FILTER (?o != :b && isIRI(?x)) }",
     "SELECT ?s ?e ?z WHERE { ?s :p ?e . ?s :p ?z FILTER (LANG(?e) = \"en\" && DATATYPE(?z) = xsd:integer) }",
+    # IF of two numbers stays a number: its datatype from the branch taken; an error in the condition, unbound
+    "SELECT ?o (IF(isLITERAL(?o), 1, 2.5) + 1 AS ?n) (IF(?o > 1, 10, 20) * 2 AS ?m) WHERE { :a :p ?o }",
     # property paths: * and ? match each node of the graph (or a constant end) once, cycles included
     "SELECT ?x ?y WHERE { ?x :p* ?y }",
     "SELECT ?x ?y WHERE { ?x (:p|:q)? ?y }",

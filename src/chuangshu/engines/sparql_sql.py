@@ -880,6 +880,10 @@ class Compiler:
         a, b = self.expr(e.arg2, scope, ids=True), self.expr(e.arg3, scope, ids=True)
         if a.kind == b.kind and a.kind != "num":
             return Expr(f"(CASE WHEN {c} THEN {a.sql} WHEN NOT {c} THEN {b.sql} END)", a.kind)
+        if a.kind == b.kind == "num":  # a number stays one (IF (…, 100, 0) + …: no term text made and read back)
+            c = self.hoist(c, scope)
+            dt = a.dt if a.dt == b.dt else f"(CASE WHEN {c} THEN {a.dt} WHEN NOT {c} THEN {b.dt} END)"
+            return Expr(f"(CASE WHEN {c} THEN {a.sql} WHEN NOT {c} THEN {b.sql} END)", "num", dt)
         return Expr(f"(CASE WHEN {c} THEN {self.as_term(a, scope)} WHEN NOT {c} THEN {self.as_term(b, scope)} END)", "term")
 
     def fn_COALESCE(self, e, scope):
