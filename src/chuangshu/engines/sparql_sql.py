@@ -585,9 +585,11 @@ class Compiler:
             return v is not None and not (isinstance(v, str) and not isinstance(v, (URIRef, BNode, Literal)))
 
         rows = [{str(k): v for k, v in row.items()} for row in node.res]
-        names = list(dict.fromkeys(n for row in rows for n in row))
+        # a variable no row gives a value is no column: unbound wherever it is read (a rule's optional
+        # parameter, VALUES ?asOf { UNDEF }, had its text looked up in the whole dictionary)
+        names = [n for n in dict.fromkeys(n for row in rows for n in row) if any(given(row.get(n)) for row in rows)]
         if not rows or not names:
-            return Rel("SELECT 1 AS __unit" + ("" if rows else " WHERE false"), [], frozenset())
+            return Rel(f"SELECT 1 AS __unit FROM range({len(rows)})", [], frozenset())
         cells = ["(" + ", ".join(self.const(row[n]) if given(row.get(n)) else "CAST(NULL AS UBIGINT)"
                                  for n in names) + ")" for row in rows]
         bound = {n for n in names if all(given(row.get(n)) for row in rows)}
