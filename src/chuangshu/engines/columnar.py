@@ -339,19 +339,19 @@ class ColumnarRun(EngineRun):
         """The terms (N-Triples text) that the SELECT ``texts`` gives into the dictionary, each with
         its id. Two terms with one id (a 62-bit hash: about one chance in 10⁷ for 10⁶ terms) stop
         the run rather than be taken for one."""
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE candidates AS SELECT t, rdf_id_c(t) AS id "
-                         f"FROM (SELECT DISTINCT t FROM ({texts}) WHERE t IS NOT NULL)", params)
-        # the candidates' ids already in the dictionary (the dictionary read, the candidates hashed)
-        self.con.execute("CREATE OR REPLACE TEMP TABLE known AS SELECT c.id, d.t = c.t AS same "
-                         "FROM terms AS d JOIN candidates AS c ON d.id = c.id")
-        clash = self.con.execute("SELECT (SELECT count(*) FROM known WHERE NOT same) "
-                                 "+ (SELECT count(*) - count(DISTINCT id) FROM candidates)").fetchone()[0]
+        # each candidate with the text its id has in the dictionary, if it is there (the dictionary
+        # read, the hash table built on the candidates: terms RIGHT JOIN them)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE candidates AS SELECT c.t, c.id, d.t AS known FROM terms AS d "
+                         f"RIGHT JOIN (SELECT t, rdf_id_c(t) AS id FROM (SELECT DISTINCT t FROM ({texts}) "
+                         f"WHERE t IS NOT NULL)) AS c ON d.id = c.id", params)
+        clash = self.con.execute("SELECT count(*) FILTER (WHERE known <> t) + count(*) - count(DISTINCT id) "
+                                 "FROM candidates").fetchone()[0]
         if clash:
             raise InputError("two different terms have the same id in the columnar engine's dictionary; "
                              "use --scale-engine oxigraph for this input",
                              "列式引擎的词典中两个不同的项得到了相同的编号；请对此输入使用 --scale-engine oxigraph")
-        self.con.execute("INSERT INTO terms SELECT c.id, c.t FROM candidates AS c ANTI JOIN known AS k ON k.id = c.id")
-        self.con.execute("DROP TABLE candidates; DROP TABLE known")
+        self.con.execute("INSERT INTO terms SELECT id, t FROM candidates WHERE known IS NULL")
+        self.con.execute("DROP TABLE candidates")
 
     def _constants(self, compiled: Compiled) -> None:
         """The constants a compiled query names, in the dictionary (once each)."""
