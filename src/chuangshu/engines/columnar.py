@@ -216,7 +216,7 @@ class ColumnarRun(EngineRun):
         # It goes with the run (close), or at exit at the latest.
         self._tmp = os.path.join(tempfile.gettempdir(), f"chuangshu-duckdb-{uuid.uuid4().hex}")
         # a database file in the run's folder: its tables are compressed (dictionary, FSST) and the
-        # buffer manager can write their pages out (1.4 GiB peak at N = 20,000 against 1.7 in memory)
+        # buffer manager can write their pages out (N = 20,000: 0.59 GiB peak against 0.80 in memory)
         with _signals_held():  # the folder is known to close() and to the exit as soon as it exists
             os.makedirs(self._tmp)
             self.con = duckdb.connect(os.path.join(self._tmp, "graph.duckdb"), config={"memory_limit": memory_limit(), "temp_directory": self._tmp,
