@@ -183,7 +183,7 @@ def run_pipeline(files: list[Path], *, as_of: Literal | None = None, progress: b
     def tick(step):
         bar.set_postfix_str(step, refresh=False)
         bar.update()
-        if pending is not None and step != "validate" and pending.done():
+        if pending is not None and pending.done():
             checked()
     if engine == "columnar":
         from .engines.columnar import ColumnarRun, check_compiles

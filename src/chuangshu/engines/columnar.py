@@ -519,12 +519,12 @@ class ColumnarRun(EngineRun):
                 # messages name any value by its label, as the graph was when validation began
                 named = self.labels({t for _, rows in found for r in rows for t in r.values()}, lang, readers[0])
                 out = build_report(shapes, found, named.get, lang=lang, allow_warnings=allow_warnings, counted=counted)
-            except BaseException as err:
-                self._stop_validating()
-                if isinstance(err, Exception) and stopped_query(err):
+            except Exception as err:
+                if stopped_query(err):
                     raise KeyboardInterrupt from None
                 raise
-            self._stop_validating()
+            finally:
+                self._stop_validating()
             self.timings["validate"] = self.timings.get("validate", 0.0) + finished[0] - started
             return out
         return _Pending(report, lambda: all(f.done() for f in counted_rows + answers))
