@@ -278,6 +278,11 @@ def test_the_fast_table_says_what_the_reference_concludes_community_by_community
     con.close()
     csv_out = CliRunner().invoke(cli, ["assess", "--fast", str(synthetic), "--format", "csv"]).output
     assert csv_out.count("\n") == len(reference.communities) + 1
+    # to a file DuckDB writes the table itself: the same cells, in the same order (by community), as Excel opens them
+    assert CliRunner().invoke(cli, ["assess", "--fast", str(synthetic), "--format", "csv", "-o", str(tmp_path / "c.csv")]).exit_code == 0
+    written = (tmp_path / "c.csv").read_bytes()
+    assert written.startswith(b"\xef\xbb\xbf") and written[3:].decode("utf-8").replace("\r\n", "\n") == csv_out
+    assert [line.split(",", 1)[0] for line in csv_out.splitlines()[1:]] == sorted(rows)
 
 
 @pytest.mark.parametrize("case", DEV_CASES, ids=lambda f: f[0].stem)

@@ -205,3 +205,25 @@ def test_assess_csv_to_a_file_puts_the_community_table_beside_it(tmp_path):
     communities = rows_of((tmp_path / "a.communities.csv").read_text(encoding="utf-8-sig"))
     assert [r["community_iri"] for r in communities] == [D, S]
     assert communities[1]["first recommendation"] == "extend the boundary to: social organization"
+
+
+def test_a_table_duckdb_writes_is_byte_for_byte_the_csv_python_writes():
+    """The city table is written by DuckDB (``COPY``), every other table by Python's csv module: the same
+    cells give the same bytes — byte-order mark, CRLF, quoting, formula-like text (numbers' text too)
+    neutralised, an empty text and a missing value both an empty cell, booleans as 1/0."""
+    import duckdb
+
+    from chuangshu.tables import QueryTable, Table, table_bytes
+
+    rows = [("=1+2", "a,b", True, 5), ("'=x", "", False, None), ("''+3", None, None, -7),
+            ("l1\nl2", 'x"y', True, 0), ("\tt", "\rr", False, 1), ("-", "@", True, 2),
+            ("合成 社区", "'", False, 3), (" lead", "trail ", True, 4), ("", "''", None, None)]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (a VARCHAR, b VARCHAR, c BOOLEAN, d BIGINT)")
+    con.executemany("INSERT INTO t VALUES (?, ?, ?, ?)", rows)
+    header = ["a", "名称 b", 'c "q"', "d"]
+    copied = table_bytes([QueryTable("t", header, con, "SELECT * FROM t ORDER BY d, a")], "csv")
+    written = table_bytes([Table("t", header, [list(r) for r in con.execute("SELECT * FROM t ORDER BY d, a").fetchall()])], "csv")
+    con.close()
+    assert copied == written
+    assert copied.startswith(b"\xef\xbb\xbfa,") and b"'=1+2" in copied and b"'''+3" in copied and b"'-7" in copied

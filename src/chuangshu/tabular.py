@@ -38,6 +38,10 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 _RISKY_FIRST = frozenset(FORMULA_START) | {"'"}  # a cell that starts otherwise is written as it is
+# :func:`neutralise` in DuckDB SQL, for the text expression put in at ``{0}`` (a table DuckDB writes itself)
+NEUTRALISE_SQL = ("CASE WHEN regexp_matches({0}, '^''*["
+                  + "".join("\\" + {"\t": "t", "\r": "r"}.get(c, c) for c in FORMULA_START)
+                  + "]') THEN '''' || {0} ELSE {0} END")
 
 
 def neutralise(text: str) -> str:
