@@ -220,8 +220,9 @@ def _local(iri: str | None) -> str | None:
 
 
 def community_rows(rows: list[dict]) -> list[dict]:
-    """One summary per community from the rows of ``queries/scale/summary.rq`` (equal first
-    priorities give one row each: their recommendations are kept together, sorted)."""
+    """One summary per community from the rows of ``queries/scale/summary.rq``, ordered by IRI whatever
+    order the engine gives the rows (equal first priorities give one row each: their recommendations
+    are kept together, sorted)."""
     by_community: dict = {}
     for r in rows:
         c = by_community.setdefault(r["community"], {
@@ -236,4 +237,4 @@ def community_rows(rows: list[dict]) -> list[dict]:
             c["first_recommendations"].append(first)
     for c in by_community.values():
         c["first_recommendations"].sort()
-    return list(by_community.values())
+    return [by_community[iri] for iri in sorted(by_community)]

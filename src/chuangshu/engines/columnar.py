@@ -632,8 +632,8 @@ class ColumnarRun(EngineRun):
 
     # ---- results ------------------------------------------------------------------------------
     def _scale_query(self, name: str) -> Compiled:
-        # the table orders communities by the summary and sorts each one's details itself
-        return _compiled_query(*_scale_query_text(name), ordered=name == "summary")
+        # the readers sort: communities by IRI (scale.community_rows), each one's details (tables.fast_table)
+        return _compiled_query(*_scale_query_text(name), ordered=False)
 
     def values(self, compiled: Compiled, labels=()) -> list[dict]:
         """Rows of a compiled SELECT as {variable: value}, taken apart in SQL: an IRI, a blank node's
@@ -748,5 +748,5 @@ def check_compiles() -> list[str]:
             continue  # counted in one pass per focus class (ColumnarRun._count_queries), not through SPARQL
         compiled += [_compiled_query(text, f"shapes/case-data.ttl ({c.constraint})")
                      for text in filter(None, (c.query, c.lexical_query))]
-    compiled += [_compiled_query(*_scale_query_text(name), ordered=name == "summary") for name in SCALE_QUERIES]
+    compiled += [_compiled_query(*_scale_query_text(name), ordered=False) for name in SCALE_QUERIES]
     return sorted({t for c in compiled for t in c.constants + c.template_constants()})
