@@ -84,7 +84,7 @@ def _disk_cached(kind: str, text: str, source: str, compute, dump=lambda x: x, l
 def _dump(compiled: list[Compiled]) -> list:
     from rdflib import Variable
 
-    return [{"sql": c.sql, "vars": c.vars, "texts": c.texts, "constants": c.constants,
+    return [{"sql": c.sql, "vars": c.vars, "texts": c.texts, "constants": c.constants, "ids": c.ids,
              "template": [["?" + str(t) if isinstance(t, Variable) else nt(t) for t in tr] for tr in c.template]}
             for c in compiled]
 
@@ -93,14 +93,16 @@ def _load(data: list) -> list[Compiled]:
     from rdflib import Variable
 
     return [Compiled(c["sql"], c["vars"], [tuple(Variable(t[1:]) if t.startswith("?") else from_nt(t) for t in tr)
-                                           for tr in c["template"]], c["texts"], c["constants"]) for c in data]
+                                           for tr in c["template"]], c["texts"], c["constants"], c["ids"]) for c in data]
 
 
 @lru_cache(maxsize=None)
-def _compiled_query(text: str, source: str, keep: frozenset | None = None, ordered: bool = True) -> Compiled:
-    kind = ("query" if keep is None else "query keeping " + " ".join(sorted(keep))) + ("" if ordered else " unordered")
-    return _disk_cached(kind, text, source, lambda: [compile_query(text, source=source, keep=keep, ordered=ordered)],
-                        _dump, _load)[0]
+def _compiled_query(text: str, source: str, keep: frozenset | None = None, ordered: bool = True,
+                    as_ids: bool = False) -> Compiled:
+    kind = (("query" if keep is None else "query keeping " + " ".join(sorted(keep))) + ("" if ordered else " unordered")
+            + (" as ids" if as_ids else ""))
+    return _disk_cached(kind, text, source, lambda: [compile_query(text, source=source, keep=keep, ordered=ordered,
+                                                                   as_ids=as_ids)], _dump, _load)[0]
 
 
 @lru_cache(maxsize=None)
@@ -425,6 +427,13 @@ class ColumnarRun(EngineRun):
             if derived:
                 self.con.execute("DROP TABLE derived")
 
+    def _terms(self, ids, reader=None) -> dict:
+        """{id: the term} for the ids given, in one query (through ``reader``, a cursor, if given)."""
+        if not ids:
+            return {}
+        return {i: from_nt(t) for i, t in (reader or self.con).execute(
+            "SELECT id, t FROM terms WHERE id IN (SELECT unnest(?::UBIGINT[]))", [sorted(ids)]).fetchall()}
+
     def labels(self, iris, lang: str, reader=None) -> dict:
         """{IRI: its label in ``lang`` (else en, zh, any)} in one query (through ``reader``, a cursor, if given)."""
         wanted = sorted({f"<{i}>" for i in iris if isinstance(i, URIRef)})
@@ -467,7 +476,7 @@ class ColumnarRun(EngineRun):
             if c.count is not None:
                 continue
             source = f"shapes/case-data.ttl ({c.constraint})"
-            query = _compiled_query(c.query, source)
+            query = _compiled_query(c.query, source, as_ids=True)  # the texts looked up for all queries at once
             self._constants(query)
             lexical = None
             if c.lexical_query and ill:  # the rows of the graph's ill-typed literals, if it has any
@@ -479,11 +488,15 @@ class ColumnarRun(EngineRun):
             _, count, query, lexical = job
             if count:
                 return cur.execute(f"SELECT count(*) FROM ({query.sql})").fetchone()[0]
-            rows = _rows(cur.execute(query.sql), from_nt)
+            result = cur.execute(query.sql)
+            names = [d[0] for d in result.description]
+            rows = [{n: (v if n in query.ids else from_nt(v)) for n, v in zip(names, row) if v is not None}
+                    for row in result.fetchall()]  # (the ids' texts are looked up for every query at once)
+            more = []
             if lexical is not None:
-                rows += _rows(cur.execute(f"SELECT * FROM ({lexical.sql}) WHERE {q('value')} "
-                                          "IN (SELECT unnest(?::VARCHAR[]))", [ill]), from_nt)
-            return rows
+                more = _rows(cur.execute(f"SELECT * FROM ({lexical.sql}) WHERE {q('value')} "
+                                         "IN (SELECT unnest(?::VARCHAR[]))", [ill]), from_nt)
+            return rows, more
 
         with _signals_held():  # the cursors and threads known to close() as soon as they exist
             readers = [self._snapshot() for _ in range(2)]
@@ -514,8 +527,15 @@ class ColumnarRun(EngineRun):
                         op, bound = c.count[3], c.count[4]
                         bad = [{"this": from_nt(r[0])} for r in rows if (r[1 + i] < bound if op == "<" else r[1 + i] > bound)]
                         (counted.append((c, len(bad))) if tallied(c, shapes, lang, itemize_info) else found.append((c, bad)))
-                for (c, count, _, _), future in zip(jobs, answers):
-                    (counted if count else found).append((c, future.result()))
+                answered = [(c, count, query, future.result()) for (c, count, query, _), future in zip(jobs, answers)]
+                terms = self._terms({r[v] for c, count, query, out in answered if not count
+                                     for r in out[0] for v in query.ids if v in r}, readers[0])
+                for c, count, query, out in answered:
+                    if count:
+                        counted.append((c, out))
+                    else:
+                        rows, more = out
+                        found.append((c, [{v: terms[t] if v in query.ids else t for v, t in r.items()} for r in rows] + more))
                 # messages name any value by its label, as the graph was when validation began
                 named = self.labels({t for _, rows in found for r in rows for t in r.values()}, lang, readers[0])
                 out = build_report(shapes, found, named.get, lang=lang, allow_warnings=allow_warnings, counted=counted)
@@ -746,7 +766,9 @@ def check_compiles() -> list[str]:
     for c in compile_shapes(shapes_graph()):
         if c.count is not None:
             continue  # counted in one pass per focus class (ColumnarRun._count_queries), not through SPARQL
-        compiled += [_compiled_query(text, f"shapes/case-data.ttl ({c.constraint})")
-                     for text in filter(None, (c.query, c.lexical_query))]
+        source = f"shapes/case-data.ttl ({c.constraint})"
+        compiled.append(_compiled_query(c.query, source, as_ids=True))
+        if c.lexical_query:
+            compiled.append(_compiled_query(c.lexical_query, source))
     compiled += [_compiled_query(*_scale_query_text(name), ordered=False) for name in SCALE_QUERIES]
     return sorted({t for c in compiled for t in c.constants + c.template_constants()})

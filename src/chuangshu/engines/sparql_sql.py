@@ -1072,6 +1072,7 @@ class Compiled:
     template: list = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     constants: list[str] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)  # the SELECT's variables given as ids, not text (see compile_query)
 
     def _cell(self, term) -> str:
         if isinstance(term, Variable):
@@ -1389,11 +1390,14 @@ def predicates_read(text: str) -> set[str] | None:
 
 
 def compile_query(text: str, *, source: str = "query", table: str = "triples", keep: frozenset | None = None,
-                  ordered: bool = True) -> Compiled:
+                  ordered: bool = True, as_ids: bool = False) -> Compiled:
     """SELECT, CONSTRUCT or ASK text → SQL over ``table``. With ``keep`` (predicate IRIs), a CONSTRUCT
     gives only the template triples whose predicate is one of them (or a variable), and its pattern
     is :func:`prune`d to what those need. Without ``ordered``, a SELECT's ORDER BY is left out (for a
-    reader that sorts the rows itself) unless a LIMIT or OFFSET depends on it."""
+    reader that sorts the rows itself) unless a LIMIT or OFFSET depends on it. With ``as_ids``, a
+    SELECT gives the variables that hold a graph's term as its id (``Compiled.ids`` names them) and
+    only the others as text: a reader of many queries then looks the texts up in one go (each look-up
+    reads the whole dictionary)."""
     from rdflib.plugins.sparql import prepareQuery
 
     try:
@@ -1417,8 +1421,9 @@ def compile_query(text: str, *, source: str = "query", table: str = "triples", k
         pattern = algebra.p
         if not ordered:
             pattern = _unordered(pattern)
-        rel = c.textify(c.rel(push_down(pattern)))
-        return Compiled(rel.sql, rel.vars, constants=sorted(c.constants))
+        rel = c.textify(c.rel(push_down(pattern)), natives_only=as_ids)
+        return Compiled(rel.sql, rel.vars, constants=sorted(c.constants),
+                        ids=[v for v in rel.vars if rel.kind(v) == ID] if as_ids else [])
     if algebra.name == "AskQuery":
         rel = c.rel(push_down(algebra.p))
         return Compiled(f"SELECT EXISTS ({rel.sql}) AS ask", ["ask"], constants=sorted(c.constants))
