@@ -653,7 +653,8 @@ class ColumnarRun(EngineRun):
     # ---- results ------------------------------------------------------------------------------
     def _scale_query(self, name: str) -> Compiled:
         # the readers sort: communities by IRI (scale.community_rows), each one's details (tables.fast_table)
-        return _compiled_query(*_scale_query_text(name), ordered=False)
+        # (their terms as ids, looked up at once: _with_texts)
+        return _compiled_query(*_scale_query_text(name), ordered=False, as_ids=True)
 
     def values(self, compiled: Compiled, labels=()) -> list[dict]:
         """Rows of a compiled SELECT as {variable: value}, taken apart in SQL: an IRI, a blank node's
@@ -662,7 +663,7 @@ class ColumnarRun(EngineRun):
         self._constants(compiled)
         cols = ", ".join(_value_columns(compiled.vars, labels))
         out = []
-        for row in self.con.execute(f"SELECT {cols} FROM ({compiled.sql})").fetchall():
+        for row in self.con.execute(f"SELECT {cols} FROM ({_with_texts(compiled)})").fetchall():
             cells, i = {}, 0
             for v in compiled.vars:
                 if v in labels:
@@ -687,7 +688,7 @@ class ColumnarRun(EngineRun):
                 compiled = self._scale_query(name)
                 self._constants(compiled)
                 cols = ", ".join(_value_columns(compiled.vars, ("label",), named=True))
-                self.con.execute(f"CREATE OR REPLACE TEMP TABLE details_{name} AS SELECT {cols} FROM ({compiled.sql})")
+                self.con.execute(f"CREATE OR REPLACE TEMP TABLE details_{name} AS SELECT {cols} FROM ({_with_texts(compiled)})")
             return self.con
         return self._timed("details", run)
 
@@ -718,6 +719,17 @@ def _rows(cur, convert=lambda v: v) -> list[dict]:
     """A cursor's rows as {column: value}, each value converted, NULLs left out."""
     names = [d[0] for d in cur.description]
     return [{n: convert(v) for n, v in zip(names, row) if v is not None} for row in cur.fetchall()]
+
+
+def _with_texts(compiled: Compiled) -> str:
+    """SQL giving the variables of a SELECT compiled ``as_ids`` as N-Triples text, the ids looked up in
+    one read of the dictionary (which each look-up of its own reads whole: ~20 ms at N = 20,000)."""
+    if not compiled.ids:
+        return compiled.sql
+    found = " ".join(f"LEFT JOIN texts AS d{i} ON d{i}.id = r.{q(v)}" for i, v in enumerate(compiled.ids))
+    cols = ", ".join(f"d{compiled.ids.index(v)}.t AS {q(v)}" if v in compiled.ids else f"r.{q(v)}" for v in compiled.vars)
+    return (f"WITH r AS MATERIALIZED ({compiled.sql}), texts AS MATERIALIZED (SELECT id, t FROM terms WHERE id IN "
+            f"(SELECT unnest([{', '.join(f'r.{q(v)}' for v in compiled.ids)}]) FROM r)) SELECT {cols} FROM r {found}")
 
 
 def _value_columns(variables, labels=(), named: bool = False) -> list[str]:
@@ -770,5 +782,5 @@ def check_compiles() -> list[str]:
         compiled.append(_compiled_query(c.query, source, as_ids=True))
         if c.lexical_query:
             compiled.append(_compiled_query(c.lexical_query, source))
-    compiled += [_compiled_query(*_scale_query_text(name), ordered=False) for name in SCALE_QUERIES]
+    compiled += [_compiled_query(*_scale_query_text(name), ordered=False, as_ids=True) for name in SCALE_QUERIES]
     return sorted({t for c in compiled for t in c.constants + c.template_constants()})
