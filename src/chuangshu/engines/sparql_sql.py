@@ -274,6 +274,15 @@ class Rel:
         return self.kinds.get(v, ID)
 
 
+class _Lookup(str):
+    """The SQL that looks up the text of the id ``id_sql`` in the dictionary (see Compiler.layered)."""
+
+    def __new__(cls, sql: str, id_sql: str):
+        out = super().__new__(cls, sql)
+        out.id_sql = id_sql
+        return out
+
+
 def q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -304,7 +313,7 @@ class Compiler:
     def decode(self, sql: str) -> str:
         """The N-Triples text of the id ``sql``. (As an aggregate, DuckDB looks up the distinct ids
         only; as a plain lookup it built a hash table of the whole dictionary for each: 3× slower.)"""
-        return f"(SELECT any_value(d.t) FROM {self.terms} AS d WHERE d.id = {sql})"
+        return _Lookup(f"(SELECT any_value(d.t) FROM {self.terms} AS d WHERE d.id = {sql})", sql)
 
     # ---- graph patterns -------------------------------------------------------------------------
     def rel(self, node) -> Rel:
@@ -737,7 +746,23 @@ class Compiler:
     def layered(self, sql: str, alias: str, scope: Scope) -> str:
         """``(sql) AS alias`` with the scope's hoisted sub-expressions computed in order on top."""
         out = f"({sql}) AS {alias}"
-        for name, expr in scope.lets or []:
+        lets = scope.lets or []
+        # the look-ups of the relation's own columns first, all in one read of the dictionary: the ids
+        # they need, then a join each with those few (one look-up read the whole dictionary each)
+        made = {f"{alias}.{name}" for name, _ in lets}
+        looked = [(name, e.id_sql) for name, e in lets if isinstance(e, _Lookup)
+                  and e.id_sql.startswith(alias + ".") and e.id_sql not in made]
+        if looked:
+            n = next(self._n)
+            joins = " ".join(f"LEFT JOIN k{n} AS d{i} ON d{i}.id = {col}" for i, (_, col) in enumerate(looked))
+            out = (f"(WITH b{n} AS MATERIALIZED (SELECT * FROM {out}), k{n} AS MATERIALIZED (SELECT d.id, any_value(d.t) AS t "
+                   f"FROM {self.terms} AS d WHERE d.id IN (SELECT unnest([{', '.join(col for _, col in looked)}]) "
+                   f"FROM b{n} AS {alias}) GROUP BY d.id) "
+                   f"SELECT {alias}.*, {', '.join(f'd{i}.t AS {name}' for i, (name, _) in enumerate(looked))} "
+                   f"FROM b{n} AS {alias} {joins}) AS {alias}")
+            done = {name for name, _ in looked}
+            lets = [(name, e) for name, e in lets if name not in done]
+        for name, expr in lets:
             out = f"(SELECT {alias}.*, {expr} AS {name} FROM {out}) AS {alias}"
         return out
 
