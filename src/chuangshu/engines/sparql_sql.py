@@ -336,11 +336,11 @@ class Compiler:
             return a
         t = self.alias()
         cols = {v: f"{t}.{q(v)}" for v in a.vars}
-        scope = Scope(cols)
+        scope = Scope(dict(cols), alias=t, lets=[])
         for v in todo:
             kind, dt = a.kind(v)
-            cols[v] = self.decode(cols[v]) if kind == "id" else self.as_term(Expr(cols[v], kind, dt), scope)
-        return Rel(self._select(cols, f"({a.sql}) AS {t}"), a.vars, a.bound,
+            cols[v] = self.hoist(self.decode(cols[v]), scope) if kind == "id" else self.as_term(Expr(cols[v], kind, dt), scope)
+        return Rel(self._select(cols, self.layered(a.sql, t, scope)), a.vars, a.bound,
                    {**a.kinds, **{v: ("term", "") for v in todo}})
 
     def _comparable(self, a: Rel, b: Rel, shared) -> tuple[Rel, Rel]:
@@ -618,7 +618,7 @@ class Compiler:
                 self.refuse("GROUP BY on an expression (bind it to a variable first)", "按表达式 GROUP BY（请先用 BIND 绑定到变量）")
             keys.append(cols.get(str(e), "CAST(NULL AS UBIGINT)"))
         out, bound, kinds = {}, set(), {}
-        scope = Scope(cols, set(a.bound), kinds=dict(a.kinds))
+        scope = Scope(cols, set(a.bound), t, [], dict(a.kinds))  # (the texts the aggregates read: looked up below them)
         for agg in node.A:
             res = str(agg.res)
             kind = agg.name
@@ -656,7 +656,7 @@ class Compiler:
             else:
                 self.refuse(f"the aggregate {kind.removeprefix('Aggregate_')}", f"聚合函数 {kind.removeprefix('Aggregate_')}")
         by = f" GROUP BY {', '.join(keys)}" if keys else ""
-        return Rel(self._select(out, f"({a.sql}) AS {t}", extra=by), list(out), frozenset(bound),
+        return Rel(self._select(out, self.layered(a.sql, t, scope), extra=by), list(out), frozenset(bound),
                    {v: k for v, k in kinds.items() if k != ID})
 
     def op_OrderBy(self, node) -> Rel:
