@@ -7,7 +7,7 @@ IRI, blank node, literal, literal with a datatype), and ``triples(s, p, o)`` hol
 translated to SPARQL algebra by rdflib, and each algebra operator becomes one SQL sub-select
 whose columns are the variables, as ids; joins, DISTINCT, GROUP BY and term equality work on
 the ids, and an expression that needs a term's text (STR, LANG, a number's value…) looks it up
-in ``terms``:
+in ``terms`` (the texts a relation needs in one read of the dictionary):
 
     BGP → self-joins of ``triples``     Join / LeftJoin → JOIN / LEFT JOIN on the shared variables
     Union → UNION ALL BY NAME           Minus / NOT EXISTS → anti-joins     Filter → WHERE
@@ -311,8 +311,10 @@ class Compiler:
         return fn('rdf_id', sql_str(text))
 
     def decode(self, sql: str) -> str:
-        """The N-Triples text of the id ``sql``. (As an aggregate, DuckDB looks up the distinct ids
-        only; as a plain lookup it built a hash table of the whole dictionary for each: 3× slower.)"""
+        """The N-Triples text of the id ``sql``, as a correlated look-up (as an aggregate, DuckDB looks
+        up the distinct ids only; as a plain join it built a hash table of the whole dictionary for
+        each: 3× slower). Hoisted into a scope, the look-ups of a relation's columns become one read
+        of the dictionary for all of them (:meth:`layered`)."""
         return _Lookup(f"(SELECT any_value(d.t) FROM {self.terms} AS d WHERE d.id = {sql})", sql)
 
     # ---- graph patterns -------------------------------------------------------------------------
