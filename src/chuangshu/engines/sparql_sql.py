@@ -643,7 +643,11 @@ class Compiler:
                 if isinstance(arg, Variable) and str(arg) in a.bound:
                     bound.add(res)
             elif kind in ("Aggregate_Min", "Aggregate_Max"):
-                v = self.as_term(self.expr(arg, scope), scope)
+                e = self.expr(arg, scope)
+                if e.kind == "str":  # simple literals order as their strings (code points: UTF-8's bytes)
+                    out[res], kinds[res] = f"{'min' if kind == 'Aggregate_Min' else 'max'}({e.sql})", (e.kind, e.dt)
+                    continue
+                v = self.as_term(e, scope)
                 pick = "arg_min" if kind == "Aggregate_Min" else "arg_max"
                 out[res] = f"{pick}({v}, {fn('rdf_key', v)}) FILTER (WHERE {v} IS NOT NULL)"
             elif kind in ("Aggregate_Sum", "Aggregate_Avg"):
