@@ -12,7 +12,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-import pyshacl
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
@@ -206,6 +205,8 @@ def validate_graph(data: Graph, origin: dict | None = None, *, lang: str = "en",
         merged.add(t)
     for t in data:
         merged.add(t)
+    import pyshacl  # (here: a tenth of a second that every other command need not pay)
+
     _, report, _ = pyshacl.validate(merged, shacl_graph=shapes, advanced=True,
                                     inference="none", allow_warnings=True)
     if not isinstance(report, Graph):  # pySHACL refused the shapes themselves
