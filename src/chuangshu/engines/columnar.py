@@ -337,7 +337,7 @@ class ColumnarRun(EngineRun):
         self._staged = []
         self._loaded = True
 
-    def _register(self, texts: str, params=None) -> None:
+    def _register(self, texts: str, params=None, fresh: bool = False) -> None:
         """The terms (N-Triples text) that the SELECT ``texts`` gives into the dictionary, each with
         its id. Two terms with one id (a 62-bit hash: about one chance in 10⁷ for 10⁶ terms) stop
         the run rather than be taken for one."""
@@ -353,6 +353,8 @@ class ColumnarRun(EngineRun):
                              "use --scale-engine oxigraph for this input",
                              "列式引擎的词典中两个不同的项得到了相同的编号；请对此输入使用 --scale-engine oxigraph")
         self.con.execute("INSERT INTO terms SELECT id, t FROM candidates WHERE known IS NULL")
+        if fresh:  # the ids of the terms new to the dictionary (see _append)
+            self.con.execute("CREATE OR REPLACE TEMP TABLE fresh AS SELECT id FROM candidates WHERE known IS NULL")
         self.con.execute("DROP TABLE candidates")
 
     def _constants(self, compiled: Compiled) -> None:
@@ -391,10 +393,11 @@ class ColumnarRun(EngineRun):
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE solutions AS {compiled.sql}")
         texts = compiled.texts_sql("solutions")
         if texts is not None:  # terms the rule made (IRIs, literals): into the dictionary
-            self._register(texts)
+            self._register(texts, fresh=True)
         predicates = compiled.template_predicates()
-        added = self._append(compiled.insert_sql("solutions"), None if predicates is None else self._ids(predicates))
-        self.con.execute("DROP TABLE solutions")
+        added = self._append(compiled.insert_sql("solutions"), None if predicates is None else self._ids(predicates),
+                             fresh=texts is not None)
+        self.con.execute("DROP TABLE solutions; DROP TABLE IF EXISTS fresh")
         return added
 
     def _ids(self, texts) -> set[int]:
@@ -404,7 +407,7 @@ class ColumnarRun(EngineRun):
             self._id_of.update(self.con.execute("SELECT t, rdf_id_c(t) FROM (SELECT unnest(?::VARCHAR[]) AS t)", [new]).fetchall())
         return {self._id_of[t] for t in texts}
 
-    def _append(self, source: str, predicates: set[int] | None = None) -> int:
+    def _append(self, source: str, predicates: set[int] | None = None, fresh: bool = False) -> int:
         """The distinct triples (ids) that the SELECT ``source`` gives and the graph lacks, added
         (sorted by predicate); how many. A triple can be there already only if its predicate is: most
         rules conclude with new ones, and the others are compared with those predicates' triples only.
@@ -419,6 +422,17 @@ class ColumnarRun(EngineRun):
         try:
             if not seen:
                 return self.con.execute(f"INSERT INTO triples SELECT s, p, o FROM ({source}) ORDER BY p").fetchone()[0]
+            if fresh:
+                # a triple with a term new to the dictionary (fresh: what the rule just made) is new to
+                # the graph: only the others are looked for among the graph's (building on those few)
+                return self.con.execute(
+                    f"INSERT INTO triples SELECT s, p, o FROM (WITH d AS MATERIALIZED ({source}), "
+                    "old AS MATERIALIZED (SELECT * FROM d WHERE p IN (SELECT unnest(?::UBIGINT[])) AND s NOT IN "
+                    "(SELECT id FROM fresh) AND o NOT IN (SELECT id FROM fresh)), "
+                    "there AS (SELECT t.s, t.p, t.o FROM triples AS t SEMI JOIN old ON t.s = old.s AND t.p = old.p "
+                    "AND t.o = old.o WHERE t.p IN (SELECT unnest(?::UBIGINT[]))) "
+                    "SELECT d.s, d.p, d.o FROM d ANTI JOIN there ON d.s = there.s AND d.p = there.p AND d.o = there.o) "
+                    "ORDER BY p", [seen, seen]).fetchone()[0]
             return self.con.execute(
                 f"INSERT INTO triples SELECT d.s, d.p, d.o FROM ({source}) AS d ANTI JOIN "
                 "(SELECT s, p, o FROM triples WHERE p IN (SELECT unnest(?::UBIGINT[]))) AS t "
