@@ -321,10 +321,12 @@ class ColumnarRun(EngineRun):
         copying 10⁶ lines of text into one table first took a quarter of the load.)"""
         self.con.execute("CREATE OR REPLACE TEMP VIEW staged AS " + " UNION ALL ".join(
             f"SELECT s, p, o FROM {t} WHERE s <> ''" for t in self._staged))
-        self._register("SELECT s AS t FROM staged UNION ALL SELECT p FROM staged UNION ALL SELECT o FROM staged")
+        self._register("SELECT s AS t FROM staged UNION ALL SELECT p FROM staged UNION ALL SELECT o FROM staged",
+                       fresh=self._loaded)
         new = "SELECT DISTINCT rdf_id_c(s) AS s, rdf_id_c(p) AS p, rdf_id_c(o) AS o FROM staged"
         if self._loaded:
-            self._append(new)
+            self._append(new, fresh=True)
+            self.con.execute("DROP TABLE fresh")
         else:
             # sorted by predicate, so that a pattern with a constant predicate reads only the row
             # groups that hold it (DuckDB's zone maps)
@@ -630,13 +632,19 @@ class ColumnarRun(EngineRun):
     def add_reference_cases(self) -> None:
         """The reference communities the data do not hold, as evidence for recommendations
         (the same triples the reference path adds: :func:`chuangshu.assess.reference_triples`)."""
-        from ..assess import reference_triples
+        from rdflib.namespace import RDF
+
+        from ..assess import reference_graph, reference_triples
         from ..load import CS
 
         def run():
-            own = [URIRef(s[1:-1]) for (s,) in self.con.execute(
-                f"SELECT {decode('c.s')} FROM triples AS c WHERE c.p = rdf_id({sql_str(RDF_TYPE)}) "
-                f"AND c.o = rdf_id({sql_str(nt(URIRef(CS + 'Community')))})").fetchall()]
+            community = URIRef(CS + "Community")
+            # which of the reference communities the data hold (not every community of a city decoded)
+            wanted = sorted(nt(c) for c in reference_graph().subjects(RDF.type, community))
+            own = [URIRef(t[1:-1]) for (t,) in self.con.execute(
+                "SELECT w.t FROM (SELECT unnest(?::VARCHAR[]) AS t) AS w SEMI JOIN triples AS c "
+                f"ON c.s = rdf_id(w.t) AND c.p = rdf_id({sql_str(RDF_TYPE)}) AND c.o = rdf_id({sql_str(nt(community))})",
+                [wanted]).fetchall()]
             self.add_triples(reference_triples(own))
         self._timed("load", run)
 
