@@ -333,6 +333,27 @@ def test_the_columnar_engine_reads_turtle_and_says_where_a_file_is_broken(tmp_pa
     assert f"{nt}:2" in str(err.value.where)
 
 
+def test_escaping_in_sql_writes_and_reads_literals_as_n_triples_does():
+    """rdf_escape and rdf_unescape (SQL) give what the Python escaping gives, on every control
+    character, quotes, backslashes before escapes, NUL and characters outside the BMP."""
+    import random
+
+    import duckdb
+
+    from chuangshu.engines.sparql_sql import _escape, install
+
+    con = duckdb.connect()
+    install(con)
+    alphabet = [chr(c) for c in range(0x20)] + ["\x7f", '"', "\\", "u", "n", "0", "A", "中", "\U0001F600"]
+    rng = random.Random(7)
+    texts = ["", "plain", "\\", "\\n", "\\u0001", "\\\\\"", "\x00"] + [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16))) for _ in range(2000)]
+    escaped = con.execute("SELECT list_transform(?::VARCHAR[], lambda v: rdf_escape(v))", [texts]).fetchone()[0]
+    assert escaped == [_escape(t) for t in texts]
+    assert con.execute("SELECT list_transform(?::VARCHAR[], lambda v: rdf_unescape(v))", [escaped]).fetchone()[0] == texts
+    con.close()
+
+
 def test_the_term_functions_read_every_kind_of_term_as_rdflib_does():
     """The SQL macros the compiled queries use to take terms apart (lexical form, datatype, language,
     STR, numeric value) and to write literals (escaping as N-Triples) agree with rdflib."""

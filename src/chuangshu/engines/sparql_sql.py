@@ -120,6 +120,31 @@ def from_nt(text: str):
     return Literal(lex, lang=m.group(2) or None, datatype=URIRef(m.group(3)) if m.group(3) else None)
 
 
+# :func:`_escape` and :func:`_unescape` in SQL (for the forms a canonical term holds: \" \\ \n \r \t \b
+# \f and \u00XX for the other control characters), each naming its argument once. (They were Python
+# functions: registering one imports numpy, a twentieth of a second at every start.)
+_CONTROL = [c for c in range(0x20) if chr(c) not in "\n\r\t\b\f"] + [0x7F]
+# each character (SQL) and its escape (SQL), besides the quote and the backslash
+_ESCAPED = ([(f"chr({ord(ch)})", f"'\\{letter}'") for ch, letter in (("\n", "n"), ("\r", "r"), ("\t", "t"), ("\b", "b"), ("\f", "f"))]
+            + [(f"chr({c})", f"'\\u{c:04X}'") for c in _CONTROL])
+
+
+def _replacing(sql: str, pairs) -> str:
+    for old, new in pairs:
+        sql = f"replace({sql}, {old}, {new})"
+    return sql
+
+
+def _escape_sql() -> str:
+    return _replacing("replace(replace(x, '\\', '\\\\'), '\"', '\\\"')", _ESCAPED)
+
+
+def _unescape_sql() -> str:
+    # between two escaped backslashes every backslash starts an escape: split there, decode, join
+    piece = _replacing("replace(s, '\\\"', '\"')", [(escape, ch) for ch, escape in _ESCAPED])
+    return f"array_to_string(list_transform(string_split(x, '\\\\'), lambda s: {piece}), '\\')"
+
+
 # SQL macros over terms, created once per connection by :func:`install`
 _IN_NUMERIC = ", ".join(sql_str(t) for t in NUMERIC_TYPES)
 _IN_INTEGER = ", ".join(sql_str(t) for t in INTEGER_TYPES)
@@ -193,7 +218,8 @@ def _on_columns(body: str) -> str:
 # an argument that is a column or a constant, where that costs nothing and the list a lambda needs
 # is not built for each row (half the time). :func:`fn` picks one.
 MACROS = ";\n".join(
-    [f"CREATE OR REPLACE MACRO {name}_c(x) AS {_on_columns(body)}" for name, body in _BODIES.items()]
+    [f"CREATE OR REPLACE MACRO rdf_escape(x) AS {_escape_sql()}", f"CREATE OR REPLACE MACRO rdf_unescape(x) AS {_unescape_sql()}"]
+    + [f"CREATE OR REPLACE MACRO {name}_c(x) AS {_on_columns(body)}" for name, body in _BODIES.items()]
     + [f"CREATE OR REPLACE MACRO {name}_c(a, b) AS {_on_columns(body).replace('x.a', 'a').replace('x.b', 'b')}"
        for name, body in _PAIRS.items()]
     + [f"CREATE OR REPLACE MACRO {name}(t) AS list_transform([t], lambda x: {_on_columns(body)})[1]"
@@ -212,14 +238,7 @@ def fn(name: str, *args: str) -> str:
 
 
 def install(con) -> None:
-    """The term macros (and the two escaping functions they need) on a DuckDB connection."""
-    import duckdb
-
-    for name, fn in (("rdf_unescape", _unescape), ("rdf_escape", _escape)):
-        try:
-            con.create_function(name, fn, [duckdb.sqltypes.VARCHAR], duckdb.sqltypes.VARCHAR, null_handling="default")
-        except duckdb.CatalogException:
-            pass  # already there
+    """The term macros on a DuckDB connection."""
     for statement in MACROS.strip().split(";\n"):
         if statement.strip():
             con.execute(statement)
