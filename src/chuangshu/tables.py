@@ -360,7 +360,7 @@ class QueryTable(Table):
                 return Path(path).read_bytes()
             cells = []
             for (column, kind, *_), head in zip(self.con.execute(f"DESCRIBE {self.sql}").fetchall(), self.header):
-                x = f'"{column}"'
+                x = sql_name(column)
                 cell = (f"CASE WHEN {x} THEN '1' WHEN NOT {x} THEN '0' END" if kind == "BOOLEAN" else
                         NEUTRALISE_SQL.format(f"NULLIF(CAST({x} AS VARCHAR), '')"))  # (a number's text too: -7)
                 cells.append(f"{cell} AS {sql_name(head)}")  # an empty cell is NULL (DuckDB writes '' as "")
