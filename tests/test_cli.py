@@ -78,3 +78,19 @@ def test_help_follows_lang():
     proc = subprocess.run([sys.executable, "-m", "chuangshu.cli", "--lang", "en", "--help"],
                           capture_output=True, text=True)
     assert "Show this message and exit" in proc.stdout
+
+
+def test_a_stop_before_the_command_begins_or_after_it_has_ended_is_not_an_abort():
+    """Click took a stop signal that came while it read the options, or after the command had ended,
+    for an abort ("Aborted!", exit code 1). Before: "interrupted" and 128 + the signal (nothing to
+    undo); after (the output whole): the process ends by the signal, as any program does."""
+    import signal
+    import subprocess
+    import sys
+
+    code = ("import os, signal, time\nimport chuangshu.cli as c\nc._PHASE[0] = {phase!r}\n"
+            "signal.signal(signal.SIGTERM, c._stop)\nos.kill(os.getpid(), signal.SIGTERM)\ntime.sleep(5)\n")
+    before = subprocess.run([sys.executable, "-c", code.format(phase="before")], capture_output=True, text=True, timeout=60)
+    assert before.returncode == 128 + signal.SIGTERM and "interrupted" in before.stderr and "Aborted" not in before.stderr
+    after = subprocess.run([sys.executable, "-c", code.format(phase="after")], capture_output=True, text=True, timeout=60)
+    assert after.returncode == -signal.SIGTERM and after.stderr == ""

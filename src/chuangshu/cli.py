@@ -73,6 +73,7 @@ class _Cli(click.Group):
 
     def invoke(self, ctx: click.Context):
         lang = (ctx.obj or {}).get("lang", _HELP_LANG)
+        _PHASE[0] = "running"
         try:
             return super().invoke(ctx)
         except ChuangshuError as err:
@@ -105,6 +106,8 @@ class _Cli(click.Group):
                       f"内部错误（{type(err).__name__}：{detail}）；这是程序缺陷——请设置 CHUANGSHU_DEBUG=1 重新运行以查看回溯并报告"),
                  err=True)
             ctx.exit(EXIT_INTERNAL)
+        finally:
+            _PHASE[0] = "after"
 
 
 @click.group(cls=_Cli, help=T(
@@ -1107,11 +1110,23 @@ def fmt(ctx: click.Context, paths: tuple[Path, ...], check: bool) -> None:
 
 
 _STOPPED_BY: list[int] = []  # the signal (SIGINT, SIGTERM, SIGHUP) that stopped the command, if one did
+_PHASE = ["before"]  # the command: not begun (the options being read), running, or ended (see _stop)
 
 
 def _stop(signum, frame):
     """SIGTERM and SIGHUP stop a command as Ctrl-C (SIGINT) does: what it was writing is not left half
-    written, its temporary folders go (exit code 128 + the signal's number)."""
+    written, its temporary folders go (exit code 128 + the signal's number). Before the command has
+    begun there is nothing to undo; after it has ended (its output whole), the signal ends the process
+    as it ends any program. (Click took a stop in either for an abort: "Aborted!", exit code 1.)"""
+    if _PHASE[0] == "before":
+        echo(pick(_argv_lang(), "interrupted", "已中断"), err=True)
+        raise SystemExit(128 + signum)
+    if _PHASE[0] == "after":
+        import signal
+
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
     _STOPPED_BY.append(signum)
     raise KeyboardInterrupt
 
