@@ -36,7 +36,8 @@ from ..errors import InputError, stopped_query
 from ..i18n import preferred
 from . import sparql_sql
 from .base import EngineRun, entailment_files
-from .sparql_sql import (Compiled, Compiler, compile_query, compile_update, from_nt, install, nt, predicates_read, q, sql_str)
+from .sparql_sql import (Compiled, Compiler, compile_query, compile_update, from_nt, install, nt, predicates_read, q, sql_str,
+                         with_texts)
 
 RDFS_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -748,10 +749,7 @@ def _with_texts(compiled: Compiled) -> str:
     one read of the dictionary (which each look-up of its own reads whole: ~20 ms at N = 20,000)."""
     if not compiled.ids:
         return compiled.sql
-    found = " ".join(f"LEFT JOIN texts AS d{i} ON d{i}.id = r.{q(v)}" for i, v in enumerate(compiled.ids))
-    cols = ", ".join(f"d{compiled.ids.index(v)}.t AS {q(v)}" if v in compiled.ids else f"r.{q(v)}" for v in compiled.vars)
-    return (f"WITH r AS MATERIALIZED ({compiled.sql}), texts AS MATERIALIZED (SELECT id, t FROM terms WHERE id IN "
-            f"(SELECT unnest([{', '.join(f'r.{q(v)}' for v in compiled.ids)}]) FROM r)) SELECT {cols} FROM r {found}")
+    return with_texts(f"({compiled.sql}) AS r", "r", [(q(v), f"r.{q(v)}") for v in compiled.ids], "", replace=True)
 
 
 def _value_columns(variables, labels=(), named: bool = False) -> list[str]:

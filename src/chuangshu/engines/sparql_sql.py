@@ -317,6 +317,20 @@ def _comp(name: str, **values):
     return CompValue(name, **values)
 
 
+def with_texts(source: str, alias: str, looked, tag, terms: str = "terms", replace: bool = False) -> str:
+    """A SELECT of ``source`` (a FROM item named ``alias``) with, for each (name, id column) of
+    ``looked``, the text of that id as the column ``name`` (in that column's place, with ``replace``):
+    the relation materialized, the ids it needs read from the dictionary in one pass, then a join each
+    with those few (a look-up of its own reads the whole dictionary each). ``tag`` makes the names of
+    its parts unique."""
+    ids = ", ".join(col for _, col in looked)
+    texts = ", ".join(f"d{i}.t AS {name}" for i, (name, _) in enumerate(looked))
+    joins = " ".join(f"LEFT JOIN k{tag} AS d{i} ON d{i}.id = {col}" for i, (_, col) in enumerate(looked))
+    return (f"WITH b{tag} AS MATERIALIZED (SELECT * FROM {source}), k{tag} AS MATERIALIZED (SELECT d.id, "
+            f"any_value(d.t) AS t FROM {terms} AS d WHERE d.id IN (SELECT unnest([{ids}]) FROM b{tag} AS {alias}) "
+            f"GROUP BY d.id) SELECT {alias}.* {f'REPLACE ({texts})' if replace else f', {texts}'} FROM b{tag} AS {alias} {joins}")
+
+
 def q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -793,13 +807,7 @@ class Compiler:
         looked = [(name, e.id_sql) for name, e in lets if isinstance(e, _Lookup)
                   and e.id_sql.startswith(alias + ".") and e.id_sql not in made]
         if looked:
-            n = next(self._n)
-            joins = " ".join(f"LEFT JOIN k{n} AS d{i} ON d{i}.id = {col}" for i, (_, col) in enumerate(looked))
-            out = (f"(WITH b{n} AS MATERIALIZED (SELECT * FROM {out}), k{n} AS MATERIALIZED (SELECT d.id, any_value(d.t) AS t "
-                   f"FROM {self.terms} AS d WHERE d.id IN (SELECT unnest([{', '.join(col for _, col in looked)}]) "
-                   f"FROM b{n} AS {alias}) GROUP BY d.id) "
-                   f"SELECT {alias}.*, {', '.join(f'd{i}.t AS {name}' for i, (name, _) in enumerate(looked))} "
-                   f"FROM b{n} AS {alias} {joins}) AS {alias}")
+            out = f"({with_texts(out, alias, looked, next(self._n), self.terms)}) AS {alias}"
             done = {name for name, _ in looked}
             lets = [(name, e) for name, e in lets if name not in done]
         for name, expr in lets:
