@@ -351,6 +351,7 @@ class QueryTable(Table):
         import tempfile
         from pathlib import Path
 
+        from .engines.sparql_sql import q
         from .tabular import NEUTRALISE_SQL
 
         with tempfile.TemporaryDirectory(prefix="chuangshu-table-") as tmp:
@@ -360,18 +361,13 @@ class QueryTable(Table):
                 return Path(path).read_bytes()
             cells = []
             for (column, kind, *_), head in zip(self.con.execute(f"DESCRIBE {self.sql}").fetchall(), self.header):
-                x = sql_name(column)
+                x = q(column)
                 cell = (f"CASE WHEN {x} THEN '1' WHEN NOT {x} THEN '0' END" if kind == "BOOLEAN" else
                         NEUTRALISE_SQL.format(f"NULLIF(CAST({x} AS VARCHAR), '')"))  # (a number's text too: -7)
-                cells.append(f"{cell} AS {sql_name(head)}")  # an empty cell is NULL (DuckDB writes '' as "")
+                cells.append(f"{cell} AS {q(head)}")  # an empty cell is NULL (DuckDB writes '' as "")
             self.con.execute(f"COPY (SELECT {', '.join(cells)} FROM ({self.sql})) TO ? "
                              "(FORMAT csv, HEADER, NEW_LINE '\\r\\n')", [path])
             return "\ufeff".encode("utf-8") + Path(path).read_bytes()
-
-
-def sql_name(text: str) -> str:
-    """A column name as a quoted SQL identifier."""
-    return '"' + text.replace('"', '""') + '"'
 
 
 def fast_table(communities: list[dict], details) -> Table:
