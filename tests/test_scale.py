@@ -439,6 +439,7 @@ ID_GRAPH = """
 :b :p :a , "y" .
 _:n :p :a .
 :a :q :a .
+:c :r "z"@zh , "w"@en-us , "v"@fr , "u" , "1"^^xsd:integer , :a , _:n .
 """
 
 ID_QUERIES = [
@@ -463,6 +464,10 @@ ID_QUERIES = [
     "SELECT ?s ?o WHERE { ?s :p ?o { SELECT ?s WHERE { ?s :q ?x } } FILTER (?s = :a && isIRI(?o)) }",
     "SELECT ?s ?o ?x WHERE { ?s :p ?o { ?o :p ?x FILTER (?x = :a) } FILTER (?o != :b && isIRI(?x)) }",
     "SELECT ?s ?e ?z WHERE { ?s :p ?e . ?s :p ?z FILTER (LANG(?e) = \"en\" && DATATYPE(?z) = xsd:integer) }",
+    # LANG(?x) = "en", "zh" or "" read from the id (en-us is not en); of an IRI or a blank node an error
+    "SELECT ?o (LANG(?o) = \"en\" AS ?en) (\"zh\" = LANG(?o) AS ?zh) (LANG(?o) = \"\" AS ?none) "
+    "(LANG(?o) = \"fr\" AS ?fr) WHERE { :c :r ?o }",
+    "SELECT ?o WHERE { :c :r ?o FILTER (!(LANG(?o) = \"en\") && LANG(?o) != \"zh\") }",
     # a VALUES variable no row binds is unbound wherever it is read; one some rows bind joins as usual
     "SELECT ?x ?y (COALESCE(STR(?x), \"none\") AS ?s) WHERE { VALUES ?x { UNDEF } :a :q ?y }",
     "SELECT ?x ?y WHERE { VALUES ?x { UNDEF UNDEF } ?x :q ?y }",

@@ -340,7 +340,7 @@ class ColumnarRun(EngineRun):
 
     def _register(self, texts: str, params=None, fresh: bool = False) -> None:
         """The terms (N-Triples text) that the SELECT ``texts`` gives into the dictionary, each with
-        its id. Two terms with one id (a 62-bit hash: about one chance in 10⁷ for 10⁶ terms) stop
+        its id. Two terms with one id (a 60-bit hash: about one chance in 2 × 10⁶ for 10⁶ terms) stop
         the run rather than be taken for one."""
         # each candidate with the text its id has in the dictionary, if it is there (the dictionary
         # read, the hash table built on the candidates: terms RIGHT JOIN them)

@@ -2,8 +2,8 @@
 
 The columnar engine keeps the graph dictionary-encoded: ``terms(id, t)`` holds each RDF term once
 in canonical N-Triples form (``<iri>``, ``_:b``, ``"lex"``, ``"lex"@lang``, ``"lex"^^<dt>``,
-escaped as Oxigraph writes them) with its id, ``rdf_id(t)`` (a 62-bit hash and two bits saying
-IRI, blank node, literal, literal with a datatype), and ``triples(s, p, o)`` holds ids. A query is parsed and
+escaped as Oxigraph writes them) with its id, ``rdf_id(t)`` (a 60-bit hash, two bits saying
+IRI, blank node, literal, literal with a datatype, and two the language: none, en, zh, another), and ``triples(s, p, o)`` holds ids. A query is parsed and
 translated to SPARQL algebra by rdflib, and each algebra operator becomes one SQL sub-select
 whose columns are the variables, as ids; joins, DISTINCT, GROUP BY and term equality work on
 the ids, and an expression that needs a term's text (STR, LANG, a number's value…) looks it up
@@ -146,6 +146,8 @@ def _unescape_sql() -> str:
 
 
 # SQL macros over terms, created once per connection by :func:`install`
+# the bits 2–3 of a literal's id for its language tag (see rdf_id): LANG(?x) = "en" reads the id only
+LANG_BITS = {"": 0, "en": 1, "zh": 2}
 _IN_NUMERIC = ", ".join(sql_str(t) for t in NUMERIC_TYPES)
 _IN_INTEGER = ", ".join(sql_str(t) for t in INTEGER_TYPES)
 # Every macro names its argument once (``list_transform([t], lambda x: …)[1]``): a macro that
@@ -153,11 +155,13 @@ _IN_INTEGER = ", ".join(sql_str(t) for t in INTEGER_TYPES)
 # grew DuckDB's expression trees (and its planning) exponentially.
 _BODIES = {
     # a term's id: its hash with the last two bits saying what it is (0 an IRI, 1 a blank node, 2 a
-    # simple or language-tagged literal, 3 a literal with a datatype: ends with '>'), so that
-    # isIRI/isLITERAL, a template's checks and "may be a number" need no look-up of the text; NULL
-    # for NULL (whose hash is a number)
-    "rdf_id": """CAST(((hash(x) >> 2) << 2) + CASE left(x, 1) WHEN '<' THEN 0 WHEN '_' THEN 1
-        WHEN '"' THEN CASE WHEN ends_with(x, '>') THEN 3 ELSE 2 END END AS UBIGINT)""",
+    # simple or language-tagged literal, 3 a literal with a datatype: ends with '>') and the two
+    # before them a literal's language (LANG_BITS: 0 none, 1 en, 2 zh, 3 another), so that
+    # isIRI/isLITERAL, a template's checks, "may be a number" and LANG(?x) = "en" need no look-up
+    # of the text; NULL for NULL (whose hash is a number)
+    "rdf_id": """CAST(((hash(x) >> 4) << 4) + CASE left(x, 1) WHEN '<' THEN 0 WHEN '_' THEN 1
+        WHEN '"' THEN CASE WHEN ends_with(x, '>') THEN 3 WHEN ends_with(x, '"') THEN 2
+        WHEN ends_with(x, '"@en') THEN 6 WHEN ends_with(x, '"@zh') THEN 10 ELSE 14 END END AS UBIGINT)""",
     "rdf_islit": "left(x, 1) = '\"'",
     "rdf_isiri": "left(x, 1) = '<'",
     "rdf_isblank": "left(x, 2) = '_:'",
@@ -883,6 +887,12 @@ class Compiler:
         """SQL of ``x = y``. A term compared with a constant that is not a number is equal only to
         that term, and two terms that are not both literals only when they are one term: their ids
         decide, without their text."""
+        for tag, other in ((x, y), (y, x)):
+            if (getattr(tag, "name", None) == "Builtin_LANG" and isinstance(other, Literal)
+                    and other.datatype is None and not other.language and str(other) in LANG_BITS):
+                term = self.expr(tag.arg, scope, ids=True)
+                if term.kind == "id":  # a literal's language in its id; LANG of anything else is an error
+                    return f"(CASE WHEN ({term.sql}) & 2 = 2 THEN ({term.sql}) & 12 = {LANG_BITS[str(other)] << 2} END)"
         a, b = self.expr(x, scope, ids=True), self.expr(y, scope, ids=True)
         if a.kind != "id" and b.kind == "id":
             (a, x), (b, y) = (b, y), (a, x)
