@@ -468,6 +468,8 @@ ID_QUERIES = [
     "SELECT ?o (LANG(?o) = \"en\" AS ?en) (\"zh\" = LANG(?o) AS ?zh) (LANG(?o) = \"\" AS ?none) "
     "(LANG(?o) = \"fr\" AS ?fr) WHERE { :c :r ?o }",
     "SELECT ?o WHERE { :c :r ?o FILTER (!(LANG(?o) = \"en\") && LANG(?o) != \"zh\") }",
+    # STR of a number a BIND computed: its lexical form, without a term made and read back
+    "SELECT ?o (STR(xsd:integer(?o) * 2 + 100000) AS ?s) (CONCAT(STR(xsd:integer(?o) + 1), \"/\") AS ?t) WHERE { :a :p ?o }",
     # a VALUES variable no row binds is unbound wherever it is read; one some rows bind joins as usual
     "SELECT ?x ?y (COALESCE(STR(?x), \"none\") AS ?s) WHERE { VALUES ?x { UNDEF } :a :q ?y }",
     "SELECT ?x ?y WHERE { VALUES ?x { UNDEF UNDEF } ?x :q ?y }",

@@ -944,8 +944,12 @@ class Compiler:
                 return Expr(f"trunc({a.sql})", "num", sql_str(INTEGER))
             if a.kind == "bool":
                 return Expr(f"CAST({a.sql} AS INTEGER)", "num", sql_str(INTEGER))
-            s = a.sql if a.kind == "str" else f"(CASE WHEN {fn('rdf_num', a.sql)} IS NOT NULL THEN CAST(trunc({fn('rdf_num', a.sql)}) AS VARCHAR) ELSE {fn('rdf_lex', a.sql)} END)"
-            return Expr(f"(CASE WHEN regexp_matches(trim({s}), '^[+-]?[0-9]+$') THEN CAST(trim({s}) AS DOUBLE) END)",
+            s = a.sql if a.kind == "str" else fn('rdf_lex', a.sql)
+            text = f"(CASE WHEN regexp_matches(trim({s}), '^[+-]?[0-9]+$') THEN CAST(trim({s}) AS DOUBLE) END)"
+            if a.kind == "str":
+                return Expr(text, "num", sql_str(INTEGER))
+            num = self.hoist(fn('rdf_num', a.sql), scope)  # a number truncated (1.5 → 1), a string as written
+            return Expr(f"(CASE WHEN {num} IS NOT NULL THEN (CASE WHEN isfinite({num}) THEN trunc({num}) END) ELSE {text} END)",
                         "num", sql_str(INTEGER))
         if iri in (DECIMAL, DOUBLE, XSD + "float"):
             n = a if a.kind == "num" else Expr(f"TRY_CAST({self.as_str(a, scope) if a.kind != 'term' else fn('rdf_lex', a.sql)} AS DOUBLE)", "num")
@@ -984,7 +988,11 @@ class Compiler:
             return a
         if a.kind == "bool":
             return Expr(f"(CASE WHEN {a.sql} THEN 'true' WHEN NOT {a.sql} THEN 'false' END)", "str")
-        if a.kind == "num":
+        if a.kind == "num":  # the lexical form rdf_numterm gives, without making the term and parsing it
+            if a.dt in (sql_str(t) for t in INTEGER_TYPES):
+                return Expr(f"CAST(CAST({a.sql} AS HUGEINT) AS VARCHAR)", "str")
+            if a.dt in (sql_str(t) for t in NUMERIC_TYPES):
+                return Expr(f"CAST({a.sql} AS VARCHAR)", "str")
             return Expr(fn('rdf_lex', fn('rdf_numterm', a.sql, a.dt)), "str")
         return Expr(fn('rdf_str', a.sql), "str")
 
