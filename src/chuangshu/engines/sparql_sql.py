@@ -1164,6 +1164,8 @@ class Compiled:
     texts: list[str] = field(default_factory=list)
     constants: list[str] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)  # the SELECT's variables given as ids, not text (see compile_query)
+    # the predicates (N-Triples) a template triple whose predicate is a variable may give (None: any; see compile_query)
+    keep: list[str] | None = None
 
     def _cell(self, term) -> str:
         if isinstance(term, Variable):
@@ -1177,7 +1179,10 @@ class Compiled:
     def insert_sql(self, solutions: str) -> str:
         """SELECT of the template's triples (ids) over the table of solutions ``solutions`` (distinct,
         the ones with an unbound or ill-placed term left out, as CONSTRUCT does)."""
+        kept = ", ".join(fn('rdf_id', sql_str(p)) for p in self.keep or [])
         parts = [f"SELECT {', '.join(f'{self._cell(t)} AS {c}' for t, c in zip(triple, 'spo'))} FROM {solutions}"
+                 + (f" WHERE {self._cell(triple[1])} IN ({kept or 'NULL'})"
+                    if self.keep is not None and isinstance(triple[1], Variable) else "")
                  for triple in self.template]
         body = " UNION ALL ".join(parts)
         return (f"SELECT DISTINCT s, p, o FROM ({body}) WHERE s IS NOT NULL AND p IS NOT NULL AND o IS NOT NULL "
@@ -1483,8 +1488,8 @@ def predicates_read(text: str) -> set[str] | None:
 def compile_query(text: str, *, source: str = "query", table: str = "triples", keep: frozenset | None = None,
                   ordered: bool = True, as_ids: bool = False) -> Compiled:
     """SELECT, CONSTRUCT or ASK text → SQL over ``table``. With ``keep`` (predicate IRIs), a CONSTRUCT
-    gives only the template triples whose predicate is one of them (or a variable), and its pattern
-    is :func:`prune`d to what those need. Without ``ordered``, a SELECT's ORDER BY is left out (for a
+    gives only the template triples whose predicate is one of them (a variable predicate: only
+    those values of it), and its pattern is :func:`prune`d to what those need. Without ``ordered``, a SELECT's ORDER BY is left out (for a
     reader that sorts the rows itself) unless a LIMIT or OFFSET depends on it. With ``as_ids``, a
     SELECT gives the variables that hold a graph's term as its id (``Compiled.ids`` names them) and
     only the others as text: a reader of many queries then looks the texts up in one go (each look-up
@@ -1507,7 +1512,10 @@ def compile_query(text: str, *, source: str = "query", table: str = "triples", k
             needed = {str(x) for t in template for x in t if isinstance(x, Variable)}
             if getattr(pattern, "name", None) == "Project":
                 pattern = _comp("Project", p=prune(pattern.p, needed), PV=[v for v in pattern.PV if str(v) in needed])
-        return _constructed(c, c.rel(push_down(pattern)), template)
+        out = _constructed(c, c.rel(push_down(pattern)), template)
+        if keep is not None:
+            out.keep = sorted(nt(URIRef(k)) for k in keep)
+        return out
     if algebra.name == "SelectQuery":
         pattern = algebra.p
         if not ordered:
