@@ -1167,33 +1167,45 @@ class Compiled:
     # the predicates (N-Triples) a template triple whose predicate is a variable may give (None: any; see compile_query)
     keep: list[str] | None = None
 
-    def _cell(self, term) -> str:
+    def _cell(self, term, ids: bool = False) -> str:
         if isinstance(term, Variable):
             if str(term) not in self.vars:
                 return "CAST(NULL AS UBIGINT)"
-            return fn('rdf_id', q(str(term))) if str(term) in self.texts else q(str(term))
+            return fn('rdf_id', q(str(term))) if str(term) in self.texts and not ids else q(str(term))
         if isinstance(term, BNode):
             raise Unsupported("blank nodes in a CONSTRUCT or INSERT template", "CONSTRUCT 或 INSERT 模板中的空白节点")
         return fn('rdf_id', sql_str(nt(term)))
 
-    def insert_sql(self, solutions: str) -> str:
+    def insert_sql(self, solutions: str, ids: bool = False) -> str:
         """SELECT of the template's triples (ids) over the table of solutions ``solutions`` (distinct,
-        the ones with an unbound or ill-placed term left out, as CONSTRUCT does)."""
+        the ones with an unbound or ill-placed term left out, as CONSTRUCT does); with ``ids``, the
+        table :meth:`ids_sql` gives."""
         kept = ", ".join(fn('rdf_id', sql_str(p)) for p in self.keep or [])
-        parts = [f"SELECT {', '.join(f'{self._cell(t)} AS {c}' for t, c in zip(triple, 'spo'))} FROM {solutions}"
-                 + (f" WHERE {self._cell(triple[1])} IN ({kept or 'NULL'})"
+        parts = [f"SELECT {', '.join(f'{self._cell(t, ids)} AS {c}' for t, c in zip(triple, 'spo'))} FROM {solutions}"
+                 + (f" WHERE {self._cell(triple[1], ids)} IN ({kept or 'NULL'})"
                     if self.keep is not None and isinstance(triple[1], Variable) else "")
                  for triple in self.template]
         body = " UNION ALL ".join(parts)
         return (f"SELECT DISTINCT s, p, o FROM ({body}) WHERE s IS NOT NULL AND p IS NOT NULL AND o IS NOT NULL "
                 "AND s & 3 < 2 AND p & 3 = 0")
 
+    def _made(self) -> list[str]:
+        """The template's variables that hold text (terms an expression made)."""
+        return sorted({str(t) for triple in self.template for t in triple if isinstance(t, Variable)} & set(self.texts))
+
     def texts_sql(self, solutions: str) -> str | None:
         """SELECT of the texts the template's text variables take in ``solutions`` (None: there are none)."""
-        used = sorted({str(t) for triple in self.template for t in triple if isinstance(t, Variable)} & set(self.texts))
-        if not used:
+        return " UNION ".join(f"SELECT {q(v)} AS t FROM {solutions} WHERE {q(v)} IS NOT NULL"
+                              for v in self._made()) or None
+
+    def ids_sql(self, solutions: str) -> str | None:
+        """SELECT of ``solutions`` with the template's text variables as ids: each term's id computed
+        once per solution, not once per template triple that names it (None: there are none)."""
+        made = self._made()
+        if not made:
             return None
-        return " UNION ".join(f"SELECT {q(v)} AS t FROM {solutions} WHERE {q(v)} IS NOT NULL" for v in used)
+        ids = ", ".join(f"{fn('rdf_id', q(v))} AS {q(v)}" for v in made)
+        return f"SELECT * REPLACE ({ids}) FROM {solutions}"
 
     def template_predicates(self) -> list[str] | None:
         """The N-Triples text of the template's predicates (None when one is a variable)."""
