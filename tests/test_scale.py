@@ -485,6 +485,10 @@ ID_QUERIES = [
     "SELECT ?y WHERE { :a (:p|:q)* ?y }",
     "SELECT ?x WHERE { ?x :p+ :a }",
     "SELECT ?x ?y WHERE { ?x :q* :a . ?y :p? ?x }",
+    # … or, when a plain pattern of the BGP binds an end, each node that pattern gives
+    "SELECT ?x ?y ?z WHERE { ?x :q ?z . ?x :p* ?y }",
+    "SELECT ?x ?y WHERE { ?y :p :a . ?x (:p|:q)? ?y }",
+    "SELECT ?x ?y WHERE { ?x ^:p* ?y . :c :r ?x }",
     # MIN and MAX of simple literals (strings a BIND made): by code point, the result a string again; a
     # group whose values are all unbound has none. (One unbound among others is left out by rdflib, the
     # reference, and by this engine; Oxigraph makes the whole aggregate unbound.)

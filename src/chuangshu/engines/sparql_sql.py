@@ -417,10 +417,19 @@ class Compiler:
             return Rel("SELECT 1 AS __unit", [], frozenset())
         cols: dict[str, str] = {}
         froms, conds = [], []
+        # a node some plain pattern of the BGP puts at a variable: only those can match it (a path's
+        # zero-length matches are limited to them, not every node of the graph)
+        domains: dict = {}
+        for s, p, o in triples:
+            if isinstance(p, URIRef):
+                for end, pos, other, other_pos in ((s, "s", o, "o"), (o, "o", s, "s")):
+                    if isinstance(end, Variable) and end != other and end not in domains:
+                        fixed = "" if isinstance(other, (Variable, BNode)) else f" AND {other_pos} = {self.const(other)}"
+                        domains[end] = f"SELECT {pos} AS x FROM {self.table} WHERE p = {self.const(p)}{fixed}"
         for s, p, o in triples:
             t = self.alias()
             if isinstance(p, Path):
-                froms.append(f"({self.path(p, s, o)}) AS {t}")
+                froms.append(f"({self.path(p, s, o, domains.get(s) or domains.get(o))}) AS {t}")
                 parts = (("s", s), ("o", o))
             else:
                 froms.append(f"{self.table} AS {t}")
@@ -436,13 +445,14 @@ class Compiler:
                     conds.append(f"{t}.{pos} = {self.const(term)}")
         return Rel(self._select(cols, ", ".join(froms), " AND ".join(conds)), list(cols), frozenset(cols))
 
-    def path(self, p, s=None, o=None) -> str:
+    def path(self, p, s=None, o=None, domain: str | None = None) -> str:
         """SQL of (s, o) id pairs linked by the property path ``p`` (``s`` and ``o``, when they are
-        constants, limit the zero-length matches of ``*`` and ``?`` to those nodes)."""
+        constants, limit the zero-length matches of ``*`` and ``?`` to those nodes; else ``domain``,
+        a SELECT of the nodes an end can be, does)."""
         if isinstance(p, URIRef):
             return f"SELECT s, o FROM {self.table} WHERE p = {self.const(p)}"
         if isinstance(p, InvPath):
-            return f"SELECT o AS s, s AS o FROM ({self.path(p.arg, o, s)})"
+            return f"SELECT o AS s, s AS o FROM ({self.path(p.arg, o, s, domain)})"
         if isinstance(p, SequencePath):
             n = len(p.args)  # the constant ends reach the first and the last step
             parts = [self.path(a, s if i == 0 else None, o if i == n - 1 else None) for i, a in enumerate(p.args)]
@@ -452,7 +462,7 @@ class Compiler:
                 joins += f" JOIN ({sql}) AS {a} ON {prev}.o = {a}.s"
             return f"SELECT {aliases[0]}.s AS s, {aliases[-1]}.o AS o FROM {joins}"
         if isinstance(p, AlternativePath):
-            return " UNION ALL ".join(f"({self.path(a, s, o)})" for a in p.args)
+            return " UNION ALL ".join(f"({self.path(a, s, o, domain)})" for a in p.args)
         if isinstance(p, MulPath):
             step = self.path(p.path)
             r = self.alias()
@@ -466,6 +476,7 @@ class Compiler:
             # a DISTINCT of ids, not of pairs); with the other matches, those of length ≥ 1 between
             # two different nodes, the pairs are distinct without a DISTINCT over millions of them
             nodes = (" UNION ".join(f"SELECT {self.const(e)} AS x" for e in ends) if ends
+                     else f"SELECT DISTINCT x FROM ({domain})" if domain
                      else f"SELECT s AS x FROM {self.table} UNION SELECT o FROM {self.table}")
             return f"SELECT s, o FROM ({one}) WHERE s <> o UNION ALL SELECT x AS s, x AS o FROM ({nodes})"
         if isinstance(p, NegatedPath):
