@@ -134,6 +134,14 @@ def test_synth_and_fast_assess_commands(tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert len(data["communities"]) == 12 and {"stage", "ready", "first_recommendations"} <= set(data["communities"][0])
+    # each community's first recommendations: those of its lowest priority, as the reference path ranks them
+    reference = assess(parse_files(resources.ontology_files() + [out]), reasoner="owlrl")
+    for c in reference.communities:
+        first = min((r.priority for r in c.recommendations), default=None)
+        names = sorted({(r.intervention_type or r.actor_kind).iri.rsplit("#", 1)[-1] for r in c.recommendations
+                        if r.priority == first and (r.intervention_type or r.actor_kind)})
+        row = next(x for x in data["communities"] if x["community"] == c.community.iri)
+        assert (row["first_priority"], row["first_recommendations"]) == (first, names)
     bad = CliRunner().invoke(cli, ["assess", "--fast", str(REPO / "data" / "examples" / "invalid" / "unknown-dimension.ttl")])
     assert bad.exit_code == 1
 

@@ -471,13 +471,13 @@ def _assess_fast(paths, date, fmt, lang, check, output=None, scale_engine="auto"
 def _fast_results(run, report, rows, fmt, output, lang, files, date, scale_engine) -> None:
     from .scale import community_rows
 
-    communities = community_rows(rows)
     if fmt in ("csv", "xlsx", "parquet"):
         from .tables import fast_table, validation_summary
 
-        _write_tables([fast_table(communities, run.detail_tables()), validation_summary(report, lang)], fmt, output,
-                      lang, files)
+        _write_tables([fast_table(community_rows(rows), run.detail_tables()), validation_summary(report, lang)], fmt,
+                      output, lang, files)
         return
+    communities = community_rows(rows, run.details()["recommendations"])
     if fmt == "json":
         echo(json.dumps({"as_of": str(date) if date is not None else None, "triples": len(run),
                                "engine": scale_engine, "timings_s": {k: round(v, 3) for k, v in run.timings.items()},

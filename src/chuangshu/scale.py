@@ -219,22 +219,31 @@ def _local(iri: str | None) -> str | None:
     return iri.rsplit("#", 1)[-1] if iri else None
 
 
-def community_rows(rows: list[dict]) -> list[dict]:
+def community_rows(rows: list[dict], recommendations=None) -> list[dict]:
     """One summary per community from the rows of ``queries/scale/summary.rq``, ordered by IRI whatever
-    order the engine gives the rows (equal first priorities give one row each: their recommendations
-    are kept together, sorted)."""
+    order the engine gives the rows; with ``recommendations`` (the rows of
+    ``queries/scale/recommendations.rq``), each community's first priority and what the
+    recommendations of that priority recommend (intervention types and actor kinds, sorted)."""
     by_community: dict = {}
     for r in rows:
-        c = by_community.setdefault(r["community"], {
+        by_community.setdefault(r["community"], {
             "community": r["community"], "capital_type": _local(r.get("type")),
             "capital_type_basis": _local(r.get("basis")), "capital_type_conflict": r.get("conflict") == "true",
             "initial_cycle_closed": r.get("initial") == "true", "advanced_cycle_closed": r.get("advanced") == "true",
-            "stage": _local(r.get("stage")), "ready": r.get("ready") == "true",
-            "first_priority": int(r["firstPriority"]) if r.get("firstPriority") else None,
-            "first_recommendations": []})
-        first = _local(r.get("firstType") or r.get("firstActorKind"))
-        if first and first not in c["first_recommendations"]:
-            c["first_recommendations"].append(first)
-    for c in by_community.values():
-        c["first_recommendations"].sort()
+            "stage": _local(r.get("stage")), "ready": r.get("ready") == "true"})
+    if recommendations is not None:
+        for c in by_community.values():
+            c["first_priority"], c["first_recommendations"] = None, []
+        for r in recommendations:
+            c = by_community.get(r["community"])
+            if c is None:
+                continue
+            priority = int(float(r["priority"]))
+            if c["first_priority"] is None or priority < c["first_priority"]:
+                c["first_priority"], c["first_recommendations"] = priority, []
+            # what: the type or actor kind recommended, else (neither) the kind of recommendation
+            if priority == c["first_priority"] and r["what"] != r["kind"] and _local(r["what"]) not in c["first_recommendations"]:
+                c["first_recommendations"].append(_local(r["what"]))
+        for c in by_community.values():
+            c["first_recommendations"].sort()
     return [by_community[iri] for iri in sorted(by_community)]
