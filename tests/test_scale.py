@@ -479,6 +479,10 @@ ID_QUERIES = [
     "SELECT ?o (LANG(?o) = \"en\" AS ?en) (\"zh\" = LANG(?o) AS ?zh) (LANG(?o) = \"\" AS ?none) "
     "(LANG(?o) = \"fr\" AS ?fr) WHERE { :c :r ?o }",
     "SELECT ?o WHERE { :c :r ?o FILTER (!(LANG(?o) = \"en\") && LANG(?o) != \"zh\") }",
+    # a constant IRI where an id will do (BIND, COALESCE, IF, =) is its id; where text is needed, its text
+    "SELECT ?s ?k ?w ?z WHERE { ?s :p ?o OPTIONAL { ?o :q ?q } BIND (:kind AS ?k) BIND (COALESCE(?q, :dflt) AS ?w) "
+    "BIND (IF(isLITERAL(?o), CONCAT(STR(?o), \"!\"), :none) AS ?z) FILTER (?k = :kind && ?w != :a) }",
+    "SELECT ?s (SAMPLE(:x) AS ?x) (COUNT(:y) AS ?n) (CONCAT(STR(COALESCE(:z, ?s)), \"/\") AS ?c) WHERE { ?s :q ?o } GROUP BY ?s",
     # STR of a number a BIND computed: its lexical form, without a term made and read back
     "SELECT ?o (STR(xsd:integer(?o) * 2 + 100000) AS ?s) (CONCAT(STR(xsd:integer(?o) + 1), \"/\") AS ?t) WHERE { :a :p ?o }",
     # a VALUES variable no row binds is unbound wherever it is read; one some rows bind joins as usual

@@ -258,6 +258,7 @@ class Expr:
     sql: str
     kind: str
     dt: str = ""
+    text: str = ""  # of an id that is a constant: its N-Triples text as SQL (no look-up needed)
 
 
 NULL_TERM = Expr("CAST(NULL AS VARCHAR)", "term")
@@ -756,7 +757,7 @@ class Compiler:
         if e.kind == "term":
             return e.sql
         if e.kind == "id":
-            return h(self.decode(e.sql))
+            return e.text or h(self.decode(e.sql))
         if e.kind == "bool":
             return _bool_term(h(e.sql))
         if e.kind == "str":
@@ -807,7 +808,10 @@ class Compiler:
         return Expr(self.as_term(e, scope), "term") if e.kind == "id" else e
 
     def expr(self, e, scope: Scope, ids: bool = False) -> Expr:
-        """``e`` compiled; a term is given as its text unless ``ids`` (then an id where one is at hand)."""
+        """``e`` compiled; a term is given as its text unless ``ids`` (then an id where one is at hand:
+        a constant IRI's too, so that BIND (cs:X AS ?p) or COALESCE(?s, cs:X) stay ids)."""
+        if ids and isinstance(e, URIRef):
+            return Expr(self.const(e), "id", text=sql_str(nt(e)))
         r = self._expr(e, scope)
         r = Expr(self.hoist(r.sql, scope), r.kind, self.hoist(r.dt, scope) if r.dt else r.dt)
         return r if ids else self.text(r, scope)
