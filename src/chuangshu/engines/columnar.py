@@ -94,7 +94,7 @@ def _load(data: list) -> list[Compiled]:
     from rdflib import Variable
 
     return [Compiled(c["sql"], c["vars"], [tuple(Variable(t[1:]) if t.startswith("?") else from_nt(t) for t in tr)
-                                           for tr in c["template"]], c["texts"], c["constants"], c["ids"], c["keep"])
+                                           for tr in c["template"]], c["texts"], c["constants"], c["ids"], c.get("keep"))
             for c in data]
 
 
