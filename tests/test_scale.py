@@ -485,6 +485,9 @@ ID_QUERIES = [
     "SELECT ?s (SAMPLE(:x) AS ?x) (COUNT(:y) AS ?n) (CONCAT(STR(COALESCE(:z, ?s)), \"/\") AS ?c) WHERE { ?s :q ?o } GROUP BY ?s",
     # STR of a number a BIND computed: its lexical form, without a term made and read back
     "SELECT ?o (STR(xsd:integer(?o) * 2 + 100000) AS ?s) (CONCAT(STR(xsd:integer(?o) + 1), \"/\") AS ?t) WHERE { :a :p ?o }",
+    # the datatype of arithmetic on constants, decided while compiling (integer < decimal < float < double)
+    "SELECT (DATATYPE(1 + 2) AS ?a) (DATATYPE(1 + 2.5) AS ?b) (DATATYPE(1.0e0 * 2) AS ?c) (DATATYPE(4 / 2) AS ?d) "
+    "(DATATYPE(xsd:float(1) - 2.5) AS ?e) (STR(7 * 3 - 1) AS ?f) WHERE {}",
     # a VALUES variable no row binds is unbound wherever it is read; one some rows bind joins as usual
     "SELECT ?x ?y (COALESCE(STR(?x), \"none\") AS ?s) WHERE { VALUES ?x { UNDEF } :a :q ?y }",
     "SELECT ?x ?y WHERE { VALUES ?x { UNDEF UNDEF } ?x :q ?y }",

@@ -208,6 +208,18 @@ _PAIRS = {  # two arguments, bound once each as x.a and x.b
         WHEN x.b IN ({_IN_INTEGER}) THEN '"' || CAST(CAST(x.a AS HUGEINT) AS VARCHAR) || '"^^<{INTEGER}>'
         ELSE '"' || CAST(x.a AS VARCHAR) || '"^^<' || x.b || '>' END""",
 }
+def _promote(a: str, b: str) -> str:
+    """SQL of the datatype of an operation on numbers of datatypes ``a`` and ``b`` (SQL): rdf_promote,
+    or the datatype itself when both are constants (what the macro would give, without a call per row)."""
+    constant = {sql_str(t): t for t in (DOUBLE, XSD + "float", DECIMAL)}
+    if re.fullmatch(r"'[^']*'", a) and re.fullmatch(r"'[^']*'", b):
+        for t in constant:  # the wider of the two; any other numeric type (the integers) gives xsd:integer
+            if t in (a, b):
+                return t
+        return sql_str(INTEGER)
+    return fn('rdf_promote', a, b)
+
+
 _CALLS = re.compile(r"\b(" + "|".join(list(_BODIES) + list(_PAIRS)) + r")\((x\b|x\.)")
 
 
@@ -872,10 +884,10 @@ class Compiler:
             for op, other in zip(e.op, e.other):
                 b = self.as_num(self.expr(other, scope), scope)
                 if op == "/":
-                    dt = fn('rdf_promote', fn('rdf_promote', acc.dt, b.dt), sql_str(DECIMAL))
+                    dt = _promote(_promote(acc.dt, b.dt), sql_str(DECIMAL))
                     acc = Expr(f"(({acc.sql}) / NULLIF({b.sql}, 0))", "num", dt)
                 else:
-                    acc = Expr(f"(({acc.sql}) {op} ({b.sql}))", "num", fn('rdf_promote', acc.dt, b.dt))
+                    acc = Expr(f"(({acc.sql}) {op} ({b.sql}))", "num", _promote(acc.dt, b.dt))
                 acc = Expr(self.hoist(acc.sql, scope), "num", self.hoist(acc.dt, scope))
             return acc
         if name == "Function":
