@@ -122,8 +122,9 @@ def _compiled_update(text: str, source: str) -> tuple[Compiled, ...]:
 def memory_limit(input_bytes: int | None = None) -> str:
     """DuckDB's memory limit: ``CHUANGSHU_MEMORY_LIMIT`` (e.g. ``3GB``), else four times the input's
     size as N-Triples, at least 512 MB and at most 2 GB or 60 % of the machine if that is less (20,000
-    communities, 170 MB of N-Triples: 680 MB; 0.62 GiB peak; 100,000: 2 GB, 2.2 GiB peak). Past it DuckDB writes what it can to disk; a query whose operators need more than the
-    limit stops with DuckDB's out-of-memory error (README, "City scale", for what N = 100,000 needs)."""
+    communities, 170 MB of N-Triples: 680 MB, 0.5–0.6 GiB peak; 100,000: 2 GB, 1.8–2.2 GiB peak). Past
+    it DuckDB writes what it can to disk; a query whose operators need more than the limit stops with
+    DuckDB's out-of-memory error (README, "City scale", for what N = 100,000 needs)."""
     if os.environ.get("CHUANGSHU_MEMORY_LIMIT"):
         return os.environ["CHUANGSHU_MEMORY_LIMIT"]
     try:
@@ -415,7 +416,8 @@ class ColumnarRun(EngineRun):
         many. (Unsorted: sorting each rule's triples by predicate, as the loaded graph is, cost more
         than the row groups it let later queries skip: rules 2.68 → 2.61 s at N = 20,000 without.)
         A triple can be there already only if its predicate is: most rules conclude with new ones,
-        and the others are compared with those predicates' triples only. ``predicates``: those the triples can have (a rule's template says), else they are read."""
+        and the others are compared with those predicates' triples only. ``predicates``: those the
+        triples can have (a rule's template says), else they are read."""
         derived = predicates is None
         if derived:
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE derived AS {source}")

@@ -3,8 +3,8 @@
 The columnar engine keeps the graph dictionary-encoded: ``terms(id, t)`` holds each RDF term once
 in canonical N-Triples form (``<iri>``, ``_:b``, ``"lex"``, ``"lex"@lang``, ``"lex"^^<dt>``,
 escaped as Oxigraph writes them) with its id, ``rdf_id(t)`` (a 60-bit hash, two bits saying
-IRI, blank node, literal, literal with a datatype, and two the language: none, en, zh, another), and ``triples(s, p, o)`` holds ids. A query is parsed and
-translated to SPARQL algebra by rdflib, and each algebra operator becomes one SQL sub-select
+IRI, blank node, literal, literal with a datatype, and two a literal's language: none, en, zh,
+another), and ``triples(s, p, o)`` holds ids. A query is parsed and translated to SPARQL algebra by rdflib, and each algebra operator becomes one SQL sub-select
 whose columns are the variables, as ids; joins, DISTINCT, GROUP BY and term equality work on
 the ids, and an expression that needs a term's text (STR, LANG, a number's value…) looks it up
 in ``terms`` (the texts a relation needs in one read of the dictionary):
@@ -145,9 +145,10 @@ def _unescape_sql() -> str:
     return f"array_to_string(list_transform(string_split(x, '\\\\'), lambda s: {piece}), '\\')"
 
 
-# SQL macros over terms, created once per connection by :func:`install`
 # the bits 2–3 of a literal's id for its language tag (see rdf_id): LANG(?x) = "en" reads the id only
 LANG_BITS = {"": 0, "en": 1, "zh": 2}
+
+# SQL macros over terms, created once per connection by :func:`install`
 _IN_NUMERIC = ", ".join(sql_str(t) for t in NUMERIC_TYPES)
 _IN_INTEGER = ", ".join(sql_str(t) for t in INTEGER_TYPES)
 # Every macro names its argument once (``list_transform([t], lambda x: …)[1]``): a macro that
@@ -208,15 +209,16 @@ _PAIRS = {  # two arguments, bound once each as x.a and x.b
         WHEN x.b IN ({_IN_INTEGER}) THEN '"' || CAST(CAST(x.a AS HUGEINT) AS VARCHAR) || '"^^<{INTEGER}>'
         ELSE '"' || CAST(x.a AS VARCHAR) || '"^^<' || x.b || '>' END""",
 }
+
+
 def _promote(a: str, b: str) -> str:
     """SQL of the datatype of an operation on numbers of datatypes ``a`` and ``b`` (SQL): rdf_promote,
-    or the datatype itself when both are constants (what the macro would give, without a call per row)."""
-    constant = {sql_str(t): t for t in (DOUBLE, XSD + "float", DECIMAL)}
+    or, when both are constants, what it would give, decided now rather than for every row."""
     if re.fullmatch(r"'[^']*'", a) and re.fullmatch(r"'[^']*'", b):
-        for t in constant:  # the wider of the two; any other numeric type (the integers) gives xsd:integer
-            if t in (a, b):
-                return t
-        return sql_str(INTEGER)
+        for wider in (sql_str(DOUBLE), sql_str(XSD + "float"), sql_str(DECIMAL)):
+            if wider in (a, b):
+                return wider
+        return sql_str(INTEGER)  # two integer types
     return fn('rdf_promote', a, b)
 
 
