@@ -483,6 +483,9 @@ ID_QUERIES = [
     "SELECT ?s ?k ?w ?z WHERE { ?s :p ?o OPTIONAL { ?o :q ?q } BIND (:kind AS ?k) BIND (COALESCE(?q, :dflt) AS ?w) "
     "BIND (IF(isLITERAL(?o), CONCAT(STR(?o), \"!\"), :none) AS ?z) FILTER (?k = :kind && ?w != :a) }",
     "SELECT ?s (SAMPLE(:x) AS ?x) (COUNT(:y) AS ?n) (CONCAT(STR(COALESCE(:z, ?s)), \"/\") AS ?c) WHERE { ?s :q ?o } GROUP BY ?s",
+    # a term's text compared with a constant IRI: the same term or not (DATATYPE of an IRI an error)
+    "SELECT ?o (DATATYPE(?o) = xsd:integer AS ?i) (DATATYPE(?o) NOT IN (xsd:decimal, xsd:string) AS ?n) "
+    "(COALESCE(DATATYPE(?o) != <http://www.w3.org/1999/02/22-rdf-syntax-ns#langString>, \"err\") AS ?l) WHERE { ?s :p|:r ?o }",
     # STR of a number a BIND computed: its lexical form, without a term made and read back
     "SELECT ?o (STR(xsd:integer(?o) * 2 + 100000) AS ?s) (CONCAT(STR(xsd:integer(?o) + 1), \"/\") AS ?t) WHERE { :a :p ?o }",
     # the datatype of arithmetic on constants, decided while compiling (integer < decimal < float < double)

@@ -932,6 +932,8 @@ class Compiler:
                 both = f"(({a.sql}) & 3 = 3 AND ({b.sql}) & 3 = 3)"  # two typed literals: maybe numbers of one value
                 return (f"(CASE WHEN {a.sql} = {b.sql} THEN true WHEN NOT {both} THEN false "
                         f"ELSE {self._compare('=', self.text(a, scope), self.text(b, scope), scope)} END)")
+            if a.text and b.kind == "term":  # a constant IRI and a term's text (DATATYPE(?v) = xsd:date): one term or not
+                return f"({b.sql} = {a.text})"
         return self._compare("=", self.text(a, scope), self.text(b, scope), scope)
 
     def _compare(self, op: str, a: Expr, b: Expr, scope: Scope) -> str:
