@@ -477,7 +477,7 @@ def _fast_results(run, report, rows, fmt, output, lang, files, date, scale_engin
         _write_tables([fast_table(community_rows(rows), run.detail_tables()), validation_summary(report, lang)], fmt,
                       output, lang, files)
         return
-    communities = community_rows(rows, run.details()["recommendations"])
+    communities = community_rows(rows, run.details(("recommendations",))["recommendations"])
     if fmt == "json":
         echo(json.dumps({"as_of": str(date) if date is not None else None, "triples": len(run),
                                "engine": scale_engine, "timings_s": {k: round(v, 3) for k, v in run.timings.items()},

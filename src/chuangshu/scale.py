@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
 from . import resources
-from .engines.base import EngineRun, entailment_files
+from .engines.base import DETAIL_QUERIES, EngineRun, entailment_files
 from .errors import InputError
 from .i18n import preferred
 from .load import PREFIXES, check_xml, from_oxigraph, rdf_format
@@ -124,9 +124,10 @@ class ScaleRun(EngineRun):
             return [{k: v.value for k, v in row.items()} for row in select(self.store, query)]
         return self._timed("assess", run)
 
-    def details(self) -> dict[str, list[dict]]:
+    def details(self, names=DETAIL_QUERIES) -> dict[str, list[dict]]:
         """What the one-row-per-community table adds to the summary: every recommendation (with labels
-        in zh and en), every gap, every community's names (``queries/scale/{recommendations,gaps,labels}.rq``)."""
+        in zh and en), every gap, every community's names (``queries/scale/{recommendations,gaps,labels}.rq``;
+        those of ``names``)."""
         folder = resources.resource_dir("queries") / "scale"
 
         def rows(name):
@@ -135,7 +136,7 @@ class ScaleRun(EngineRun):
                 out.append({k: (v.value, getattr(v, "language", None)) if k == "label" else v.value
                             for k, v in row.items()})
             return out
-        return self._timed("details", lambda: {name: rows(name) for name in ("recommendations", "gaps", "labels")})
+        return self._timed("details", lambda: {name: rows(name) for name in names})
 
     def export(self, path: Path, fmt: ox.RdfFormat = ox.RdfFormat.N_TRIPLES) -> None:
         self._timed("export", lambda: self.store.dump(output=str(path), format=fmt, from_graph=ox.DefaultGraph()))

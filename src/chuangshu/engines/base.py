@@ -18,6 +18,9 @@ from pathlib import Path
 from .. import resources
 from ..errors import InputError
 
+# queries/scale/NAME.rq: what the one-row-per-community table adds to the summary (EngineRun.details)
+DETAIL_QUERIES = ("recommendations", "gaps", "labels")
+
 
 @dataclass
 class EngineRun:

@@ -35,7 +35,7 @@ from .. import resources
 from ..errors import InputError, stopped_query
 from ..i18n import preferred
 from . import sparql_sql
-from .base import EngineRun, entailment_files
+from .base import DETAIL_QUERIES, EngineRun, entailment_files
 from .sparql_sql import (Compiled, Compiler, compile_query, compile_update, from_nt, install, nt, predicates_read, q, sql_str,
                          with_texts)
 
@@ -718,14 +718,14 @@ class ColumnarRun(EngineRun):
             return self.con
         return self._timed("details", run)
 
-    def details(self) -> dict[str, list[dict]]:
-        """What the one-row-per-community table adds to the summary (``queries/scale/{recommendations,gaps,labels}.rq``)."""
+    def details(self, names=DETAIL_QUERIES) -> dict[str, list[dict]]:
+        """What the one-row-per-community table adds to the summary (``queries/scale/{recommendations,gaps,labels}.rq``;
+        those of ``names``)."""
         return self._timed("details", lambda: {name: self.values(self._scale_query(name), labels=("label",))
-                                               for name in DETAIL_QUERIES})
+                                               for name in names})
 
 
-SCALE_QUERIES = ("summary", "recommendations", "gaps", "labels")  # queries/scale/NAME.rq: what the table reads
-DETAIL_QUERIES = SCALE_QUERIES[1:]  # what the table adds to the summary
+SCALE_QUERIES = ("summary",) + DETAIL_QUERIES  # queries/scale/NAME.rq: what the table reads
 
 
 class _Pending:
