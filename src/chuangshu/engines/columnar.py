@@ -395,12 +395,13 @@ class ColumnarRun(EngineRun):
         self._constants(compiled)
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE solutions AS {compiled.sql}")
         texts = compiled.texts_sql("solutions")
-        if texts is not None:  # terms the rule made (IRIs, literals): into the dictionary, then as ids
+        made = texts is not None
+        if made:  # terms the rule made (IRIs, literals): into the dictionary, then as ids
             self._register(texts, fresh=True)
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE solution_ids AS {compiled.ids_sql('solutions')}")
         predicates = compiled.template_predicates()
-        added = self._append(compiled.insert_sql("solution_ids" if texts is not None else "solutions", ids=texts is not None),
-                             None if predicates is None else self._ids(predicates), fresh=texts is not None)
+        added = self._append(compiled.insert_sql("solution_ids" if made else "solutions", ids=made),
+                             None if predicates is None else self._ids(predicates), fresh=made)
         self.con.execute("DROP TABLE solutions; DROP TABLE IF EXISTS solution_ids; DROP TABLE IF EXISTS fresh")
         return added
 

@@ -4,10 +4,11 @@ The columnar engine keeps the graph dictionary-encoded: ``terms(id, t)`` holds e
 in canonical N-Triples form (``<iri>``, ``_:b``, ``"lex"``, ``"lex"@lang``, ``"lex"^^<dt>``,
 escaped as Oxigraph writes them) with its id, ``rdf_id(t)`` (a 60-bit hash, two bits saying
 IRI, blank node, literal, literal with a datatype, and two a literal's language: none, en, zh,
-another), and ``triples(s, p, o)`` holds ids. A query is parsed and translated to SPARQL algebra by rdflib, and each algebra operator becomes one SQL sub-select
-whose columns are the variables, as ids; joins, DISTINCT, GROUP BY and term equality work on
-the ids, and an expression that needs a term's text (STR, LANG, a number's value…) looks it up
-in ``terms`` (the texts a relation needs in one read of the dictionary):
+another), and ``triples(s, p, o)`` holds ids. A query is parsed and translated to SPARQL algebra
+by rdflib, and each algebra operator becomes one SQL sub-select whose columns are the variables,
+as ids; joins, DISTINCT, GROUP BY and term equality work on the ids, and an expression that needs
+a term's text (STR, LANG, a number's value…) looks it up in ``terms`` (the texts a relation needs
+in one read of the dictionary):
 
     BGP → self-joins of ``triples``     Join / LeftJoin → JOIN / LEFT JOIN on the shared variables
     Union → UNION ALL BY NAME           Minus / NOT EXISTS → anti-joins     Filter → WHERE
@@ -432,15 +433,16 @@ class Compiler:
             return Rel("SELECT 1 AS __unit", [], frozenset())
         cols: dict[str, str] = {}
         froms, conds = [], []
-        # a node some plain pattern of the BGP puts at a variable: only those can match it (a path's
-        # zero-length matches are limited to them, not every node of the graph)
+        # for a path, the nodes some plain pattern of the BGP puts at a variable: only those can match
+        # it (the path's zero-length matches are limited to them, not every node of the graph)
         domains: dict = {}
-        for s, p, o in triples:
-            if isinstance(p, URIRef):
-                for end, pos, other, other_pos in ((s, "s", o, "o"), (o, "o", s, "s")):
-                    if isinstance(end, Variable) and end != other and end not in domains:
-                        fixed = "" if isinstance(other, (Variable, BNode)) else f" AND {other_pos} = {self.const(other)}"
-                        domains[end] = f"SELECT {pos} AS x FROM {self.table} WHERE p = {self.const(p)}{fixed}"
+        plain = ([t for t in triples if isinstance(t[1], URIRef)]
+                 if any(isinstance(t[1], Path) for t in triples) else [])
+        for s, p, o in plain:
+            for end, pos, other, other_pos in ((s, "s", o, "o"), (o, "o", s, "s")):
+                if isinstance(end, Variable) and end != other and end not in domains:
+                    fixed = "" if isinstance(other, (Variable, BNode)) else f" AND {other_pos} = {self.const(other)}"
+                    domains[end] = f"SELECT {pos} AS x FROM {self.table} WHERE p = {self.const(p)}{fixed}"
         for s, p, o in triples:
             t = self.alias()
             if isinstance(p, Path):
