@@ -147,8 +147,9 @@ ex:H a cs:Community ; rdfs:label "H community"@en ; cs:hasForm cs:VillageToResid
 
 
 def test_low_type_that_began_warming_early_owes_its_initial_cycle_first(bundled):
-    """The stage is what the community does: merchant-facing work means warming has begun, but
-    the paper's order stands — the initial cycle's gaps come before the advanced cycle's."""
+    """The core first (先内核凝聚后外延拓展): merchant-facing work while the initial cycle is open is
+    warming begun early, reported with its interventions, not the stage; the initial cycle's gaps come
+    before the advanced cycle's, and the work counts toward the advanced cycle once the core closes."""
     g = variant(bundled, add="""
 ex:M a cs:Community ; rdfs:label "M community"@en ; cs:hasForm cs:AffordableHousing .
 ex:M1 a cs:MerchantSupport ; cs:inCommunity ex:M ; cs:builds cs:GeneralizedTrust ; cs:targetsScope cs:CommitteeMerchantUnit .
@@ -156,12 +157,47 @@ ex:M2 a cs:BusinessResidentAlliance ; cs:inCommunity ex:M ; cs:builds cs:Partici
 """)
     m = assess(g).community(str(EX.M))
     assert local(m.capital_type) == "LowSocialCapital"
-    assert local(m.stage) == "Warming" and [local(x) for x in m.begun_early] == ["Warming"]
-    assert not m.initial_cycle_closed and not m.ready_to_move_on
+    assert local(m.stage) == "IceBreaking" and [local(x) for x in m.begun_early] == ["Warming"]
+    assert m.warming_begun_early and [x.iri for x in m.begun_early_by] == [str(EX.M1), str(EX.M2)]
+    assert not m.initial_cycle_closed and not m.ready_to_move_on and not m.advanced_cycle_closed
     assert [g_["step"]["iri"].split("#")[1] for g_ in m.gaps] == [
         "InitialCycle_Trust", "InitialCycle_Network", "InitialCycle_Norm", "AdvancedCycle_Norm"]
     assert local(first(m).scope_group) == "CoreScope" and local(first(m).dimension) == "GeneralizedTrust"
     assert local(first(m).intervention_type) == "VolunteerService"   # residents among themselves first
+    # once the core closes, the same merchant work is warming: the stage the community has reached
+    done = variant(g, add="""
+ex:M3 a cs:VolunteerService ; cs:inCommunity ex:M .
+ex:M4 a cs:InterestGroupActivity ; cs:inCommunity ex:M .
+ex:M5 a cs:PointsExchange ; cs:inCommunity ex:M .
+""")
+    m = assess(done).community(str(EX.M))
+    assert local(m.stage) == "Warming" and not m.begun_early and m.initial_cycle_closed
+    assert [g_["step"]["iri"].split("#")[1] for g_ in m.gaps] == ["AdvancedCycle_Norm"]
+
+
+def test_high_type_with_core_work_and_nothing_outside_is_carried_by_its_stock(bundled):
+    """An old work-unit compound with a volunteer team and no merchant work: its stock carries the initial
+    cycle (依托既有循环势能), an assumption marked as such, whatever core work it records — the volunteer
+    team is listed (it strengthens the stock) and never reopens the cycle; ready to move on, trust migration
+    to merchants and units next."""
+    g = variant(bundled, add="""
+ex:W a cs:Community ; rdfs:label "W community"@en ; cs:hasForm cs:WorkUnitCompound .
+ex:W1 a cs:VolunteerService ; cs:inCommunity ex:W .
+""")
+    w = assess(g).community(str(EX.W))
+    assert local(w.capital_type) == "HighSocialCapital" and w.initial_cycle_closed
+    assert local(w.cycle_closures[str(CS.InitialCycle)]) == "ClosedByPreExistingCapital"
+    assert (local(w.stage), w.ready_to_move_on) == ("IceBreaking", True) and not w.begun_early
+    assert [x.intervention.iri for x in w.readings if x.counts] == [str(EX.W1)]
+    assert [g_["cycle"]["iri"].split("#")[1] for g_ in w.gaps] == ["AdvancedCycle"] * 3
+    assert (local(first(w).dimension), local(first(w).intervention_type)) == ("GeneralizedTrust", "MerchantSupport")
+    a = assess(g)
+    closure = next(a.graph.objects(URIRef(w.iri), CS.hasClosure))
+    assert (closure, CS.factStatus, CS.AssumedBeyondSource) in a.graph
+    from chuangshu.render import explain_text
+
+    text = explain_text(a, a.graph + g, str(EX.W), "en")
+    assert "an assumption from its type, not evidence" in text and "the same position as “warming, not yet begun”" in text
 
 
 DATED_D = [("D1", "2021-03"), ("D2", "2021-04"), ("D3", "2021-06"), ("D4", "2021-09"),
@@ -206,7 +242,7 @@ def test_explicit_assessment_overrides_the_form_with_a_warning(bundled):
     d = assess(variant(bundled, replace=[(old, new)])).community("D")
     assert local(d.capital_type) == "HighSocialCapital" and d.capital_type_conflict
     assert local(d.form_implied_type) == "LowSocialCapital"
-    # D builds its core by its own interventions and has not begun warming: judged by them (all three hold)
+    # high capital: the stock would carry D's core; its own interventions complete the cycle, so that is the basis
     assert local(d.stage) == "IceBreaking" and d.ready_to_move_on
     assert local(d.cycle_closures[str(CS.InitialCycle)]) == "ClosedByInterventions"
     assert local(first(d).intervention_type) == "MerchantSupport"

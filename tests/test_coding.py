@@ -179,9 +179,10 @@ def test_a_community_without_a_form_is_assessed_and_told_what_to_record(tmp_path
                  encoding="utf-8")
     result = CliRunner().invoke(cli, ["--lang", "en", "assess", str(f)])
     assert result.exit_code == 0, result.output
-    assert "undetermined — record the community's form" in result.output
+    assert "undetermined (no form recorded) — read core first, as a low-capital community" in result.output
+    assert "record a form that implies a type or an explicit capital-type assessment" in result.output
     zh = CliRunner().invoke(cli, ["--lang", "zh", "assess", str(f)]).output
-    assert "未定——请记录社区形态" in zh
+    assert "未定（未记录社区形态）" in zh and "请记录可推定类型的社区形态或社会资本类型的明确判定" in zh
 
 
 # ---- ranking by meaning; evidence whatever is assessed ----------------------------------------

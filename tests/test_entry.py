@@ -129,5 +129,5 @@ def test_summary_and_timeline_speak_of_the_communities():
     assert "volunteer service (cs:VolunteerService)" in out
     assert "D community — commodity-housing community; 8 interventions" in out
     timeline = run("--lang", "en", "timeline", "DC04", REPO / "data" / "cases" / "DC04.ttl").output
-    assert "2018: warming" in timeline and "DC04-3 merchants' self-governance committee — starts" in timeline
+    assert "2018: ice-breaking; warming begun early" in timeline and "DC04-3 merchants' self-governance committee — starts" in timeline
     assert "DC04-5 joint meeting plans drying and parking/charging areas for shopkeepers — planned, not counted" in timeline

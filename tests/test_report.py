@@ -148,10 +148,14 @@ def test_as_of_keeps_the_timeline_and_the_stage_to_that_date(tmp_path):
     dates = lambda root: [a["data-date"] for a in page(root).classed("date")]  # noqa: E731
     assert dates(full) == ["before 2017", "2017", "2018"]
     assert dates(early) == ["before 2017", "2017"]
-    assert page(full).classed("stage-model")[0]["data-stage"] == CS + "Warming"
+    # merchant-facing work in 2018 while the core is open: still ice-breaking, warming begun early
+    assert page(full).classed("stage-model")[0]["data-stage"] == CS + "IceBreaking"
+    assert [a["data-stage"] for a in page(full).classed("begun-early") if "data-stage" in a and "data-date" not in a] \
+        == [CS + "Warming"]
     assert page(early).classed("stage-model")[0]["data-stage"] == CS + "IceBreaking"
-    transitions = [a["data-date"] for a in page(full).classed("transition")]
-    assert transitions == ["2018"]                                    # ice-breaking → warming
+    assert not page(early).classed("begun-early")
+    assert [a["data-date"] for a in page(full).classed("transition")] == []
+    assert [a["data-date"] for a in page(full).classed("begun-early") if "data-date" in a] == ["2018"]
     assert "planned" in (full / "en" / "c" / "DC04.html").read_text(encoding="utf-8")   # DC04-5, shown not counted
 
 

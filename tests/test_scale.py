@@ -599,16 +599,17 @@ def test_the_fast_table_orders_a_community_s_details_the_same_whatever_order_the
                                  ("120", "Council", {"zh": "议事会", "en": "Council"}))]
     names = [{"community": "c", "label": ("丙社区", "zh")}, {"community": "c", "label": ("C", None)}]
     community = {"community": "c", "capital_type": None, "capital_type_basis": None, "capital_type_conflict": False,
-                 "stage": None, "ready": False, "initial_cycle_closed": False, "advanced_cycle_closed": False}
+                 "stage": None, "ready": False, "warming_begun_early": True, "initial_cycle_closed": False,
+                 "advanced_cycle_closed": False}
     tables = {tuple(map(str, row)) for order in (slice(None), slice(None, None, -1))
               for row in fast_table([community], detail_tables({"labels": names[order], "gaps": gaps[order],
                                                                 "recommendations": recs[order]})).rows}
     assert len(tables) == 1
     (row,) = tables
-    assert row[1:3] == ("丙社区", "C")
-    assert row[10] == ("GeneralizedTrust × CoreScope; ReciprocityNorm × CoreScope; "
+    assert row[1:3] == ("丙社区", "C") and row[8] == "True"
+    assert row[11] == ("GeneralizedTrust × CoreScope; ReciprocityNorm × CoreScope; "
                        "GeneralizedTrust × ExtendedScope; ReciprocityNorm × ExtendedScope")
-    assert row[11:] == ("Council (120); VolunteerTeam (120); Festival (1050)", "议事会；VolunteerTeam；节庆",
+    assert row[12:] == ("Council (120); VolunteerTeam (120); Festival (1050)", "议事会；VolunteerTeam；节庆",
                         "Council; Volunteer team; Festival", "120")
 
 

@@ -169,6 +169,11 @@ class CommunityResult:
     begun_early: list[Term] = field(default_factory=list)   # stages begun before the previous cycle closed
     steps: list[StepState] = field(default_factory=list)
     readings: list[Reading] = field(default_factory=list)
+    form: Term | None = None                     # the community's form as recorded
+    entry_stage: Term | None = None              # where its type starts (undetermined: core first, as low capital)
+    warming_begun_early: bool = False            # merchant/unit work while the initial cycle is open
+    begun_early_by: list[Term] = field(default_factory=list)   # the interventions of the stages begun early
+    capital_type_note: str = ""                  # an undetermined type: why, how it is read, what to record
 
     @property
     def planned(self) -> list[Reading]:
@@ -402,6 +407,22 @@ def _read_steps(g: Graph, a, t, lang: str) -> list[StepState]:
     return out
 
 
+def undetermined_note(form: Term | None, lang: str) -> str:
+    """Why a community's type is undetermined, how it is read meanwhile, and what to record."""
+    from .i18n import pick
+
+    why = (pick(lang, f"the form “{form.label}” implies no type", f"社区形态“{form.label}”不能推定类型") if form is not None
+           else pick(lang, "no form is recorded", "未记录社区形态"))
+    return pick(lang,
+                f"type undetermined: {why}, and no explicit capital-type assessment is recorded. It is read with the "
+                "core-first logic of a low-capital community (the cautious reading: no pre-existing capital is assumed). "
+                "Record a form that implies a type (commodity, affordable or resettlement housing: low; work-unit, "
+                "village-to-residence or old-city: high) or an explicit capital-type assessment with its evidence.",
+                f"类型未定：{why}，也未记录社会资本类型的明确判定。暂按低社会资本型社区“先内核”的逻辑解读（审慎的读法："
+                "不假定原生社会资本）。请记录可推定类型的社区形态（商品房、保障房、安置房：低；单位型、村改居、旧城：高），"
+                "或附证据的社会资本类型明确判定。")
+
+
 def _read(g: Graph, a, lang: str) -> CommunityResult:
     community = g.value(a, C("assessedCommunity"))
     t = lambda node: Term.of(g, node, lang)  # noqa: E731
@@ -431,10 +452,15 @@ def _read(g: Graph, a, lang: str) -> CommunityResult:
     conflict = g.value(a, C("capitalTypeConflict"))
     ready = g.value(a, C("readyToMoveOn"))
     stage = g.value(a, C("currentStage"))
+    capital_type = g.value(a, C("hasCapitalType"))
+    form = t(g.value(community, C("hasForm")))
+    # where the type starts; an undetermined type is read core first, as a low-capital one
+    entry = g.value(capital_type, C("entryStage")) if capital_type is not None else None
+    entry = entry if entry is not None else g.value(predicate=C("stageOrder"), object=Literal(1))
     return CommunityResult(
         community=t(community),
         as_of=str(g.value(a, C("asOf"))) if g.value(a, C("asOf")) is not None else None,
-        capital_type=t(g.value(a, C("hasCapitalType"))),
+        capital_type=t(capital_type),
         capital_type_basis=t(g.value(a, C("capitalTypeBasis"))),
         form_implied_type=t(g.value(community, C("formImpliedCapitalType"))),
         capital_type_conflict=bool(conflict.toPython()) if conflict is not None else False,
@@ -451,6 +477,11 @@ def _read(g: Graph, a, lang: str) -> CommunityResult:
         begun_early=_sorted_terms(t(x) for x in g.objects(a, C("begunEarly"))),
         steps=_read_steps(g, a, t, lang),
         readings=_read_readings(g, a, t),
+        form=form,
+        entry_stage=t(entry),
+        warming_begun_early=(a, C("begunEarly"), C("Warming")) in g,
+        begun_early_by=[t(i) for i in sorted(g.objects(a, C("begunEarlyBy")), key=lambda i: (_case_key(g, i), str(i)))],
+        capital_type_note=undetermined_note(form, lang) if capital_type is None else "",
     )
 
 

@@ -488,11 +488,12 @@ def _fast_results(run, report, rows, fmt, output, lang, files, date, scale_engin
     from .render import yes_no
 
     head = [pick(lang, h_en, h_zh) for h_en, h_zh in (("community", "社区"), ("type", "类型"), ("stage", "阶段"),
-                                                   ("ready", "可进入下一阶段"), ("first recommendations", "首要建议"))]
+                                                   ("ready", "可进入下一阶段"), ("warming begun early", "升温提前开始"),
+                                                   ("first recommendations", "首要建议"))]
     echo("\t".join(head))
     for c in communities:
         echo("\t".join([c["community"], c["capital_type"] or "", c["stage"] or "", yes_no(lang, c["ready"]),
-                              " / ".join(c["first_recommendations"])]))
+                        yes_no(lang, c["warming_begun_early"]), " / ".join(c["first_recommendations"])]))
     counts = Counter(c["stage"] for c in communities)
     echo(pick(lang, "stages: ", "阶段分布：") + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), err=True)
 

@@ -51,22 +51,25 @@ def stages(g: Graph) -> list[URIRef]:
 
 def stage_model_svg(g: Graph, lang: str, community=None) -> str:
     """The stages in order, each with its cycle, the cycle's steps (dimension, the scopes that count)
-    and the capital type that enters there: drawn from the ontology ``g``, not by hand.
+    and the capital type that starts there: drawn from the ontology ``g``, not by hand.
 
     ``community`` (an :class:`~chuangshu.assess.CommunityResult`) marks where it stands: its stage
     (highlighted, "here"), each step satisfied by its interventions (✓, ``.satisfied``), held by a cycle
     closed on another basis such as pre-existing capital (✓, ``.carried``) or open (○), the step of the
-    first gap (→ next), and each cycle closed or open with the basis."""
+    first gap (→ next), each cycle closed or open with the basis, and a stage begun early (dashed orange,
+    ``.begun-early``: work in its scopes while the cycle before is open)."""
     def label(t):
         return label_of(g, t, lang)
 
     state = {}
     current = next_step = None
     closures = {}
+    early = set()
     if community is not None:
         state = {s.step.iri: s for s in community.steps}
         current = community.stage.iri if community.stage else None
         closures = community.cycle_closures
+        early = {s.iri for s in community.begun_early}
         if community.gaps:
             next_step = community.gaps[0]["step"]["iri"]
     ordered = stages(g)
@@ -79,7 +82,13 @@ def stage_model_svg(g: Graph, lang: str, community=None) -> str:
         body = []  # (kind, text, step IRI or None, classes)
         entering = sorted(label(t) for t in g.subjects(C("entryStage"), stage))
         if entering:
-            body.append(("entry", L(lang, "entry: ", "起始：") + ", ".join(entering), None, ""))
+            body.append(("entry", L(lang, f"where {' and '.join(entering)} communities start",
+                                    f"{'、'.join(entering)}社区由此开始"), None, ""))
+        if str(stage) in early:
+            n = len(community.begun_early_by)
+            body.append(("early", L(lang, f"begun early: {n} intervention{'s' if n != 1 else ''} here while the cycle before is "
+                                          "open; they count once it closes",
+                                    f"已提前开始：前一循环未闭合时已有 {n} 项举措，待其闭合后计入"), None, "early"))
         cycle = g.value(stage, C("hasCycle"))
         if cycle is not None:
             text = label(cycle)
@@ -112,11 +121,14 @@ def stage_model_svg(g: Graph, lang: str, community=None) -> str:
         h = 50 + 18 * len(lines) + 10
         height = max(height, y + h)
         here = current == str(stage)
+        begun = str(stage) in early
         fill = "#fff4d6" if here else "#f4f8fb"
-        stroke_w = 4 if here else 1
-        parts.append(f'<g class="stage{" current" if here else ""}" data-stage="{escape(str(stage))}">'
-                     f'<rect x="{x}" y="{y}" width="{box_w}" height="{h}" rx="10" fill="{fill}" stroke="{BLUE}" '
-                     f'stroke-width="{stroke_w}"/>')
+        stroke_w = 4 if here else 2 if begun else 1
+        dashes = ' stroke-dasharray="8 5"' if begun else ""
+        classes = "stage" + (" current" if here else "") + (" begun-early" if begun else "")
+        parts.append(f'<g class="{classes}" data-stage="{escape(str(stage))}">'
+                     f'<rect x="{x}" y="{y}" width="{box_w}" height="{h}" rx="10" fill="{fill}" '
+                     f'stroke="{ORANGE if begun else BLUE}" stroke-width="{stroke_w}"{dashes}/>')
         parts.append(f'<text x="{x + box_w / 2}" y="{y + 28}" text-anchor="middle" font-size="18" font-weight="bold">'
                      f'{escape(label(stage))}</text>')
         if here:
@@ -130,11 +142,13 @@ def stage_model_svg(g: Graph, lang: str, community=None) -> str:
                 if step is not None:
                     parts.append(f'<g class="{f"step {cls}".strip()}" data-step="{escape(step)}">')
                 open_group = step
-            size, weight, indent = {"entry": (13, "normal", 12), "cycle": (14, "bold", 12), "step": (13, "bold", 20),
-                                    "scope": (11, "normal", 32)}[kind]
-            colour = {"satisfied": GREEN, "carried": "#6a9f6c", "next": ORANGE, "open": GREY}.get(cls, "#222")
-            parts.append(f'<text x="{x + indent}" y="{y + 52 + 18 * j}" font-size="{size}" font-weight="{weight}" '
-                         f'fill="{colour if kind in ("step", "scope") else "#222"}">{escape(line)}</text>')
+            size, weight, indent = {"entry": (13, "normal", 12), "early": (12, "bold", 12), "cycle": (14, "bold", 12),
+                                    "step": (13, "bold", 20), "scope": (11, "normal", 32)}[kind]
+            colour = {"satisfied": GREEN, "carried": "#6a9f6c", "next": ORANGE, "open": GREY, "early": ORANGE}.get(cls, "#222")
+            klass = ' class="early"' if kind == "early" else ""
+            parts.append(f'<text{klass} x="{x + indent}" y="{y + 52 + 18 * j}" '
+                         f'font-size="{size}" font-weight="{weight}" '
+                         f'fill="{colour if kind in ("step", "scope", "early") else "#222"}">{escape(line)}</text>')
         if open_group is not None:
             parts.append("</g>")
         parts.append("</g>")
@@ -178,12 +192,15 @@ def timeline_svg(community_iri: str, rows: list, events: dict, lang: str, stage_
         changed = previous is not None and stage != previous
         previous = stage
         fill = STAGE_FILLS[(order - 1) % len(STAGE_FILLS)] if order else "#eeeeee"
-        parts.append(f'<g class="date{" transition" if changed else ""}" data-date="{escape(date)}" data-stage="{escape(stage)}">')
+        early = [s.label for s in c.begun_early]
+        classes = "date" + (" transition" if changed else "") + (" begun-early" if early else "")
+        parts.append(f'<g class="{classes}" data-date="{escape(date)}" data-stage="{escape(stage)}">')
         parts.append(f'<text x="{x + col_w / 2 - 8}" y="{top}" text-anchor="middle" font-size="13" font-weight="bold">'
                      f'{escape(date)}</text>')
         parts.append(f'<circle cx="{x + col_w / 2 - 8}" cy="{top + 14}" r="5" fill="{ORANGE if changed else BLUE}"/>')
         label_lines = wrap(c.stage.label if c.stage else L(lang, "no stage", "无阶段"), 20)
-        box_h = 10 + 16 * len(label_lines) + (16 if changed else 0)
+        early_lines = [line for s in early for line in wrap(L(lang, f"{s} begun early", f"{s}已提前开始"), 24)]
+        box_h = 10 + 16 * len(label_lines) + (16 if changed else 0) + 14 * len(early_lines)
         parts.append(f'<rect x="{x}" y="{top + 26}" width="{col_w - 16}" height="{box_h}" rx="6" fill="{fill}" '
                      f'stroke="{ORANGE if changed else BLUE}" stroke-width="{3 if changed else 1}"/>')
         y = top + 42
@@ -193,6 +210,10 @@ def timeline_svg(community_iri: str, rows: list, events: dict, lang: str, stage_
         if changed:
             parts.append(f'<text x="{x + 8}" y="{y}" font-size="11" fill="{ORANGE}">'
                          f'{escape(L(lang, "stage changes", "阶段变化"))}</text>')
+            y += 16
+        for line in early_lines:
+            parts.append(f'<text x="{x + 8}" y="{y}" font-size="11" fill="{ORANGE}">{escape(line)}</text>')
+            y += 14
         y = top + 26 + box_h + 20
         for kind, name in events.get(date, []):
             for k, line in enumerate(wrap(f"{kinds.get(kind, kind)}: {name}", 24)):

@@ -29,23 +29,41 @@ def _short(iri: str) -> str:
     return iri.rsplit("/", 1)[-1].split("#")[-1]
 
 
-def _stage_line(c: CommunityResult, L) -> str:
+def stage_text(c: CommunityResult, L) -> str:
     stage = c.stage.label if c.stage else "?"
-    early = L(" (begun before the previous cycle closed)", "（前一循环闭合之前即已开始）") if c.begun_early else ""
-    if c.ready_to_move_on:
-        nxt = L(f" — ready to move on; next stage: {c.next_stage.label}", f" —— 可进入下一阶段；下一阶段：{c.next_stage.label}") \
-            if c.next_stage else L(" — ready to move on", " —— 可进入下一阶段")
+    if c.ready_to_move_on and c.next_stage:
+        nxt = L(f" — ready to move on; next stage: {c.next_stage.label} (the same position as “{c.next_stage.label}, not "
+                "yet begun”)", f" —— 可进入下一阶段；下一阶段：{c.next_stage.label}（与“{c.next_stage.label}阶段、尚未开始”同一位置）")
+    elif c.ready_to_move_on:
+        nxt = L(" — ready to move on", " —— 可进入下一阶段")
     else:
         nxt = ""
-    return stage + early + nxt
+    early = "".join(L(f"; {s.label} begun early (the cycle before it is still open)", f"；{s.label}已提前开始（其前一循环尚未闭合）")
+                    for s in c.begun_early)
+    return stage + nxt + early
 
 
 def type_text(c: CommunityResult, L) -> str:
     if c.capital_type is None:
-        return L("undetermined — record the community's form (one that implies a type) or an explicit capital-type assessment",
-                 "未定——请记录社区形态（可推定类型者）或社会资本类型的明确判定")
+        why = (L(f"the form “{c.form.label}” implies no type", f"社区形态“{c.form.label}”不能推定类型") if c.form
+               else L("no form recorded", "未记录社区形态"))
+        return L(f"undetermined ({why}) — read core first, as a low-capital community (the cautious reading); record a "
+                 "form that implies a type or an explicit capital-type assessment",
+                 f"未定（{why}）——暂按低社会资本型社区“先内核”的逻辑解读（审慎的读法）；请记录可推定类型的社区形态或社会资本类型的明确判定")
     basis = f" ({c.capital_type_basis.label})" if c.capital_type_basis else ""
     return c.capital_type.label + basis
+
+
+def early_text(c: CommunityResult, L) -> str | None:
+    """Warming begun early, in one line: what the community does with merchants or units while its core is open."""
+    if not c.begun_early_by:
+        return None
+    names = ", ".join(f"{_short(i.iri)} {i.label}" for i in c.begun_early_by)
+    return L(f"warming begun early: {names} — work with merchants or resident units while the initial cycle is open; the "
+             "community stays in ice-breaking until its core closes (core first, periphery later), and this work counts "
+             "toward the advanced cycle once it does",
+             f"升温已提前开始：{names}——初始循环尚未闭合时即与商户或驻地单位开展的工作；在内核闭合之前社区仍处于破冰阶段"
+             "（先内核凝聚后外延拓展），待内核闭合后这些工作计入高阶循环")
 
 
 def coded_text(items, L) -> str:
@@ -114,7 +132,9 @@ def community_text(c: CommunityResult, lang: str) -> list[str]:
             f"warning: the explicit assessment ({ctype}) disagrees with the form-implied type "
             f"({c.form_implied_type.label if c.form_implied_type else '?'}); the assessment wins",
             f"警告：明确判定（{ctype}）与形态推定的类型（{c.form_implied_type.label if c.form_implied_type else '?'}）不一致，以判定为准"))
-    lines.append("  " + L("stage", "阶段") + f": {_stage_line(c, L)}")
+    lines.append("  " + L("stage", "阶段") + f": {stage_text(c, L)}")
+    if early_text(c, L):
+        lines.append("  " + early_text(c, L))
     for key, en, zh in (("InitialCycle", "initial cycle", "初始循环"), ("AdvancedCycle", "advanced cycle", "高阶循环")):
         basis = c.cycle_closures.get(CS + key)
         state = (L("closed", "已闭合") + f" ({basis.label})") if basis else L("open", "未闭合")
@@ -200,21 +220,27 @@ def explain_text(a: Assessment, view: Graph, key: str, lang: str) -> str:
     g = view
     lab = lambda n: label_of(g, n, lang)  # noqa: E731
     readings = {r.intervention.iri: r for r in c.readings}
-    out = [f"{c.community.label}: {L('stage', '阶段')} {_stage_line(c, L)}"
+    out = [f"{c.community.label}: {L('stage', '阶段')} {stage_text(c, L)}"
            + L("  [rules: queries/rules/40-reached-stages.rq, 45-current-stage.rq]",
                "  [规则：queries/rules/40-reached-stages.rq、45-current-stage.rq]")]
     out.append(f"  ← {L('social-capital type', '社会资本类型')}: {type_text(c, L)}{_rule(g, node, lang)}")
     for source in g.objects(node, PROV.wasDerivedFrom):
         if source != URIRef(c.community.iri):
             out.append(f"      ← {lab(source)}")
+    if c.capital_type_note:
+        out.append(f"      {c.capital_type_note}")
     if c.stage is not None and c.stage.iri.endswith("#Warming"):
         begun = sorted({r.intervention.iri for r in c.readings if r.counts and any(
             (URIRef(c.stage.iri), URIRef(CS + "stageScope"), URIRef(s.term.iri)) in g for s in r.scopes)})
-        out.append("  ← " + L("warming has begun: interventions with merchants or resident units — ",
-                              "升温已开始：涉及商户或驻地单位的举措——") + ", ".join(_short(i) for i in begun))
-        if c.begun_early:
-            out.append("      " + L("begun before the initial cycle closed: the gaps of the initial cycle come first",
-                                    "初始循环闭合之前即已开始：先补初始循环的缺口"))
+        out.append("  ← " + L("warming has begun, the initial cycle being closed: interventions with merchants or resident units — ",
+                              "初始循环已闭合，升温已开始：涉及商户或驻地单位的举措——") + ", ".join(_short(i) for i in begun))
+    if early_text(c, L):
+        out.append("  ← " + early_text(c, L) + L("; the gaps of the initial cycle come first", "；先补初始循环的缺口"))
+    if c.ready_to_move_on and c.next_stage is not None:
+        out.append("  ← " + L(f"every cycle so far is closed and nothing is done yet in the next stage's scopes: the same position "
+                              f"as “{c.next_stage.label}, not yet begun” — the gaps are the next cycle's",
+                              f"至此各循环均已闭合，下一阶段的范围内尚无工作：与“{c.next_stage.label}阶段、尚未开始”同一位置——"
+                              "缺口为下一循环的缺口"))
     by_cycle: dict[str, list] = {}
     for st in c.steps:
         by_cycle.setdefault(st.cycle.iri, []).append(st)
@@ -226,11 +252,18 @@ def explain_text(a: Assessment, view: Graph, key: str, lang: str) -> str:
                            if str(g.value(x, URIRef(CS + "aboutCycle"))) == cycle_iri)
             out.append(f"  ← {cycle} {L('closed', '已闭合')} ({basis.label}){_rule(g, closure, lang)}")
             if basis.iri.endswith("#ClosedByPreExistingCapital"):
-                out.append("      " + L("a high-social-capital community relies on the momentum of its existing cycle: it has begun "
-                                        "its entry stage, or records no intervention of its own in this cycle's scopes",
-                                        "高社会资本型社区依托既有循环势能：已开始其起始阶段，或未在本循环的关系范围中记录自身举措"))
+                out.append("      " + L("a high-social-capital community relies on the momentum of its existing cycle (依托既有循环势能): "
+                                        "an assumption from its type, not evidence; its own work in this cycle's scopes (listed) "
+                                        "strengthens the stock and never reopens the cycle — only an explicit capital-type "
+                                        "assessment of low changes this",
+                                        "高社会资本型社区依托既有循环势能：这是由类型而来的假设，而非证据；其在本循环范围内的自身举措"
+                                        "（列于下方）充实存量，从不使循环重新打开——只有将类型明确判定为低社会资本才会改变这一点"))
         else:
             out.append(f"  ← {cycle} {L('open', '未闭合')}  [{L('rule', '规则')}: queries/rules/25-steps.rq, 30-cycles.rq]")
+            if all(st.satisfied for st in steps):
+                out.append("      " + L("every step is met, by work begun early: the cycle closes once the cycle before it closes "
+                                        "(core first, periphery later)",
+                                        "各环节均已由提前开始的工作满足：待其前一循环闭合后本循环即闭合（先内核凝聚后外延拓展）"))
         for st in steps:
             if st.satisfied:
                 out.append(f"      ✓ {st.step.label} ({st.dimension.label})")
@@ -276,14 +309,16 @@ def timeline_text(community_label: str, rows: list[tuple[str, CommunityResult]],
              f"{community_label}：按有日期的举措推得的阶段变化")]
     previous = None
     for date, c in rows:
-        state = (c.stage.label if c.stage else "?", c.ready_to_move_on, c.initial_cycle_closed, c.advanced_cycle_closed)
+        state = (c.stage.label if c.stage else "?", c.ready_to_move_on, c.initial_cycle_closed, c.advanced_cycle_closed,
+                 tuple(s.label for s in c.begun_early))
         happened = (events or {}).get(date, [])
         if state == previous and not happened:
             continue
         cycles = ", ".join(x for x, on in ((L("initial cycle closed", "初始循环闭合"), c.initial_cycle_closed),
                                             (L("advanced cycle closed", "高阶循环闭合"), c.advanced_cycle_closed)) if on)
         ready = L("; ready to move on", "；可进入下一阶段") if c.ready_to_move_on else ""
-        stage = f"{state[0]}{ready}" + (f" ({cycles})" if cycles else "")
+        early = "".join(L(f"; {s} begun early", f"；{s}已提前开始") for s in state[4])
+        stage = f"{state[0]}{ready}{early}" + (f" ({cycles})" if cycles else "")
         out.append(f"  {date}: {stage if state != previous else L('(no change)', '（无变化）')}")
         for kind, name in happened:
             out.append(f"      · {name} — {kinds[kind]}")

@@ -231,7 +231,8 @@ def community_rows(rows: list[dict], recommendations=None) -> list[dict]:
             "community": r["community"], "capital_type": _local(r.get("type")),
             "capital_type_basis": _local(r.get("basis")), "capital_type_conflict": r.get("conflict") == "true",
             "initial_cycle_closed": r.get("initial") == "true", "advanced_cycle_closed": r.get("advanced") == "true",
-            "stage": _local(r.get("stage")), "ready": r.get("ready") == "true"})
+            "stage": _local(r.get("stage")), "ready": r.get("ready") == "true",
+            "warming_begun_early": r.get("early") == "true"})
     if recommendations is not None:
         for c in by_community.values():
             c["first_priority"], c["first_recommendations"] = None, []

@@ -23,7 +23,7 @@ from .assess import DIMENSIONS, Assessment, CommunityResult, label_of
 from .engines.sparql_sql import q, sql_str
 from .i18n import pick
 from .load import CS
-from .render import recommendation_what
+from .render import recommendation_what, stage_text, type_text
 
 C = lambda n: URIRef(CS + n)  # noqa: E731
 
@@ -57,12 +57,13 @@ def _label(term) -> str | None:
 
 def _community_cells(c: CommunityResult) -> list:
     return [c.community.label, c.community.iri, _label(c.capital_type), _iri(c.capital_type),
-            _label(c.capital_type_basis), _label(c.stage), _iri(c.stage), c.ready_to_move_on,
+            _label(c.capital_type_basis), _label(c.stage), _iri(c.stage), c.ready_to_move_on, c.warming_begun_early,
             c.initial_cycle_closed, c.advanced_cycle_closed, len(c.gaps)]
 
 
 COMMUNITY_KEYS = ["community", "community_iri", "capital_type", "capital_type_iri", "capital_type_basis", "stage",
-                  "stage_iri", "ready_to_move_on", "initial_cycle_closed", "advanced_cycle_closed", "gaps"]
+                  "stage_iri", "ready_to_move_on", "warming_begun_early", "initial_cycle_closed", "advanced_cycle_closed",
+                  "gaps"]
 RECOMMENDATION_KEYS = ["rank", "recommendation", "kind", "kind_iri", "intervention_type", "intervention_type_iri",
                        "dimension", "dimension_iri", "scopes", "scope_iris", "step", "step_iri", "priority", "extension",
                        "reason", "reference_cases", "quotations", "rule_iri", "as_of"]
@@ -72,7 +73,7 @@ def _community_header(lang: str) -> list[str]:
     L = lambda en, zh: pick(lang, en, zh)  # noqa: E731
     return [L("community", "社区"), "community_iri", L("capital type", "社会资本类型"), "capital_type_iri",
             L("type basis", "类型依据"), L("stage", "阶段"), "stage_iri", L("ready to move on", "可进入下一阶段"),
-            L("initial cycle closed", "初始循环闭合"), L("advanced cycle closed", "高阶循环闭合"), L("gaps", "缺口数")]
+            L("warming begun early", "升温提前开始"), L("initial cycle closed", "初始循环闭合"), L("advanced cycle closed", "高阶循环闭合"), L("gaps", "缺口数")]
 
 
 def community_table(a: Assessment, lang: str) -> Table:
@@ -151,12 +152,8 @@ def comparison_table(a: Assessment, keys: list[str], graph: Graph, lang: str) ->
     add(L("built in", "建成年份"), [built(c) for c in chosen])
     add(L("residents", "常住居民"), [residents(c) for c in chosen])
     add(L("programme start", "项目启动"), [literal(c, "programmeStart") for c in chosen])
-    add(L("social-capital type", "社会资本类型"),
-        [f"{c.capital_type.label} ({c.capital_type_basis.label})" if c.capital_type and c.capital_type_basis
-         else _label(c.capital_type) for c in chosen])
-    add(L("stage (action)", "阶段（行动）"),
-        [(c.stage.label if c.stage else "") + (L(" — ready to move on", " —— 可进入下一阶段") if c.ready_to_move_on else "")
-         for c in chosen])
+    add(L("social-capital type", "社会资本类型"), [type_text(c, L) for c in chosen])
+    add(L("stage (action)", "阶段（行动）"), [stage_text(c, L) for c in chosen])
     for key, en, zh in (("InitialCycle", "initial cycle", "初始循环"), ("AdvancedCycle", "advanced cycle", "高阶循环")):
         add(L(en, zh), [(L("closed", "已闭合") + f" ({c.cycle_closures[CS + key].label})") if CS + key in c.cycle_closures
                         else L("open", "未闭合") for c in chosen])
@@ -262,7 +259,7 @@ def qca_codebook(ontology: Graph, lang: str, by: str = "scope") -> Table:
 # --- city scale ------------------------------------------------------------------------------------------
 
 FAST_KEYS = ["community", "label_zh", "label_en", "capital_type", "capital_type_basis", "capital_type_conflict",
-             "stage", "ready_to_move_on", "initial_cycle_closed", "advanced_cycle_closed", "missing",
+             "stage", "ready_to_move_on", "warming_begun_early", "initial_cycle_closed", "advanced_cycle_closed", "missing",
              "recommendations", "recommendations_zh", "recommendations_en", "first_priority"]
 
 
@@ -331,7 +328,7 @@ def detail_tables(details: dict[str, list[dict]]):
 # the columns of the city table that come from the summary, in a table of their own (``fast_communities``)
 _SUMMARY_COLUMNS = (("community", "VARCHAR"), ("capital_type", "VARCHAR"), ("capital_type_basis", "VARCHAR"),
                     ("capital_type_conflict", "BOOLEAN"), ("stage", "VARCHAR"), ("ready", "BOOLEAN"),
-                    ("initial_cycle_closed", "BOOLEAN"), ("advanced_cycle_closed", "BOOLEAN"))
+                    ("warming_begun_early", "BOOLEAN"), ("initial_cycle_closed", "BOOLEAN"), ("advanced_cycle_closed", "BOOLEAN"))
 
 # One row per community, ordered by its IRI: the summary's columns, then the names (a missing en
 # name falls back to the plain label), the missing dimension × scope groups and the recommendations
@@ -341,7 +338,7 @@ _FAST_SQL = f"""WITH labels (community, zh, en, plain) AS ({_TABLE_SQL["labels"]
     recs (community, listed, zh, en, first) AS ({_TABLE_SQL["recommendations"]})
 SELECT c.community, l.zh AS label_zh, CASE WHEN l.en <> '' THEN l.en ELSE l.plain END AS label_en,
     c.capital_type, c.capital_type_basis, c.capital_type_conflict, c.stage, c.ready AS ready_to_move_on,
-    c.initial_cycle_closed, c.advanced_cycle_closed, COALESCE(g.missing, '') AS missing,
+    c.warming_begun_early, c.initial_cycle_closed, c.advanced_cycle_closed, COALESCE(g.missing, '') AS missing,
     COALESCE(r.listed, '') AS recommendations, COALESCE(r.zh, '') AS recommendations_zh,
     COALESCE(r.en, '') AS recommendations_en, r.first AS first_priority
 FROM fast_communities AS c LEFT JOIN labels AS l USING (community) LEFT JOIN gaps AS g USING (community)
