@@ -94,3 +94,22 @@ def test_a_stop_before_the_command_begins_or_after_it_has_ended_is_not_an_abort(
     assert before.returncode == 128 + signal.SIGTERM and "interrupted" in before.stderr and "Aborted" not in before.stderr
     after = subprocess.run([sys.executable, "-c", code.format(phase="after")], capture_output=True, text=True, timeout=60)
     assert after.returncode == -signal.SIGTERM and after.stderr == ""
+
+
+def test_a_stop_ends_the_process_even_when_its_cleanup_hangs(tmp_path):
+    """DuckDB can wait forever for the tasks of a query a stop interrupted (its Executor::CancelTasks):
+    the stop's cleanup then never returns. A watchdog ends the process regardless, STOP_GRACE seconds
+    after the stop, the runs' folders removed first, with "interrupted" and 128 + the signal."""
+    import signal
+
+    folder = tmp_path / "chuangshu-duckdb-run"
+    folder.mkdir()
+    (folder / "spill.tmp").write_text("x")
+    code = ("import os, signal, time\nimport chuangshu.cli as c\nimport chuangshu.engines.columnar as col\n"
+            f"col._OPEN[{str(folder)!r}] = None\nc.STOP_GRACE = 0.5\nc._PHASE[0] = 'running'\n"
+            "signal.signal(signal.SIGTERM, c._stop)\n"
+            "try:\n    os.kill(os.getpid(), signal.SIGTERM)\n    time.sleep(5)\n"
+            "except KeyboardInterrupt:\n    while True:\n        time.sleep(1)  # a cleanup that never ends\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM and "interrupted" in proc.stderr
+    assert not folder.exists()

@@ -1128,13 +1128,54 @@ def _stop(signum, frame):
         signal.signal(signum, signal.SIG_DFL)
         os.kill(os.getpid(), signum)
         return
+    if not _STOPPED_BY:
+        _watchdog(128 + signum)
     _STOPPED_BY.append(signum)
     raise KeyboardInterrupt
 
 
+STOP_GRACE = 10.0  # seconds a stopped command has to clean up before it is ended regardless
+
+
+def _watchdog(code: int) -> None:
+    """End the process ``STOP_GRACE`` seconds after a stop, whatever its cleanup is doing: DuckDB can
+    stay waiting forever for the tasks of a query a stop interrupted (seen: Executor::CancelTasks in
+    DuckDB 2.0). The run's folders are removed first (the connections are left: one may be the stuck
+    one); the command's own cleanup, which normally ends the process sooner, runs meanwhile."""
+    import threading
+    import time
+
+    def run():
+        time.sleep(STOP_GRACE)
+        columnar = sys.modules.get("chuangshu.engines.columnar")
+        if columnar is not None:
+            columnar.remove_folders()
+        try:
+            sys.stderr.write(pick(_argv_lang(), "interrupted", "已中断") + "\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+        os._exit(code)
+
+    threading.Thread(target=run, name="chuangshu-stop", daemon=True).start()
+
+
 def _interrupted(ctx, lang: str):
+    """A stopped command: its own cleanup has run (outputs unwritten, temporary folders gone, as the
+    stop unwound the command); the process ends now with 128 + the signal, without the interpreter's
+    finalization — where objects a stop left half-used (a DuckDB connection, its threads) had crashed
+    the process (signal 11) or kept it waiting at exit."""
     echo(pick(lang, "interrupted", "已中断"), err=True)
-    ctx.exit(128 + _STOPPED_BY[-1] if _STOPPED_BY else 130)
+    code = 128 + _STOPPED_BY[-1] if _STOPPED_BY else 130
+    columnar = sys.modules.get("chuangshu.engines.columnar")
+    if columnar is not None:
+        columnar.remove_left()  # any run's folder a stop kept from going
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 def main() -> None:

@@ -62,4 +62,5 @@ def report_frame(report):
 
     from .validate import Result
 
-    return pandas().DataFrame([asdict(r) for r in report.results], columns=[f.name for f in fields(Result)])
+    shown = [f.name for f in fields(Result) if f.repr]  # (not the RDF terms kept for comparing engines)
+    return pandas().DataFrame([{k: v for k, v in asdict(r).items() if k in shown} for r in report.results], columns=shown)

@@ -91,6 +91,8 @@ def rdf_format(path: Path) -> ox.RdfFormat:
 
 
 def from_oxigraph(t):
+    """An rdflib term for an Oxigraph one, a literal's lexical form as it is (rdflib would rewrite an
+    ill-typed "none"^^xsd:boolean as "false", or "01"^^xsd:integer as "1")."""
     if isinstance(t, ox.NamedNode):
         return URIRef(t.value)
     if isinstance(t, ox.BlankNode):
@@ -99,7 +101,7 @@ def from_oxigraph(t):
         return Literal(t.value, lang=t.language)
     if t.datatype.value == _XSD_STRING:  # RDF 1.1: a simple literal is an xsd:string
         return Literal(t.value)
-    return Literal(t.value, datatype=URIRef(t.datatype.value))
+    return Literal(t.value, datatype=URIRef(t.datatype.value), normalize=False)
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from . import resources
 from .engines.base import DETAIL_QUERIES, EngineRun, entailment_files
-from .errors import InputError
+from .errors import ChuangshuError, InputError
 from .i18n import preferred
 from .load import PREFIXES, check_xml, from_oxigraph, rdf_format
 from .rules import load_rules, to_ox
@@ -34,15 +34,65 @@ def _progress(total: int, enabled: bool):
     return tqdm(total=total, desc="chuangshu", unit="query", disable=not enabled, leave=False)
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def rewritten_literals(literals) -> list:
+    """Of Oxigraph literals, those its store does not keep as written: it stores numbers, booleans and
+    date-times by value, so "007"^^xsd:integer comes back as "7", "1"^^xsd:boolean as "true" and
+    "5"^^xsd:int as "5"^^xsd:integer — which a shape's datatype, pattern, length or value set would then
+    judge wrongly. Each distinct literal with an XML Schema datatype goes through a store of its own."""
+    typed = sorted({lit for lit in literals if isinstance(lit, ox.Literal) and lit.datatype.value.startswith(_XSD)
+                    and lit.datatype.value != _XSD + "string"}, key=str)
+    if not typed:
+        return []
+    store = ox.Store()
+    subject = ox.NamedNode("urn:x-chuangshu:literal")
+    store.bulk_extend(ox.Quad(subject, ox.NamedNode(f"urn:x-chuangshu:literal:{i}"), lit) for i, lit in enumerate(typed))
+    back = {q.predicate.value: q.object for q in store}
+    return [lit for i, lit in enumerate(typed) if back[f"urn:x-chuangshu:literal:{i}"] != lit]
+
+
+class RewrittenLiterals(ChuangshuError):
+    """Data that the Oxigraph store would not keep as written: its compiled validation would judge them wrongly."""
+
+
 @dataclass
 class ScaleRun(EngineRun):
     store: ox.Store = field(default_factory=ox.Store)
     origin: dict = field(default_factory=dict)
+    sources: list = field(default_factory=list)    # the files loaded, and the rdflib graphs added (add_graph)
 
     # ---- load ----------------------------------------------------------------------------
+    def add_graph(self, graph) -> None:
+        """An rdflib graph's triples into the store (blank nodes keep their labels)."""
+        self.store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
+        self.sources.append(graph)
+
+    def check_literals(self) -> None:
+        """Refuse, naming a few, data that hold literals the store does not keep as written
+        (:func:`rewritten_literals`): a validation of them here would be silently wrong."""
+        found: set = set()
+        for source in self.sources:
+            if isinstance(source, Path):
+                found |= {q.object for q in ox.parse(path=str(source), format=rdf_format(source),
+                                                     base_iri=PREFIXES["csd"]) if isinstance(q.object, ox.Literal)}
+            else:
+                found |= {to_ox(o) for o in source.objects() if hasattr(o, "datatype") and o.datatype is not None}
+        bad = rewritten_literals(found)
+        if bad:
+            shown = ", ".join(str(x) for x in bad[:3]) + (f" and {len(bad) - 3} more" if len(bad) > 3 else "")
+            raise RewrittenLiterals(
+                f"the data hold literals the Oxigraph store does not keep as written ({shown}): it stores numbers, "
+                "booleans and date-times by value, which its compiled validation would judge wrongly — validate them "
+                "with --engine pyshacl, or on DuckDB (assess --fast --scale-engine duckdb)",
+                f"数据中有 Oxigraph 存储不按原样保留的字面量（{shown}）：它按值存储数字、布尔值与日期时间，其编译校验会因此出错——"
+                "请用 --engine pyshacl 校验，或在 DuckDB 上校验（assess --fast --scale-engine duckdb）")
+
     def load(self, files: list[Path], *, with_ontology: bool = True) -> None:
         def run():
             for f in self.input_files(files, with_ontology):
+                self.sources.append(Path(f))
                 fmt = rdf_format(Path(f))
                 if fmt == ox.RdfFormat.RDF_XML:
                     check_xml(Path(f))
@@ -58,12 +108,16 @@ class ScaleRun(EngineRun):
         return len(self.store)
 
     # ---- validate ------------------------------------------------------------------------
-    def validate(self, *, lang: str = "en", allow_warnings: bool = False, itemize_info: bool = True):
+    def validate(self, *, lang: str = "en", allow_warnings: bool = False, itemize_info: bool = True,
+                 shapes: Graph | None = None):
+        """The graph validated against ``shapes`` (default: the case-data shapes), compiled to SPARQL."""
         from .fastshacl import build_report, compile_shapes, tallied
         from .validate import shapes_graph
 
         def run():
-            shapes = shapes_graph()
+            nonlocal shapes
+            shapes = shapes if shapes is not None else shapes_graph()
+            self.check_literals()
             found, counted = [], []
             for c in compile_shapes(shapes):
                 self._tick("validate")

@@ -37,6 +37,9 @@ class Result:
     sheet: str | None = None   # spreadsheets: the worksheet (XLSX)
     row: int | None = None     # spreadsheets: the row, as the spreadsheet numbers it
     column: str | None = None  # spreadsheets: the column letter and header
+    # the result's RDF terms — focus node, path, value, source shape, constraint component, severity —
+    # where the engine gives them (the compiled engines do): for comparing engines, never shown
+    terms: tuple | None = field(default=None, repr=False, compare=False)
 
     def where(self, lang: str = "en") -> str:
         """file [sheet] row N, column C (header) — as much of it as is known."""
@@ -61,15 +64,17 @@ class Report:
 
     @property
     def conforms(self) -> bool:
-        fail = {"Violation"} if self.allow_warnings else {"Violation", "Warning"}
-        return not any(r.severity in fail for r in self.results) and not any(k[0] in fail for k in self.tallies)
+        """No result fails: an Info never, a Warning unless warnings are allowed, any other severity (a
+        Violation, or one a shapes graph defines) always."""
+        passing = {"Info", "Warning"} if self.allow_warnings else {"Info"}
+        return all(r.severity in passing for r in self.results) and all(k[0] in passing for k in self.tallies)
 
     def counts(self) -> dict[str, int]:
         out = {"Violation": 0, "Warning": 0, "Info": 0}
         for r in self.results:
-            out[r.severity] += 1
+            out[r.severity] = out.get(r.severity, 0) + 1
         for (severity, *_), n in self.tallies.items():
-            out[severity] += n
+            out[severity] = out.get(severity, 0) + n
         return out
 
     def to_frame(self):
@@ -79,7 +84,8 @@ class Report:
         return report_frame(self)
 
     def as_dict(self) -> dict:
-        out = {"conforms": self.conforms, "counts": self.counts(), "results": [asdict(r) for r in self.results]}
+        out = {"conforms": self.conforms, "counts": self.counts(),
+               "results": [{k: v for k, v in asdict(r).items() if k != "terms"} for r in self.results]}
         if self.tallies:  # counted, not listed
             out["counted"] = [{"severity": k[0], "constraint": k[1], "shape": k[2], "message": k[3], "results": n}
                               for k, n in sorted(self.tallies.items())]
@@ -196,8 +202,18 @@ def validate_graph(data: Graph, origin: dict | None = None, *, lang: str = "en",
     if engine not in ENGINES:
         raise ValueError(engine)
     if engine == "compiled" and not need_report_graph:
-        return _validate_compiled(data, origin or {}, lang=lang, allow_warnings=allow_warnings,
-                                  ontology=ontology, problems=problems)
+        from .scale import RewrittenLiterals
+
+        try:
+            return _validate_compiled(data, origin or {}, lang=lang, allow_warnings=allow_warnings,
+                                      ontology=ontology, problems=problems)
+        except RewrittenLiterals as err:  # pySHACL reads them as written: the reference, slower, said so
+            import warnings
+
+            from .errors import Notice
+
+            warnings.warn(Notice(f"{err.en}; validated with pySHACL instead", f"{err.zh}；已改用 pySHACL 校验"))
+            engine = "pyshacl"
     shapes = shapes_graph()
     onto = ontology if ontology is not None else load_ontology()
     merged = Graph()
@@ -249,15 +265,12 @@ def validate_graph(data: Graph, origin: dict | None = None, *, lang: str = "en",
 
 def _validate_compiled(data: Graph, origin: dict, *, lang: str, allow_warnings: bool, ontology: Graph | None,
                        problems: Iterable) -> Report:
-    import pyoxigraph as ox
-
     from .load import expand
-    from .rules import to_ox
     from .scale import ScaleRun
 
     run = ScaleRun()
-    onto = ontology if ontology is not None else load_ontology()
-    run.store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for g in (onto, data) for s, p, o in g)
+    run.add_graph(ontology if ontology is not None else load_ontology())
+    run.add_graph(data)
     report = run.validate(lang=lang, allow_warnings=allow_warnings)
     results = [problem_result(p, lang) for p in problems]
     for r in report.results:

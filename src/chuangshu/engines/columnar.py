@@ -86,7 +86,7 @@ def _dump(compiled: list[Compiled]) -> list:
     from rdflib import Variable
 
     return [{"sql": c.sql, "vars": c.vars, "texts": c.texts, "constants": c.constants, "ids": c.ids, "keep": c.keep,
-             "template": [["?" + str(t) if isinstance(t, Variable) else nt(t) for t in tr] for tr in c.template]}
+             "kind": c.kind, "template": [["?" + str(t) if isinstance(t, Variable) else nt(t) for t in tr] for tr in c.template]}
             for c in compiled]
 
 
@@ -94,7 +94,8 @@ def _load(data: list) -> list[Compiled]:
     from rdflib import Variable
 
     return [Compiled(c["sql"], c["vars"], [tuple(Variable(t[1:]) if t.startswith("?") else from_nt(t) for t in tr)
-                                           for tr in c["template"]], c["texts"], c["constants"], c["ids"], c.get("keep"))
+                                           for tr in c["template"]], c["texts"], c["constants"], c["ids"], c.get("keep"),
+                     c.get("kind", "select"))
             for c in data]
 
 
@@ -157,7 +158,7 @@ _OPEN: dict = {}  # folder → connection of every run not yet closed (see _clos
 def _close_and_remove(con, folder: str) -> None:
     """Close the run's database and remove its folder, whole: Ctrl-C (or SIGTERM, SIGHUP) that comes
     meanwhile waits until the folder is gone. One that comes before the signals are held can still
-    stop this half-way (it left a folder of gigabytes behind): :func:`_remove_left_at_exit` then
+    stop this half-way (it left a folder of gigabytes behind): :func:`remove_left` then
     finishes the work when the interpreter exits."""
     with _signals_held():
         con.close()
@@ -195,8 +196,16 @@ def _signals_held():
                 signal.raise_signal(signum)
 
 
+def remove_folders() -> None:
+    """Every open run's folder removed, its connection left as it is (for a process about to end
+    whatever a connection is doing)."""
+    for folder in list(_OPEN):
+        shutil.rmtree(folder, True)
+
+
 @atexit.register
-def _remove_left_at_exit() -> None:
+def remove_left() -> None:
+    """Every run not closed yet: its database closed, its folder removed (at exit, or by a stopped command)."""
     for folder, con in list(_OPEN.items()):
         _close_and_remove(con, folder)
 
@@ -320,8 +329,9 @@ class ColumnarRun(EngineRun):
         """The staged lines, without repeats, become (or join) the graph: their terms in the
         dictionary, the triples as ids. (The tables of lines are read where they are, through a view:
         copying 10⁶ lines of text into one table first took a quarter of the load.)"""
-        self.con.execute("CREATE OR REPLACE TEMP VIEW staged AS " + " UNION ALL ".join(
-            f"SELECT s, p, o FROM {t} WHERE s <> ''" for t in self._staged))
+        parts = [f"SELECT s, p, o FROM {t} WHERE s <> ''" for t in self._staged] or [
+            "SELECT NULL::VARCHAR AS s, NULL::VARCHAR AS p, NULL::VARCHAR AS o WHERE false"]  # (nothing staged)
+        self.con.execute("CREATE OR REPLACE TEMP VIEW staged AS " + " UNION ALL ".join(parts))
         self._register("SELECT s AS t FROM staged UNION ALL SELECT p FROM staged UNION ALL SELECT o FROM staged",
                        fresh=self._loaded)
         new = "SELECT DISTINCT rdf_id_c(s) AS s, rdf_id_c(p) AS p, rdf_id_c(o) AS o FROM staged"
@@ -336,7 +346,7 @@ class ColumnarRun(EngineRun):
             # the graph as N-Triples text, for a person reading it (the engine's queries use ids)
             self.con.execute("CREATE VIEW graph AS SELECT ts.t AS s, tp.t AS p, tv.t AS o FROM triples AS x "
                              "JOIN terms AS ts ON ts.id = x.s JOIN terms AS tp ON tp.id = x.p JOIN terms AS tv ON tv.id = x.o")
-        self.con.execute("DROP VIEW staged; " + "; ".join(f"DROP TABLE {t}" for t in self._staged))
+        self.con.execute("; ".join(["DROP VIEW staged"] + [f"DROP TABLE {t}" for t in self._staged]))
         self._staged = []
         self._loaded = True
 
@@ -389,6 +399,33 @@ class ColumnarRun(EngineRun):
         """Rows of a compiled SELECT as {variable: N-Triples text}, unbound variables left out."""
         self._constants(compiled)
         return _rows(self.con.execute(compiled.sql))
+
+    def construct(self, compiled: Compiled):
+        """The graph a compiled CONSTRUCT makes (an rdflib Graph): each solution put into the template, a
+        blank node of the template fresh for each solution; a triple with an unbound variable, or with a
+        literal as subject or something else than an IRI as predicate, left out (as SPARQL says)."""
+        from rdflib import BNode as B, Graph, Literal as L, URIRef as U, Variable
+
+        self._constants(compiled)
+        cols = ", ".join(f"s.{q(v)} AS {q(v)}" if v in compiled.texts else
+                         f"(SELECT any_value(d.t) FROM terms AS d WHERE d.id = s.{q(v)}) AS {q(v)}" for v in compiled.vars)
+        out = Graph()
+        for n, row in enumerate(self.con.execute(f"SELECT {cols or '1'} FROM ({compiled.sql}) AS s").fetchall()):
+            values = {v: from_nt(t) for v, t in zip(compiled.vars, row) if t is not None}
+            fresh: dict = {}
+            for triple in compiled.template:
+                terms = []
+                for t in triple:
+                    if isinstance(t, Variable):
+                        t = values.get(str(t))
+                    elif isinstance(t, B):
+                        t = fresh.setdefault(t, B(f"c{n}x{len(fresh)}"))
+                    terms.append(t)
+                s, p, o = terms
+                if s is None or p is None or o is None or isinstance(s, L) or not isinstance(p, U):
+                    continue
+                out.add((s, p, o))
+        return out
 
     def insert(self, compiled: Compiled) -> int:
         """The template's triples for every solution, added where new; how many were new."""
@@ -471,10 +508,12 @@ class ColumnarRun(EngineRun):
         return {URIRef(s[1:-1]): str(preferred(labels, lang)) for s, labels in by.items()}
 
     # ---- validate -----------------------------------------------------------------------------
-    def validate(self, *, lang: str = "en", allow_warnings: bool = False, itemize_info: bool = True):
-        return self.validate_beside(lang=lang, allow_warnings=allow_warnings, itemize_info=itemize_info).result()
+    def validate(self, *, lang: str = "en", allow_warnings: bool = False, itemize_info: bool = True, shapes=None):
+        return self.validate_beside(lang=lang, allow_warnings=allow_warnings, itemize_info=itemize_info,
+                                    shapes=shapes).result()
 
-    def validate_beside(self, *, lang: str = "en", allow_warnings: bool = False, itemize_info: bool = True):
+    def validate_beside(self, *, lang: str = "en", allow_warnings: bool = False, itemize_info: bool = True,
+                        shapes=None):
         """Validation of the graph as it is now, run on a snapshot of it (two cursors, each in a
         transaction begun here) by two threads of its own while the caller goes on: the reasoner and
         the rules add triples meanwhile, which it does not see. Most constraint queries are small and
@@ -487,7 +526,8 @@ class ColumnarRun(EngineRun):
         from ..validate import shapes_graph
 
         started = time.perf_counter()
-        shapes = shapes_graph()
+        custom = shapes is not None
+        shapes = shapes if custom else shapes_graph()
         compiled = compile_shapes(shapes)
         # what the queries need is read or put into the dictionary now, before anything is added to it
         ill = self._ill_typed(sorted({str(d) for c in compiled if c.lexical_query for d in c.datatypes}))
@@ -496,7 +536,7 @@ class ColumnarRun(EngineRun):
         for c in compiled:
             if c.count is not None:
                 continue
-            source = f"shapes/case-data.ttl ({c.constraint})"
+            source = f"{'the shapes' if custom else 'shapes/case-data.ttl'} ({c.constraint.n3()})"
             query = _compiled_query(c.query, source, as_ids=True)  # the texts looked up for all queries at once
             self._constants(query)
             lexical = None

@@ -118,7 +118,8 @@ def from_nt(text: str):
     if not m:
         raise ValueError(f"not an N-Triples term: {text!r}")
     lex = _unescape(m.group(1)) if "\\" in m.group(1) else m.group(1)
-    return Literal(lex, lang=m.group(2) or None, datatype=URIRef(m.group(3)) if m.group(3) else None)
+    # the lexical form as it is (rdflib would rewrite "01"^^xsd:integer as "1")
+    return Literal(lex, lang=m.group(2) or None, datatype=URIRef(m.group(3)) if m.group(3) else None, normalize=False)
 
 
 # :func:`_escape` and :func:`_unescape` in SQL (for the forms a canonical term holds: \" \\ \n \r \t \b
@@ -152,6 +153,10 @@ LANG_BITS = {"": 0, "en": 1, "zh": 2}
 # SQL macros over terms, created once per connection by :func:`install`
 _IN_NUMERIC = ", ".join(sql_str(t) for t in NUMERIC_TYPES)
 _IN_INTEGER = ", ".join(sql_str(t) for t in INTEGER_TYPES)
+_IN_DATES = ", ".join(sql_str(XSD + t) for t in ("dateTime", "date"))
+# datatypes whose values order as their lexical forms do (besides strings): the Gregorian parts without
+# a time zone (gYear "2020" before "2021") — what the rules compare; anything else is not ordered (error)
+_IN_ORDERED_LEX = ", ".join(sql_str(XSD + t) for t in ("gYear", "gYearMonth", "gMonth", "gDay", "gMonthDay", "time"))
 # Every macro names its argument once (``list_transform([t], lambda x: …)[1]``): a macro that
 # repeats its parameter copies the argument's whole expression at each use, and nested calls then
 # grew DuckDB's expression trees (and its planning) exponentially.
@@ -186,6 +191,16 @@ _BODIES = {
     "rdf_num": f"""CASE WHEN left(x, 1) = '"' AND ends_with(x, '>') AND strpos(x, '\\') = 0
         AND substr(x, strpos(x, '"^^<') + 4, length(x) - strpos(x, '"^^<') - 4) IN ({_IN_NUMERIC})
         THEN TRY_CAST(substr(x, 2, strpos(x, '"^^<') - 2) AS DOUBLE) END""",
+    # an xsd:dateTime or xsd:date as seconds since the epoch (a value without a time zone read as UTC; see
+    # rdf_hastz), else NULL
+    # (the datatype and the lexical form bound once: the macros are expanded where they are called)
+    "rdf_dtsec": f"""list_transform([struct_pack(d := rdf_dt(x), l := rdf_rawlex(x))], lambda z:
+        CASE WHEN z.d = {sql_str(XSD + 'dateTime')} THEN epoch(TRY_CAST(CASE WHEN regexp_matches(z.l,
+            '(Z|[+-][0-9][0-9]:[0-9][0-9])$') THEN z.l ELSE z.l || 'Z' END AS TIMESTAMPTZ))
+        WHEN z.d = {sql_str(XSD + 'date')} THEN epoch(TRY_CAST(regexp_replace(z.l,
+            '^(-?[0-9]+-[0-9][0-9]-[0-9][0-9])(.*)$', '\\1T00:00:00\\2') || CASE WHEN regexp_matches(z.l,
+            '(Z|[+-][0-9][0-9]:[0-9][0-9])$') THEN '' ELSE 'Z' END AS TIMESTAMPTZ)) END)[1]""",
+    "rdf_hastz": "regexp_matches(rdf_rawlex(x), '(Z|[+-][0-9][0-9]:[0-9][0-9])$')",
     "rdf_str": "CASE WHEN left(x, 1) = '<' THEN substr(x, 2, length(x) - 2) ELSE rdf_lex(x) END",
     # what a term says as a plain value: an IRI, a blank node's label or a literal's lexical form
     "rdf_value": "CASE WHEN left(x, 2) = '_:' THEN substr(x, 3) ELSE rdf_str(x) END",
@@ -200,8 +215,18 @@ _BODIES = {
         n := COALESCE(rdf_num(x), 0), s := COALESCE(rdf_lex(x), x))""",
 }
 _PAIRS = {  # two arguments, bound once each as x.a and x.b
-    "rdf_eq": """CASE WHEN x.a IS NULL OR x.b IS NULL THEN NULL WHEN x.a = x.b THEN true
-        WHEN rdf_num(x.a) IS NOT NULL AND rdf_num(x.b) IS NOT NULL THEN rdf_num(x.a) = rdf_num(x.b) ELSE false END""",
+    "rdf_eq": f"""CASE WHEN x.a IS NULL OR x.b IS NULL THEN NULL WHEN x.a = x.b THEN true
+        WHEN rdf_num(x.a) IS NOT NULL AND rdf_num(x.b) IS NOT NULL THEN rdf_num(x.a) = rdf_num(x.b)
+        WHEN rdf_dt(x.a) = {sql_str(BOOLEAN)} AND rdf_dt(x.b) = {sql_str(BOOLEAN)}
+            THEN (rdf_rawlex(x.a) IN ('true', '1')) = (rdf_rawlex(x.b) IN ('true', '1'))
+        WHEN rdf_dt(x.a) IN ({_IN_DATES}) AND rdf_dt(x.a) = rdf_dt(x.b) THEN rdf_dtcmp(x.a, x.b) = 0
+        ELSE false END""",
+    # two xsd:dateTime (or xsd:date) values: -1, 0 or 1, or NULL when one has a time zone and the other,
+    # within 14 hours of it, not (XML Schema's partial order: indeterminate)
+    "rdf_dtcmp": """list_transform([struct_pack(sa := rdf_dtsec(x.a), sb := rdf_dtsec(x.b), wa := CASE WHEN rdf_hastz(x.a)
+        THEN 0 ELSE 50400 END, wb := CASE WHEN rdf_hastz(x.b) THEN 0 ELSE 50400 END)], lambda y:
+        CASE WHEN y.wa = y.wb THEN sign(y.sa - y.sb) WHEN y.sa + y.wa < y.sb - y.wb THEN -1
+        WHEN y.sa - y.wa > y.sb + y.wb THEN 1 END)[1]""",
     "rdf_promote": f"""CASE WHEN x.a = {sql_str(DOUBLE)} OR x.b = {sql_str(DOUBLE)} THEN {sql_str(DOUBLE)}
         WHEN x.a = {sql_str(XSD + 'float')} OR x.b = {sql_str(XSD + 'float')} THEN {sql_str(XSD + 'float')}
         WHEN x.a = {sql_str(DECIMAL)} OR x.b = {sql_str(DECIMAL)} THEN {sql_str(DECIMAL)}
@@ -363,6 +388,9 @@ class Compiler:
         self.constants: set[str] = set()  # the constant terms whose ids the SQL may give as values
         self.textual: set[str] = set()  # variables some expression reads as text (see text_read)
         self._n = itertools.count(1)
+        # the scopes around the EXISTS patterns being compiled, innermost last: a variable a pattern inside
+        # does not bind is the solution's value outside (SPARQL substitutes it), a correlated reference
+        self._outer: list[Scope] = []
 
     def alias(self) -> str:
         return f"t{next(self._n)}"
@@ -853,7 +881,8 @@ class Compiler:
         if isinstance(e, Variable):
             col = scope.cols.get(str(e))
             if not col:
-                return NULL_TERM
+                outer = self._outer_column(str(e))
+                return outer if outer is not None else NULL_TERM
             kind, dt = scope.kinds.get(str(e), ID)
             return Expr(col, kind, dt)
         if isinstance(e, Literal):
@@ -962,9 +991,14 @@ class Compiler:
             return fn('rdf_eq', x, y)
         if op == "!=":
             return f"(NOT {fn('rdf_eq', x, y)})"
-        # order between terms: numbers by value, other literals of one datatype by lexical form
+        # order between terms: numbers by value, dates and date-times by value (XML Schema's partial order),
+        # booleans false before true, other literals of one datatype by lexical form
         return (f"(CASE WHEN {fn('rdf_num', x)} IS NOT NULL AND {fn('rdf_num', y)} IS NOT NULL THEN {fn('rdf_num', x)} {sql_op} {fn('rdf_num', y)} "
-                f"WHEN {fn('rdf_dt', x)} = {fn('rdf_dt', y)} THEN {fn('rdf_lex', x)} {sql_op} {fn('rdf_lex', y)} END)")
+                f"WHEN {fn('rdf_dt', x)} <> {fn('rdf_dt', y)} THEN NULL "
+                f"WHEN {fn('rdf_dt', x)} IN ({_IN_DATES}) THEN {fn('rdf_dtcmp', x, y)} {sql_op} 0 "
+                f"WHEN {fn('rdf_dt', x)} = {sql_str(BOOLEAN)} THEN ({fn('rdf_rawlex', x)} IN ('true', '1')) {sql_op} ({fn('rdf_rawlex', y)} IN ('true', '1')) "
+                f"WHEN {fn('rdf_dt', x)} IN ({sql_str(STRING)}, {sql_str(RDF_LANGSTRING)}) OR {fn('rdf_dt', x)} IN ({_IN_ORDERED_LEX}) "
+                f"THEN {fn('rdf_lex', x)} {sql_op} {fn('rdf_lex', y)} END)")
 
     def cast(self, e, scope: Scope) -> Expr:
         iri = str(e.iri)
@@ -1157,10 +1191,34 @@ class Compiler:
             return Expr(f"({a.sql} = {b.sql})", "bool")
         return Expr(f"({self.as_term(a, scope)} = {self.as_term(b, scope)})", "bool")
 
+    def _outer_column(self, v: str) -> Expr | None:
+        """A variable of a scope around the EXISTS being compiled, as a correlated reference."""
+        for s in reversed(self._outer):
+            if s.cols.get(v) is not None:
+                kind, dt = s.kinds.get(v, ID)
+                return Expr(s.cols[v], kind, dt)
+        return None
+
     def _exists(self, e, scope, negated: bool):
-        inner = self.rel(e.graph)
+        """EXISTS { P }: P compiled with the solution's variables around it (a FILTER inside that reads
+        one is a correlated reference), then joined to the solution on the variables it shares with it
+        (an unbound one matches anything, as SPARQL's substitution leaves it a variable)."""
+        self._outer.append(Scope(dict(scope.cols), set(scope.bound), kinds=dict(scope.kinds)))
+        try:
+            inner = self.rel(e.graph)
+        finally:
+            self._outer.pop()
         u = self.alias()
         conds = []
+        around = Scope(dict(scope.cols), set(scope.bound), kinds=dict(scope.kinds))
+        for s in reversed(self._outer):  # variables of the scopes further out, where this one lacks them
+            for v, col in s.cols.items():
+                if around.cols.get(v) is None and col is not None:
+                    around.cols[v] = col
+                    around.kinds.setdefault(v, s.kinds.get(v, ID))
+                    if v in s.bound:
+                        around.bound.add(v)
+        scope = around
         shared = [v for v in inner.vars if scope.cols.get(v) is not None]
         outer_kind = {v: scope.kinds.get(v, ID) for v in shared}
         # compared as ids, as an id with a text, or else as text on both sides (see _comparable)
@@ -1171,7 +1229,9 @@ class Compiler:
             if v in differ and kind != ID:
                 outer, kind = self.as_term(Expr(outer, *kind), scope), ("term", "")
             eq = self.same(outer, kind, f"{u}.{q(v)}", inner.kind(v))
-            conds.append(eq if v in scope.bound else f"({outer} IS NULL OR {eq})")
+            # a variable unbound on either side (outside, or in this solution of P) is compatible with anything
+            unbound = ([] if v in scope.bound else [f"{outer} IS NULL"]) + ([] if v in inner.bound else [f"{u}.{q(v)} IS NULL"])
+            conds.append(f"({' OR '.join(unbound + [eq])})" if unbound else eq)
         where = f" WHERE {' AND '.join(conds)}" if conds else ""
         return Expr(f"({'NOT ' if negated else ''}EXISTS (SELECT 1 FROM ({inner.sql}) AS {u}{where}))", "bool")
 
@@ -1199,6 +1259,7 @@ class Compiled:
     ids: list[str] = field(default_factory=list)  # the SELECT's variables given as ids, not text (see compile_query)
     # the predicates (N-Triples) a template triple whose predicate is a variable may give (None: any; see compile_query)
     keep: list[str] | None = None
+    kind: str = "select"  # select, ask, construct (a CONSTRUCT query) or insert (an update's template)
 
     def _cell(self, term, ids: bool = False) -> str:
         if isinstance(term, Variable):
@@ -1531,7 +1592,7 @@ def predicates_read(text: str) -> set[str] | None:
 
 
 def compile_query(text: str, *, source: str = "query", table: str = "triples", keep: frozenset | None = None,
-                  ordered: bool = True, as_ids: bool = False) -> Compiled:
+                  ordered: bool = True, as_ids: bool = False, base: str | None = None) -> Compiled:
     """SELECT, CONSTRUCT or ASK text → SQL over ``table``. With ``keep`` (predicate IRIs), a CONSTRUCT
     gives only the template triples whose predicate is one of them (a variable predicate: only
     those values of it), and its pattern is :func:`prune`d to what those need. Without ``ordered``, a SELECT's ORDER BY is left out (for a
@@ -1541,11 +1602,19 @@ def compile_query(text: str, *, source: str = "query", table: str = "triples", k
     reads the whole dictionary)."""
     from rdflib.plugins.sparql import prepareQuery
 
+    import rdflib
+
+    previous, rdflib.NORMALIZE_LITERALS = rdflib.NORMALIZE_LITERALS, False  # the query's literals as written
     try:
-        query = prepareQuery(text)
+        query = prepareQuery(text, base=base)
+    except RecursionError:
+        raise Unsupported(f"{source}: a query nested too deeply for the SPARQL parser",
+                          f"{source}：查询嵌套过深，SPARQL 解析器无法处理") from None
     except Exception as err:  # noqa: BLE001 - rdflib raises pyparsing's and its own errors
         raise ChuangshuError(f"{source}: not a SPARQL query ({str(err).splitlines()[0]})",
                              f"{source}：不是合法的 SPARQL 查询（{str(err).splitlines()[0]}）") from None
+    finally:
+        rdflib.NORMALIZE_LITERALS = previous
     algebra = query.algebra
     c = Compiler(table, source)
     c.textual = text_read(algebra.p)
@@ -1558,6 +1627,7 @@ def compile_query(text: str, *, source: str = "query", table: str = "triples", k
             if getattr(pattern, "name", None) == "Project":
                 pattern = _comp("Project", p=prune(pattern.p, needed), PV=[v for v in pattern.PV if str(v) in needed])
         out = _constructed(c, c.rel(push_down(pattern)), template)
+        out.kind = "construct"
         if keep is not None:
             out.keep = sorted(nt(URIRef(k)) for k in keep)
         return out
@@ -1570,7 +1640,7 @@ def compile_query(text: str, *, source: str = "query", table: str = "triples", k
                         ids=[v for v in rel.vars if rel.kind(v) == ID] if as_ids else [])
     if algebra.name == "AskQuery":
         rel = c.rel(push_down(algebra.p))
-        return Compiled(f"SELECT EXISTS ({rel.sql}) AS ask", ["ask"], constants=sorted(c.constants))
+        return Compiled(f"SELECT EXISTS ({rel.sql}) AS ask", ["ask"], constants=sorted(c.constants), kind="ask")
     c.refuse(f"{algebra.name} queries", f" {algebra.name} 查询")
 
 
@@ -1601,6 +1671,7 @@ def compile_update(text: str, *, source: str = "update", table: str = "triples")
         if op.insert.quads:
             c.refuse("GRAPH in an INSERT template", " INSERT 模板中的 GRAPH")
         out.append(_constructed(c, c.rel(push_down(op.where)), list(op.insert.triples)))
+        out[-1].kind = "insert"
     return out
 
 
