@@ -391,6 +391,20 @@ class ColumnarRun(EngineRun):
             self._staged.append(lines)
             self._commit()
 
+    def add_named_graphs(self, graphs: dict) -> None:
+        """Named graphs ({IRI: rdflib triples}) into the table named_triples (g, s, p, o), which GRAPH and
+        FROM read when a query is compiled with the graphs' names (``compile_query(graphs=…)``)."""
+        self.con.execute("CREATE TEMP TABLE IF NOT EXISTS named_triples (g UBIGINT, s UBIGINT, p UBIGINT, o UBIGINT)")
+        rows = [(nt(URIRef(name)), nt(s), nt(p), nt(o)) for name, triples in graphs.items() for s, p, o in triples]
+        if not rows:
+            return
+        self.con.execute("CREATE OR REPLACE TEMP TABLE named_lines AS SELECT unnest(?::VARCHAR[]) AS g, unnest(?::VARCHAR[]) AS s, "
+                         "unnest(?::VARCHAR[]) AS p, unnest(?::VARCHAR[]) AS o", [list(column) for column in zip(*rows)])
+        self._register("SELECT g AS t FROM named_lines UNION ALL SELECT s FROM named_lines UNION ALL "
+                       "SELECT p FROM named_lines UNION ALL SELECT o FROM named_lines")
+        self.con.execute("INSERT INTO named_triples SELECT DISTINCT rdf_id_c(g), rdf_id_c(s), rdf_id_c(p), rdf_id_c(o) FROM named_lines")
+        self.con.execute("DROP TABLE named_lines")
+
     def __len__(self) -> int:
         return self.con.execute("SELECT count(*) FROM triples").fetchone()[0]
 

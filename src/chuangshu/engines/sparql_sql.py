@@ -154,6 +154,14 @@ LANG_BITS = {"": 0, "en": 1, "zh": 2}
 _IN_NUMERIC = ", ".join(sql_str(t) for t in NUMERIC_TYPES)
 _IN_INTEGER = ", ".join(sql_str(t) for t in INTEGER_TYPES)
 _IN_DATES = ", ".join(sql_str(XSD + t) for t in ("dateTime", "date"))
+_CASTS = {STRING, INTEGER, DECIMAL, DOUBLE, XSD + "float", BOOLEAN, XSD + "dateTime"}
+# the lexical spaces a string cast to a number must be in (XML Schema's: no exponent in an integer or a
+# decimal; the infinities and NaN only for a float or a double)
+_CAST_LEX = {INTEGER: r"^[+-]?[0-9]+$", DECIMAL: r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$",
+             DOUBLE: r"^([+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([Ee][+-]?[0-9]+)?|[+-]?INF|NaN)$",
+             XSD + "float": r"^([+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([Ee][+-]?[0-9]+)?|[+-]?INF|NaN)$", BOOLEAN: ""}
+_DATETIME_LEX = (r"^-?[0-9]{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+                 r"(\.[0-9]+)?(Z|[+-][0-9][0-9]:[0-9][0-9])?$")
 # datatypes whose values order as their lexical forms do (besides strings): the Gregorian parts without
 # a time zone (gYear "2020" before "2021") — what the rules compare; anything else is not ordered (error)
 _IN_ORDERED_LEX = ", ".join(sql_str(XSD + t) for t in ("gYear", "gYearMonth", "gMonth", "gDay", "gMonthDay", "time"))
@@ -200,6 +208,12 @@ _BODIES = {
         WHEN z.d = {sql_str(XSD + 'date')} THEN epoch(TRY_CAST(regexp_replace(z.l,
             '^(-?[0-9]+-[0-9][0-9]-[0-9][0-9])(.*)$', '\\1T00:00:00\\2') || CASE WHEN regexp_matches(z.l,
             '(Z|[+-][0-9][0-9]:[0-9][0-9])$') THEN '' ELSE 'Z' END AS TIMESTAMPTZ)) END)[1]""",
+    # a literal of a datatype SPARQL compares, with a valid form: of another than its own datatype's
+    # kind it is known not to be equal (a literal of an unknown datatype, or an ill-formed one, might be)
+    "rdf_known": f"""CASE WHEN left(x, 1) <> '"' THEN false WHEN NOT ends_with(x, '>') THEN true
+        WHEN rdf_num(x) IS NOT NULL THEN true
+        WHEN rdf_dt(x) = {sql_str(BOOLEAN)} THEN rdf_rawlex(x) IN ('true', '1', 'false', '0')
+        WHEN rdf_dt(x) IN ({_IN_DATES}) THEN rdf_dtsec(x) IS NOT NULL ELSE false END""",
     "rdf_hastz": "regexp_matches(rdf_rawlex(x), '(Z|[+-][0-9][0-9]:[0-9][0-9])$')",
     "rdf_str": "CASE WHEN left(x, 1) = '<' THEN substr(x, 2, length(x) - 2) ELSE rdf_lex(x) END",
     # what a term says as a plain value: an IRI, a blank node's label or a literal's lexical form
@@ -215,12 +229,20 @@ _BODIES = {
         n := COALESCE(rdf_num(x), 0), s := COALESCE(rdf_lex(x), x))""",
 }
 _PAIRS = {  # two arguments, bound once each as x.a and x.b
+    # SPARQL's =: an IRI or a blank node equal only to itself; numbers, booleans, dates and date-times by
+    # value; strings by form; a tagged string equal only to itself (not equal to any other literal);
+    # two other literals that are not one term: an error (they might have one value), NULL
     "rdf_eq": f"""CASE WHEN x.a IS NULL OR x.b IS NULL THEN NULL WHEN x.a = x.b THEN true
+        WHEN left(x.a, 1) <> '"' OR left(x.b, 1) <> '"' THEN false
         WHEN rdf_num(x.a) IS NOT NULL AND rdf_num(x.b) IS NOT NULL THEN rdf_num(x.a) = rdf_num(x.b)
+        WHEN rdf_dt(x.a) = {sql_str(RDF_LANGSTRING)} OR rdf_dt(x.b) = {sql_str(RDF_LANGSTRING)}
+            THEN rdf_dt(x.a) = rdf_dt(x.b) AND lower(rdf_lang(x.a)) = lower(rdf_lang(x.b)) AND rdf_lex(x.a) = rdf_lex(x.b)
+        WHEN rdf_dt(x.a) = {sql_str(STRING)} AND rdf_dt(x.b) = {sql_str(STRING)} THEN rdf_lex(x.a) = rdf_lex(x.b)
         WHEN rdf_dt(x.a) = {sql_str(BOOLEAN)} AND rdf_dt(x.b) = {sql_str(BOOLEAN)}
+            AND rdf_rawlex(x.a) IN ('true', '1', 'false', '0') AND rdf_rawlex(x.b) IN ('true', '1', 'false', '0')
             THEN (rdf_rawlex(x.a) IN ('true', '1')) = (rdf_rawlex(x.b) IN ('true', '1'))
         WHEN rdf_dt(x.a) IN ({_IN_DATES}) AND rdf_dt(x.a) = rdf_dt(x.b) THEN rdf_dtcmp(x.a, x.b) = 0
-        ELSE false END""",
+        WHEN rdf_known(x.a) AND rdf_known(x.b) THEN false END""",
     # two xsd:dateTime (or xsd:date) values: -1, 0 or 1, or NULL when one has a time zone and the other,
     # within 14 hours of it, not (XML Schema's partial order: indeterminate)
     "rdf_dtcmp": """list_transform([struct_pack(sa := rdf_dtsec(x.a), sb := rdf_dtsec(x.b), wa := CASE WHEN rdf_hastz(x.a)
@@ -231,8 +253,16 @@ _PAIRS = {  # two arguments, bound once each as x.a and x.b
         WHEN x.a = {sql_str(XSD + 'float')} OR x.b = {sql_str(XSD + 'float')} THEN {sql_str(XSD + 'float')}
         WHEN x.a = {sql_str(DECIMAL)} OR x.b = {sql_str(DECIMAL)} THEN {sql_str(DECIMAL)}
         WHEN x.a IS NULL OR x.b IS NULL THEN NULL ELSE {sql_str(INTEGER)} END""",
+    # a number as a literal of its datatype: an integer or a decimal must be finite (else an error), a
+    # decimal has no exponent; the infinities and NaN as XML Schema writes them
     "rdf_numterm": f"""CASE WHEN x.a IS NULL OR x.b IS NULL THEN NULL
-        WHEN x.b IN ({_IN_INTEGER}) THEN '"' || CAST(CAST(x.a AS HUGEINT) AS VARCHAR) || '"^^<{INTEGER}>'
+        WHEN x.b IN ({_IN_INTEGER}) THEN CASE WHEN isfinite(x.a) THEN '"' || CAST(CAST(x.a AS HUGEINT) AS VARCHAR) || '"^^<{INTEGER}>' END
+        WHEN x.b = {sql_str(DECIMAL)} THEN CASE WHEN NOT isfinite(x.a) THEN NULL
+            WHEN x.a = 0 OR (abs(x.a) >= 1e-4 AND abs(x.a) < 1e15)
+            THEN '"' || regexp_replace(format('{{:.15g}}', x.a), '^(-?[0-9]+)$', '\\1.0') || '"^^<{DECIMAL}>'
+            ELSE '"' || regexp_replace(regexp_replace(printf('%.20f', x.a), '0+$', ''), '[.]$', '.0') || '"^^<{DECIMAL}>' END
+        WHEN isnan(x.a) THEN '"NaN"^^<' || x.b || '>'
+        WHEN NOT isfinite(x.a) THEN (CASE WHEN x.a > 0 THEN '"INF"^^<' ELSE '"-INF"^^<' END) || x.b || '>'
         ELSE '"' || CAST(x.a AS VARCHAR) || '"^^<' || x.b || '>' END""",
 }
 
@@ -391,6 +421,9 @@ class Compiler:
         # the scopes around the EXISTS patterns being compiled, innermost last: a variable a pattern inside
         # does not bind is the solution's value outside (SPARQL substitutes it), a correlated reference
         self._outer: list[Scope] = []
+        self.base: str | None = None  # the query's base IRI (BASE, or where its text is), for IRI()
+        self.graphs: list[str] | None = None  # the named graphs' IRIs, when the caller keeps any
+        self.named_table = "named_triples"  # (g, s, p, o) of the named graphs
 
     def alias(self) -> str:
         return f"t{next(self._n)}"
@@ -524,8 +557,18 @@ class Compiler:
                      else f"SELECT DISTINCT x FROM ({domain})" if domain
                      else f"SELECT s AS x FROM {self.table} UNION SELECT o FROM {self.table}")
             return f"SELECT s, o FROM ({one}) WHERE s <> o UNION ALL SELECT x AS s, x AS o FROM ({nodes})"
-        if isinstance(p, NegatedPath):
-            self.refuse("negated property paths (!p)", "取反的属性路径（!p）")
+        if isinstance(p, NegatedPath):  # !(a|^b): a step by any predicate but a, or back by any but b
+            if not all(isinstance(x, URIRef) or (isinstance(x, InvPath) and isinstance(x.arg, URIRef)) for x in p.args):
+                # (rdflib's parser loses the IRI of !^p: nothing to compile)
+                self.refuse("a negated inverse path (!^p), which the SPARQL parser does not read",
+                            "取反的逆向路径（!^p，SPARQL 解析器无法读取）")
+            forward = [x for x in p.args if not isinstance(x, InvPath)]
+            back = [x.arg for x in p.args if isinstance(x, InvPath)]
+            parts = []
+            for iris, cols in ((forward, "s, o"), (back, "o AS s, s AS o")):
+                if iris:
+                    parts.append(f"SELECT {cols} FROM {self.table} WHERE p NOT IN ({', '.join(self.const(x) for x in iris)})")
+            return " UNION ALL ".join(f"({x})" for x in parts)
         self.refuse(f"the property path {p}", f"属性路径 {p}")
 
     def _join_parts(self, a: Rel, b: Rel, ta: str, tb: str):
@@ -649,7 +692,9 @@ class Compiler:
         return False
 
     def op_Union(self, node) -> Rel:
-        a, b = self.rel(node.p1), self.rel(node.p2)
+        return self._union(self.rel(node.p1), self.rel(node.p2))
+
+    def _union(self, a: Rel, b: Rel) -> Rel:
         shared = {v for v in a.vars if v in b.vars}
         differ = {v for v in shared if a.kind(v) != b.kind(v)}
         a, b = self.textify(a, differ), self.textify(b, differ)
@@ -692,6 +737,13 @@ class Compiler:
 
     def op_Distinct(self, node) -> Rel:
         a = self.rel(node.p)  # each kind of column holds one value per term: DISTINCT compares terms
+        below = node.p.p if getattr(node.p, "name", None) == "Project" else node.p
+        if getattr(below, "name", None) == "OrderBy" and a.vars:
+            # SQL's DISTINCT forgets the order: each solution at its first place, in that order (so that a
+            # LIMIT or OFFSET above takes the right ones)
+            t, cols = self.alias(), ", ".join(q(v) for v in a.vars)
+            return Rel(f"SELECT {cols} FROM (SELECT *, row_number() OVER () AS __place FROM ({a.sql})) AS {t} "
+                       f"GROUP BY {cols} ORDER BY min(__place)", a.vars, a.bound, a.kinds)
         return Rel(f"SELECT DISTINCT * FROM ({a.sql})", a.vars, a.bound, a.kinds)
 
     op_Reduced = op_Distinct
@@ -759,11 +811,7 @@ class Compiler:
                 pick = "arg_min" if kind == "Aggregate_Min" else "arg_max"
                 out[res] = f"{pick}({v}, {fn('rdf_key', v)}) FILTER (WHERE {v} IS NOT NULL)"
             elif kind in ("Aggregate_Sum", "Aggregate_Avg"):
-                n = self.as_num(self.expr(arg, scope), scope)
-                total = "sum" if kind == "Aggregate_Sum" else "avg"
-                dt = sql_str(INTEGER) if kind == "Aggregate_Sum" else sql_str(DECIMAL)
-                dt = f"CASE WHEN bool_and({n.dt} IN ({_IN_INTEGER})) THEN {dt} ELSE max({n.dt}) END" if kind == "Aggregate_Sum" else dt
-                out[res] = f"rdf_numterm(COALESCE({total}({distinct}{n.sql}), 0), {dt})"
+                out[res] = self._sum(self.expr(arg, scope), scope, kind == "Aggregate_Avg", bool(distinct))
             elif kind == "Aggregate_GroupConcat":
                 sep = sql_str(str(agg["separator"]) if "separator" in agg.keys() and agg["separator"] is not None else " ")
                 out[res] = f"('\"' || rdf_esc(COALESCE(string_agg({distinct}{self.as_str(self.expr(arg, scope), scope)}, {sep}), '')) || '\"')"
@@ -772,6 +820,65 @@ class Compiler:
         by = f" GROUP BY {', '.join(keys)}" if keys else ""
         return Rel(self._select(out, self.layered(a.sql, t, scope), extra=by), list(out), frozenset(bound),
                    {v: k for v, k in kinds.items() if k != ID})
+
+    def _sum(self, e: Expr, scope: Scope, average: bool, distinct: bool) -> str:
+        """SQL of SUM or AVG of ``e`` over a group, as SPARQL defines them: the numbers' datatypes
+        promoted (integer, decimal, float, double), integers and decimals added exactly (DECIMAL(38,
+        18) from their lexical forms), the average of integers or decimals a decimal; 0 for no values;
+        an error (NULL) when a value is not a number."""
+        if e.kind == "term" or e.kind == "id":
+            x = self.hoist(self.as_term(e, scope), scope)
+            n = self.as_num(Expr(x, "term"), scope)
+            exact = f"TRY_CAST({self.hoist(fn('rdf_rawlex', x), scope)} AS DECIMAL(38, 18))"
+            given = f"({x} IS NOT NULL)"
+        else:
+            n = self.as_num(e, scope)
+            exact = f"TRY_CAST(CAST({n.sql} AS VARCHAR) AS DECIMAL(38, 18))"  # the double's shortest form
+            given = f"({n.sql} IS NOT NULL)" if e.kind == "num" else "true"
+        rank = self.hoist(f"(CASE WHEN {n.dt} IN ({_IN_INTEGER}) THEN 0 WHEN {n.dt} = {sql_str(DECIMAL)} THEN 1 "
+                          f"WHEN {n.dt} = {sql_str(XSD + 'float')} THEN 2 WHEN {n.dt} = {sql_str(DOUBLE)} THEN 3 END)", scope)
+        value = self.hoist(n.sql, scope)
+        exact = self.hoist(f"(CASE WHEN {rank} <= 1 THEN {exact} END)", scope)
+        if distinct:  # by value: 1 and 1.0 are one value (the first datatype's rank is kept)
+            return self._sum_distinct(value, exact, rank, given, average)
+        error = f"bool_or({given} AND {value} IS NULL)"
+        top, count = f"max({rank})", f"count({value})"
+        exact_total = f"sum({exact})"
+        exact_ok = f"(count({exact}) = {count})"  # every integer or decimal within DECIMAL(38, 18)
+        return self._total(error, top, count, exact_total, exact_ok, f"sum({value})", average)
+
+    def _sum_distinct(self, value: str, exact: str, rank: str, given: str, average: bool) -> str:
+        pairs = f"list_distinct(list(struct_pack(v := {value}, r := {rank}, x := {exact})) FILTER (WHERE {value} IS NOT NULL))"
+        # one entry per value (the lowest rank that gave it is its datatype's)
+        values = f"list_distinct(list_transform({pairs}, lambda _e: _e.v))"
+        error = f"bool_or({given} AND {value} IS NULL)"
+        top = f"list_max(list_transform({pairs}, lambda _e: _e.r))"
+        count = f"len({values})"
+        exact_list = f"list_distinct(list_transform({pairs}, lambda _e: _e.x))"
+        exact_total = f"list_sum({exact_list})"
+        exact_ok = f"(len(list_filter({exact_list}, lambda _e: _e IS NOT NULL)) = {count})"
+        return self._total(error, top, count, exact_total, exact_ok, f"list_sum({values})", average)
+
+    @staticmethod
+    def _total(error: str, top: str, count: str, exact: str, exact_ok: str, approx: str, average: bool) -> str:
+        dec = "regexp_replace(regexp_replace(CAST({} AS VARCHAR), '0+$', ''), '[.]$', '.0')"
+        if average:
+            # the exact sum scaled by 10^18 as an integer, divided by the count: 18 places of the quotient
+            scaled = f"(CAST(replace(CAST({exact} AS VARCHAR), '.', '') AS HUGEINT) // {count})"
+            digits = f"lpad(CAST(abs({scaled}) AS VARCHAR), 19, '0')"
+            quotient = (f"(CASE WHEN {scaled} < 0 THEN '-' ELSE '' END || left({digits}, length({digits}) - 18) "
+                        f"|| '.' || right({digits}, 18))")
+            integral = (f"'\"' || regexp_replace(regexp_replace({quotient}, '0+$', ''), '[.]$', '.0') || '\"^^<{DECIMAL}>'")
+            inexact = f"rdf_numterm({approx} / {count}, {sql_str(DECIMAL)})"
+        else:
+            integral = (f"(CASE WHEN {top} = 0 THEN '\"' || regexp_replace(CAST({exact} AS VARCHAR), '[.].*$', '') || '\"^^<{INTEGER}>' "
+                        f"ELSE '\"' || {dec.format(exact)} || '\"^^<{DECIMAL}>' END)")
+            inexact = f"rdf_numterm({approx}, CASE WHEN {top} = 0 THEN {sql_str(INTEGER)} ELSE {sql_str(DECIMAL)} END)"
+        floating = (f"rdf_numterm({approx}{' / ' + count if average else ''}, "
+                    f"CASE WHEN {top} = 2 THEN {sql_str(XSD + 'float')} ELSE {sql_str(DOUBLE)} END)")
+        return (f"(CASE WHEN {error} THEN NULL WHEN {count} = 0 THEN '\"0\"^^<{INTEGER}>' "
+                f"WHEN {top} <= 1 THEN (CASE WHEN {exact_ok} THEN {integral} ELSE {inexact} END) "
+                f"ELSE {floating} END)")
 
     def op_OrderBy(self, node) -> Rel:
         a = self.rel(node.p)
@@ -789,8 +896,35 @@ class Compiler:
         extra = (f" LIMIT {int(node.length)}" if node.length is not None else "") + (f" OFFSET {int(node.start)}" if node.start else "")
         return Rel(f"SELECT * FROM ({a.sql}){extra}", a.vars, a.bound, a.kinds)
 
-    def op_Graph(self, node):
-        self.refuse("GRAPH (named graphs)", "GRAPH（命名图）")
+    def op_Graph(self, node) -> Rel:
+        """GRAPH g { P }: P over each named graph g can be (the dataset's: ``graphs``), the graph's name
+        joined to P's solutions when g is a variable; the union of those. Refused when the caller keeps
+        no named graphs (the engine's graph is then one default graph)."""
+        if self.graphs is None:
+            self.refuse("GRAPH (named graphs: the data here are one graph)", "GRAPH（命名图：此处的数据只有一个图）")
+        if len(self.graphs) > _MAX_GRAPHS:
+            self.refuse(f"GRAPH over more than {_MAX_GRAPHS} named graphs", f"超过 {_MAX_GRAPHS} 个命名图的 GRAPH")
+        term = node.term
+        names = [g for g in self.graphs if not isinstance(term, URIRef) or g == str(term)]
+        default, parts = self.table, []
+        for g in names:
+            self.table = f"(SELECT s, p, o FROM {self.named_table} WHERE g = {self.const(URIRef(g))})"
+            try:
+                inner = self.rel(node.p)
+            finally:
+                self.table = default
+            if isinstance(term, Variable):
+                name = Rel(f"SELECT {self.const(URIRef(g))} AS {q(str(term))}", [str(term)], frozenset([str(term)]))
+                inner = self._join(inner, name, left=False)
+            parts.append(inner)
+        if not parts:  # no graph of that name: no solutions
+            names_of = sorted(str(v) for v in _pattern_vars(node.p) | ({term} if isinstance(term, Variable) else set()))
+            cols = ", ".join(f"CAST(NULL AS UBIGINT) AS {q(v)}" for v in names_of) or "1 AS __unit"
+            return Rel(f"SELECT {cols} WHERE false", names_of, frozenset())
+        out = parts[0]
+        for r in parts[1:]:
+            out = self._union(out, r)
+        return out
 
     def op_ServiceGraphPattern(self, node):
         self.refuse("SERVICE", " SERVICE")
@@ -836,6 +970,29 @@ class Compiler:
         if e.kind == "term":
             return self.hoist(fn('rdf_strlit', self.hoist(e.sql, scope)), scope)
         return "CAST(NULL AS VARCHAR)"
+
+    def str_arg(self, e: Expr, scope: Scope) -> tuple[str, str | None]:
+        """A string function's argument: the SQL of its lexical form (NULL unless it is a simple or a
+        language-tagged literal) and of its language tag ('' for none; None where it can have none)."""
+        if e.kind == "str":
+            return e.sql, None
+        e = self.text(e, scope)
+        if e.kind == "term":
+            x = self.hoist(e.sql, scope)
+            return self.hoist(fn('rdf_strlit', x), scope), self.hoist(fn('rdf_lang', x), scope)
+        return "CAST(NULL AS VARCHAR)", None
+
+    def simple_str(self, e: Expr, scope: Scope) -> str:
+        """The lexical form of a simple literal (NULL for anything else, a language-tagged one too)."""
+        lex, lang = self.str_arg(e, scope)
+        return lex if lang is None else f"(CASE WHEN {lang} = '' THEN {lex} END)"
+
+    def str_result(self, lex: str, lang: str | None, scope: Scope) -> Expr:
+        """A string function's value: the lexical form ``lex`` with the language tag ``lang`` if any."""
+        if lang is None:
+            return Expr(lex, "str")
+        esc = self.hoist(fn('rdf_esc', self.hoist(lex, scope)), scope)
+        return Expr(f"(CASE WHEN {lang} = '' THEN '\"' || {esc} || '\"' ELSE '\"' || {esc} || '\"@' || {lang} END)", "term")
 
     def hoist(self, sql: str, scope: Scope) -> str:
         if scope.lets is None or _SIMPLE.match(sql):
@@ -896,6 +1053,10 @@ class Compiler:
             return Expr(sql_str(nt(e)), "term")
         if isinstance(e, (URIRef, BNode)):
             return Expr(sql_str(nt(e)), "term")
+        if isinstance(e, str) and not isinstance(e, (URIRef, BNode, Literal, Variable)):
+            # (rdflib's parser leaves a stray string for an empty argument list: CONCAT(), COALESCE(), IN ())
+            self.refuse("an empty argument list (CONCAT(), COALESCE(), IN ()), which the SPARQL parser does not read",
+                        "空的参数列表（CONCAT()、COALESCE()、IN ()，SPARQL 解析器无法读取）")
         if not _is_comp(e):
             self.refuse(f"the expression {e!r}", f"表达式 {e!r}")
         name = e.name
@@ -957,11 +1118,19 @@ class Compiler:
         if a.kind != "id" and b.kind == "id":
             (a, x), (b, y) = (b, y), (a, x)
         if a.kind == "id":
-            if isinstance(y, URIRef) or (isinstance(y, Literal) and str(y.datatype or "") not in NUMERIC_TYPES):
-                return f"({a.sql} = {self.const(y)})"
+            # (the table's terms are canonical: a language tag in lower case, no ^^xsd:string)
+            if isinstance(y, URIRef) or (isinstance(y, Literal) and y.language):
+                return f"({a.sql} = {self.const(y)})"  # an IRI or a tagged string: equal only to itself
+            if isinstance(y, Literal) and str(y.datatype or STRING) == STRING:
+                # a string: another string or a tagged one is not it, nor is an IRI or a blank node; a
+                # literal with a datatype is compared by its text (an error when it might be the string)
+                return (f"(CASE WHEN {a.sql} = {self.const(y)} THEN true WHEN ({a.sql}) & 3 <> 3 THEN false "
+                        f"ELSE {self._compare('=', self.text(a, scope), self.expr(y, scope), scope)} END)")
             if b.kind == "id":
-                both = f"(({a.sql}) & 3 = 3 AND ({b.sql}) & 3 = 3)"  # two typed literals: maybe numbers of one value
-                return (f"(CASE WHEN {a.sql} = {b.sql} THEN true WHEN NOT {both} THEN false "
+                # two strings (simple or tagged) that are not one term are not equal, nor is an IRI or a
+                # blank node to anything but itself; a typed literal is compared by its text
+                untyped = f"((({a.sql}) & 3 < 3) AND (({b.sql}) & 3 < 3))"
+                return (f"(CASE WHEN {a.sql} = {b.sql} THEN true WHEN {untyped} THEN false "
                         f"ELSE {self._compare('=', self.text(a, scope), self.text(b, scope), scope)} END)")
             if a.text and b.kind == "term":  # a constant IRI and a term's text (DATATYPE(?v) = xsd:date): one term or not
                 return f"({b.sql} = {a.text})"
@@ -976,15 +1145,21 @@ class Compiler:
             return f"(({a.sql}) {sql_op} ({b.sql}))"
         if kinds == {"bool"}:
             return f"(({a.sql}) {sql_op} ({b.sql}))"
-        if kinds == {"str", "term"}:
-            s, t = (a, b) if a.kind == "str" else (b, a)
-            lex = f"(CASE WHEN {fn('rdf_dt', t.sql)} = {sql_str(STRING)} THEN {fn('rdf_lex', t.sql)} END)"
-            x, y = (s.sql, lex) if a.kind == "str" else (lex, s.sql)
-            return f"(({x}) {sql_op} ({y}))"
-        if kinds == {"bool", "term"}:
-            s, t = (a, b) if a.kind == "bool" else (b, a)
-            val = f"(CASE WHEN {fn('rdf_dt', t.sql)} = {sql_str(BOOLEAN)} THEN {fn('rdf_rawlex', t.sql)} IN ('true', '1') END)"
-            x, y = (s.sql, val) if a.kind == "bool" else (val, s.sql)
+        if kinds == {"str", "term"} or kinds == {"bool", "term"}:
+            s, t = (a, b) if a.kind != "term" else (b, a)
+            t_sql = self.hoist(t.sql, scope)
+            dt = self.hoist(fn('rdf_dt', t_sql), scope)
+            if s.kind == "str":
+                own, val = sql_str(STRING), f"(CASE WHEN {dt} = {sql_str(STRING)} THEN {fn('rdf_lex', t_sql)} END)"
+            else:
+                own = sql_str(BOOLEAN)
+                val = (f"(CASE WHEN {dt} = {sql_str(BOOLEAN)} THEN (CASE {fn('rdf_rawlex', t_sql)} WHEN 'true' THEN true "
+                       f"WHEN '1' THEN true WHEN 'false' THEN false WHEN '0' THEN false END) END)")
+            x, y = (s.sql, val) if a.kind != "term" else (val, s.sql)
+            if op in ("=", "!="):  # not equal to an IRI, a blank node or a literal known to be of another kind
+                same = f"({dt} = {own})" if s.kind == "str" else f"({val} IS NOT NULL)"
+                return (f"(CASE WHEN {same} THEN ({x}) {sql_op} ({y}) WHEN {fn('rdf_isiri', t_sql)} OR "
+                        f"{fn('rdf_isblank', t_sql)} OR {fn('rdf_known', t_sql)} THEN {'false' if op == '=' else 'true'} END)")
             return f"(({x}) {sql_op} ({y}))"
         x, y = self.as_term(a, scope), self.as_term(b, scope)
         if op == "=":
@@ -1001,31 +1176,86 @@ class Compiler:
                 f"THEN {fn('rdf_lex', x)} {sql_op} {fn('rdf_lex', y)} END)")
 
     def cast(self, e, scope: Scope) -> Expr:
+        """XML Schema constructor functions as SPARQL's casting table says: from a number, a boolean or
+        a string of the target's lexical space; anything else (an IRI, a blank node, another datatype, a
+        string that is not of that space) is an error."""
         iri = str(e.iri)
         args = [self.expr(x, scope) for x in e.expr]
-        if len(args) != 1:
+        if len(args) != 1 or iri not in _CASTS:
             self.refuse(f"the function <{iri}>", f"函数 <{iri}>")
         a = args[0]
-        if iri == INTEGER:
-            if a.kind == "num":
-                return Expr(f"trunc({a.sql})", "num", sql_str(INTEGER))
-            if a.kind == "bool":
-                return Expr(f"CAST({a.sql} AS INTEGER)", "num", sql_str(INTEGER))
-            s = a.sql if a.kind == "str" else fn('rdf_lex', a.sql)
-            text = f"(CASE WHEN regexp_matches(trim({s}), '^[+-]?[0-9]+$') THEN CAST(trim({s}) AS DOUBLE) END)"
-            if a.kind == "str":
-                return Expr(text, "num", sql_str(INTEGER))
-            num = self.hoist(fn('rdf_num', a.sql), scope)  # a number truncated (1.5 → 1), a string as written
-            return Expr(f"(CASE WHEN {num} IS NOT NULL THEN (CASE WHEN isfinite({num}) THEN trunc({num}) END) ELSE {text} END)",
-                        "num", sql_str(INTEGER))
-        if iri in (DECIMAL, DOUBLE, XSD + "float"):
-            n = a if a.kind == "num" else Expr(f"TRY_CAST({self.as_str(a, scope) if a.kind != 'term' else fn('rdf_lex', a.sql)} AS DOUBLE)", "num")
-            return Expr(n.sql, "num", sql_str(iri))
         if iri == STRING:
-            return Expr(self.fn_STR(_comp("Builtin_STR", arg=None), scope, pre=a).sql, "str")
+            return Expr(self._canonical_string(a, scope), "str")
+        if iri == XSD + "dateTime":
+            if a.kind == "num" or a.kind == "bool":
+                return Expr("CAST(NULL AS VARCHAR)", "term")
+            x = self.hoist(self.as_term(a, scope), scope)
+            lex = self.hoist(fn('rdf_rawlex', x), scope)
+            ok = (f"({fn('rdf_dt', x)} IN ({sql_str(STRING)}, {sql_str(XSD + 'dateTime')}) AND "
+                  f"regexp_matches({lex}, {sql_str(_DATETIME_LEX)}))")
+            return Expr(f"(CASE WHEN {ok} THEN '\"' || {lex} || '\"^^<{XSD}dateTime>' END)", "term")
+        # the value as a number (a string of the target's lexical space parsed), a boolean, or NULL
+        if a.kind == "num":
+            value = a.sql
+            if iri != DOUBLE and iri != XSD + "float":  # NaN and the infinities are no integer or decimal
+                value = f"(CASE WHEN isfinite({a.sql}) THEN {a.sql} END)"
+        elif a.kind == "bool":
+            value = f"(CASE WHEN {a.sql} THEN 1.0 WHEN NOT {a.sql} THEN 0.0 END)"
+        else:
+            x = self.hoist(self.as_term(a, scope), scope) if a.kind != "str" else None
+            lex = a.sql if a.kind == "str" else self.hoist(fn('rdf_rawlex', x), scope)
+            pattern = _CAST_LEX[iri]
+            parsed = (f"(CASE WHEN regexp_matches({lex}, {sql_str(pattern)}) THEN TRY_CAST("
+                      f"{'replace(' + lex + ', chr(43), chr(32))' if iri != BOOLEAN else lex} AS DOUBLE) END)"
+                      if iri != BOOLEAN else
+                      f"(CASE WHEN {lex} IN ('true', '1') THEN 1.0 WHEN {lex} IN ('false', '0') THEN 0.0 END)")
+            if a.kind == "str":
+                value = parsed
+            else:
+                num = self.hoist(fn('rdf_num', x), scope)
+                dt = self.hoist(fn('rdf_dt', x), scope)
+                finite = num if iri in (DOUBLE, XSD + "float") else f"(CASE WHEN isfinite({num}) THEN {num} END)"
+                value = (f"(CASE WHEN {num} IS NOT NULL THEN {finite} "
+                         f"WHEN {dt} = {sql_str(BOOLEAN)} THEN (CASE WHEN {lex} IN ('true', '1') THEN 1.0 "
+                         f"WHEN {lex} IN ('false', '0') THEN 0.0 END) "
+                         f"WHEN {dt} = {sql_str(STRING)} THEN {parsed} END)")
+        value = self.hoist(value, scope)
         if iri == BOOLEAN:
-            return Expr(self.as_bool(a, scope), "bool")
-        self.refuse(f"the function <{iri}>", f"函数 <{iri}>")
+            return Expr(f"(CASE WHEN {value} IS NULL THEN NULL ELSE ({value} <> 0 AND NOT isnan({value})) END)", "bool")
+        if iri == INTEGER:
+            return Expr(f"trunc({value})", "num", sql_str(INTEGER))
+        return Expr(value, "num", sql_str(iri))
+
+    def _canonical_string(self, a: Expr, scope: Scope) -> str:
+        """xsd:string(a), as XPath casts to a string: a number or a boolean in its canonical form (a
+        decimal or a double between 10^-6 and 10^6 without exponent and, when whole, without point:
+        1.0 → "1"; else a double as 1.0E7), an IRI as its text, any other literal as written; a blank
+        node has none."""
+        if a.kind == "str":
+            return a.sql
+        if a.kind == "bool":
+            return f"(CASE WHEN {a.sql} THEN 'true' WHEN NOT {a.sql} THEN 'false' END)"
+        if a.kind == "num":
+            value, dt, other = self.hoist(a.sql, scope), a.dt, "CAST(NULL AS VARCHAR)"
+        else:
+            x = self.hoist(self.as_term(a, scope), scope)
+            value = self.hoist(fn('rdf_num', x), scope)
+            dt = self.hoist(fn('rdf_dt', x), scope)
+            lex = self.hoist(fn('rdf_rawlex', x), scope)
+            other = (f"(CASE WHEN {fn('rdf_isblank', x)} THEN NULL WHEN {dt} = {sql_str(BOOLEAN)} THEN "
+                     f"(CASE WHEN {lex} IN ('true', '1') THEN 'true' WHEN {lex} IN ('false', '0') THEN 'false' END) "
+                     f"ELSE {fn('rdf_str', x)} END)")
+        plain = ("regexp_replace(regexp_replace(regexp_replace(CAST(TRY_CAST(CAST({v} AS VARCHAR) AS DECIMAL(38, 18)) "
+                 "AS VARCHAR), '0+$', ''), '[.]$', ''), '^-0$', '0')").format(v=value)
+        mantissa = f"format('{{:.15e}}', {value})"
+        scientific = (f"regexp_replace(regexp_replace(regexp_replace({mantissa}, '0+e', 'e'), '[.]e', '.0e'), "
+                      "'e([+-])?0*([0-9]+)$', 'E\\1\\2')")
+        scientific = f"replace({scientific}, 'E+', 'E')"
+        return (f"(CASE WHEN {value} IS NULL THEN {other} "
+                f"WHEN {dt} IN ({_IN_INTEGER}) THEN (CASE WHEN isfinite({value}) THEN CAST(CAST({value} AS HUGEINT) AS VARCHAR) END) "
+                f"WHEN isnan({value}) THEN 'NaN' WHEN NOT isfinite({value}) THEN (CASE WHEN {value} > 0 THEN 'INF' ELSE '-INF' END) "
+                f"WHEN {dt} = {sql_str(DECIMAL)} OR {value} = 0 OR (abs({value}) >= 1e-6 AND abs({value}) < 1e6) THEN {plain} "
+                f"ELSE {scientific} END)")
 
     # built-in functions
     def fn_BOUND(self, e, scope):
@@ -1057,9 +1287,7 @@ class Compiler:
             return Expr(f"(CASE WHEN {a.sql} THEN 'true' WHEN NOT {a.sql} THEN 'false' END)", "str")
         if a.kind == "num":  # the lexical form rdf_numterm gives, without making the term and parsing it
             if a.dt in (sql_str(t) for t in INTEGER_TYPES):
-                return Expr(f"CAST(CAST({a.sql} AS HUGEINT) AS VARCHAR)", "str")
-            if a.dt in (sql_str(t) for t in NUMERIC_TYPES):
-                return Expr(f"CAST({a.sql} AS VARCHAR)", "str")
+                return Expr(f"(CASE WHEN isfinite({a.sql}) THEN CAST(CAST({a.sql} AS HUGEINT) AS VARCHAR) END)", "str")
             return Expr(fn('rdf_lex', fn('rdf_numterm', a.sql, a.dt)), "str")
         return Expr(fn('rdf_str', a.sql), "str")
 
@@ -1068,8 +1296,10 @@ class Compiler:
 
     def fn_DATATYPE(self, e, scope):
         a = self.expr(e.arg, scope)
-        dt = {"str": sql_str(STRING), "bool": sql_str(BOOLEAN)}.get(a.kind) or (a.dt if a.kind == "num" else fn('rdf_dt', a.sql))
-        return Expr(f"('<' || {dt} || '>')", "term")
+        if a.kind in ("str", "bool", "num"):  # a constant datatype, of a value that may be an error (NULL)
+            dt = {"str": sql_str(STRING), "bool": sql_str(BOOLEAN)}.get(a.kind) or a.dt
+            return Expr(f"(CASE WHEN {a.sql} IS NOT NULL THEN '<' || {dt} || '>' END)", "term")
+        return Expr(f"('<' || {fn('rdf_dt', a.sql)} || '>')", "term")
 
     def fn_LANGMATCHES(self, e, scope):
         tag, rng = self.as_str(self.expr(e.arg1, scope), scope), self.as_str(self.expr(e.arg2, scope), scope)
@@ -1077,21 +1307,28 @@ class Compiler:
                     f"OR starts_with(lower({tag}), lower({rng}) || '-') END)", "bool")
 
     def fn_CONCAT(self, e, scope):
-        parts = [self.as_str(self.expr(x, scope), scope) for x in e.arg]
-        return Expr("(" + " || ".join(f"({p})" for p in parts) + ")" if parts else "''", "str")
+        """The forms joined; the language tag all arguments share, if they share one."""
+        parts = [self.str_arg(self.expr(x, scope), scope) for x in e.arg]
+        lex = "(" + " || ".join(f"({p})" for p, _ in parts) + ")" if parts else "''"
+        langs = [lang for _, lang in parts]
+        if not parts or any(lang is None for lang in langs):
+            return Expr(lex, "str")
+        same = " AND ".join(f"{lang} = {langs[0]}" for lang in langs[1:]) or "true"
+        return self.str_result(lex, f"(CASE WHEN {same} THEN {langs[0]} ELSE '' END)", scope)
 
     def fn_STRLEN(self, e, scope):
         return Expr(f"CAST(length({self.as_str(self.expr(e.arg, scope), scope)}) AS DOUBLE)", "num", sql_str(INTEGER))
 
     def fn_SUBSTR(self, e, scope):
-        s = self.as_str(self.expr(e.arg, scope), scope)
+        s, lang = self.str_arg(self.expr(e.arg, scope), scope)
         start = self.as_num(self.expr(e.start, scope), scope).sql
         if e.length is None:
-            return Expr(f"substring({s}, CAST(round({start}) AS BIGINT))", "str")
+            return self.str_result(f"substring({s}, CAST(round({start}) AS BIGINT))", lang, scope)
         length = self.as_num(self.expr(e.length, scope), scope).sql
         # SPARQL counts from 1 and clips a start before it: characters start ≤ i < start + length
-        return Expr(f"substring({s}, CAST(greatest(round({start}), 1) AS BIGINT), "
-                    f"CAST(greatest(round({start}) + round({length}) - greatest(round({start}), 1), 0) AS BIGINT))", "str")
+        return self.str_result(f"substring({s}, CAST(greatest(round({start}), 1) AS BIGINT), "
+                               f"CAST(greatest(round({start}) + round({length}) - greatest(round({start}), 1), 0) AS BIGINT))",
+                               lang, scope)
 
     # functions of two strings, a and b: SQL for what each gives, and its kind
     _TWO_STR = {
@@ -1103,62 +1340,158 @@ class Compiler:
     }
 
     def _two_str(self, e, scope):
+        """SPARQL's string functions of two arguments: b must be simple or tagged as a is (else an
+        error); STRBEFORE and STRAFTER keep a's tag when b is found in a (a simple "" when not)."""
         sql, kind = self._TWO_STR[e.name[len("Builtin_"):]]
-        a, b = self.as_str(self.expr(e.arg1, scope), scope), self.as_str(self.expr(e.arg2, scope), scope)
-        return Expr(sql.format(a=a, b=b), kind)
+        (a, lang_a), (b, lang_b) = (self.str_arg(self.expr(x, scope), scope) for x in (e.arg1, e.arg2))
+        if lang_b is not None:  # b tagged: a must carry the same tag
+            tag_a = lang_a if lang_a is not None else "''"
+            b = f"(CASE WHEN {lang_b} = '' OR lower({lang_b}) = lower({tag_a}) THEN {b} END)"
+        value = sql.format(a=a, b=b)
+        if kind == "bool" or lang_a is None:
+            return Expr(value, kind)
+        return self.str_result(value, f"(CASE WHEN strpos({a}, {b}) > 0 THEN {lang_a} ELSE '' END)", scope)
 
     fn_STRAFTER = fn_STRBEFORE = fn_STRSTARTS = fn_STRENDS = fn_CONTAINS = _two_str
 
     def fn_UCASE(self, e, scope):
-        return Expr(f"upper({self.as_str(self.expr(e.arg, scope), scope)})", "str")
+        lex, lang = self.str_arg(self.expr(e.arg, scope), scope)
+        return self.str_result(f"upper({lex})", lang, scope)
 
     def fn_LCASE(self, e, scope):
-        return Expr(f"lower({self.as_str(self.expr(e.arg, scope), scope)})", "str")
+        lex, lang = self.str_arg(self.expr(e.arg, scope), scope)
+        return self.str_result(f"lower({lex})", lang, scope)
 
     def fn_MD5(self, e, scope):
-        return Expr(f"md5({self.as_str(self.expr(e.arg, scope), scope)})", "str")
+        return Expr(f"md5({self.simple_str(self.expr(e.arg, scope), scope)})", "str")
 
     def fn_SHA256(self, e, scope):
-        return Expr(f"sha256({self.as_str(self.expr(e.arg, scope), scope)})", "str")
+        return Expr(f"sha256({self.simple_str(self.expr(e.arg, scope), scope)})", "str")
+
+    def _pattern(self, e, scope) -> str:
+        """SQL of a REGEX or REPLACE pattern with XPath's flags (s, m, i, x, q) applied: s, m and i as RE2's
+        inline flags; x (whitespace outside classes dropped) and q (the pattern taken literally) on a
+        constant pattern only (refused on a computed one)."""
+        flags = e.flags if "flags" in e.keys() and e.flags is not None else ""
+        if not isinstance(flags, str):
+            self.refuse("regular expression flags that are not a constant string", "不是常量字符串的正则表达式标志")
+        flags = str(flags)
+        if set(flags) - set("smixq"):
+            self.refuse(f"the regular expression flags {flags!r}", f"正则表达式标志 {flags!r}")
+        pattern = e.pattern
+        if "x" in flags or "q" in flags:
+            if not (isinstance(pattern, Literal) and not pattern.language):
+                self.refuse("the flags x or q on a pattern that is not a constant string", "对非常量模式使用 x 或 q 标志")
+            text = str(pattern)
+            if "q" in flags:
+                text = re.escape(text)
+            elif "x" in flags:  # whitespace is dropped, except within a character class
+                text = re.sub(r"(\[[^\]]*\])|[\t\n\r ]", lambda m: m.group(1) or "", text)
+            sql = sql_str(text)
+        else:
+            sql = self.simple_str(self.expr(pattern, scope), scope)
+        inline = "".join(f for f in "smi" if f in flags)
+        return f"('(?{inline})' || {sql})" if inline else sql
 
     def fn_REGEX(self, e, scope):
-        text, pattern = self.as_str(self.expr(e.text, scope), scope), self.as_str(self.expr(e.pattern, scope), scope)
-        flags = e.flags if "flags" in e.keys() else None
-        if flags is not None:
-            f = str(flags)
-            if set(f) - set("i"):
-                self.refuse(f"REGEX flags other than i ({f})", f" i 以外的 REGEX 标志（{f}）")
-            return Expr(f"regexp_matches({text}, {pattern}, 'i')", "bool")
-        return Expr(f"regexp_matches({text}, {pattern})", "bool")
+        text = self.as_str(self.expr(e.text, scope), scope)
+        return Expr(f"regexp_matches({text}, {self._pattern(e, scope)})", "bool")
 
     def fn_REPLACE(self, e, scope):
-        text, pattern = self.as_str(self.expr(e.arg, scope), scope), self.as_str(self.expr(e.pattern, scope), scope)
+        text, lang = self.str_arg(self.expr(e.arg, scope), scope)
         if not isinstance(e.replacement, Literal):
             self.refuse("REPLACE with a replacement that is not a constant string", "替换内容不是常量字符串的 REPLACE")
         # XPath writes a group as $1, RE2 as \\1; a literal backslash or dollar is escaped in both
         replacement = re.sub(r"\\([\\$])|\$(\d)", lambda m: m.group(1) if m.group(1) == "$" else
                              ("\\\\" if m.group(1) else "\\" + m.group(2)), str(e.replacement))
-        flags = "g"
-        if "flags" in e.keys() and e.flags is not None:
-            if set(str(e.flags)) - set("i"):
-                self.refuse(f"REPLACE flags other than i ({e.flags})", f" i 以外的 REPLACE 标志（{e.flags}）")
-            flags += "i"
-        return Expr(f"regexp_replace({text}, {pattern}, {sql_str(replacement)}, '{flags}')", "str")
+        return self.str_result(f"regexp_replace({text}, {self._pattern(e, scope)}, {sql_str(replacement)}, 'g')", lang, scope)
+
+    # numbers: the datatype kept; ROUND rounds a half up (towards positive infinity), as XPath does
+    _NUMERIC_FN = {"ABS": "abs({})", "CEIL": "ceil({})", "FLOOR": "floor({})", "ROUND": "floor({} + 0.5)"}
+
+    def _numeric_fn(self, e, scope):
+        n = self.as_num(self.expr(e.arg, scope), scope)
+        return Expr(self._NUMERIC_FN[e.name[len("Builtin_"):]].format(n.sql), "num", n.dt)
+
+    fn_ABS = fn_CEIL = fn_FLOOR = fn_ROUND = _numeric_fn
+
+    def fn_RAND(self, e, scope):
+        return Expr(f"random() /*{next(self._n)}*/", "num", sql_str(DOUBLE))  # (each call its own: not hoisted as one)
+
+    def fn_UUID(self, e, scope):
+        return Expr(f"('<urn:uuid:' || CAST(gen_random_uuid() AS VARCHAR) || '>') /*{next(self._n)}*/", "term")
+
+    def fn_STRUUID(self, e, scope):
+        return Expr(f"CAST(gen_random_uuid() AS VARCHAR) /*{next(self._n)}*/", "str")
+
+    def fn_NOW(self, e, scope):  # one instant for the whole query (the transaction's)
+        return Expr(f"('\"' || strftime(timezone('UTC', get_current_timestamp()), '%Y-%m-%dT%H:%M:%S.%fZ') "
+                    f"|| '\"^^<{XSD}dateTime>')", "term")
+
+    def fn_SHA1(self, e, scope):
+        return Expr(f"sha1({self.simple_str(self.expr(e.arg, scope), scope)})", "str")
+
+    def fn_ENCODE_FOR_URI(self, e, scope):  # every character but the unreserved ones, %-encoded as UTF-8
+        return Expr(f"url_encode({self.as_str(self.expr(e.arg, scope), scope)})", "str")
+
+    # the parts of an xsd:dateTime (the first three of an xsd:date too), read from its lexical form
+    _DATETIME_PARTS = (r"^(-?[0-9]{4,})-([0-9]{2})-([0-9]{2})(?:T([0-9]{2}):([0-9]{2}):([0-9]{2}(?:[.][0-9]+)?))?"
+                       r"(Z|[+-][0-9]{2}:[0-9]{2})?$")
+
+    def _datetime_part(self, e, scope, group: int, dates: bool) -> str:
+        x = self.hoist(self.as_term(self.expr(e.arg, scope), scope), scope)
+        types = (sql_str(XSD + "dateTime"), sql_str(XSD + "date")) if dates else (sql_str(XSD + "dateTime"),)
+        lex = self.hoist(fn('rdf_rawlex', x), scope)
+        return (f"(CASE WHEN {fn('rdf_dt', x)} IN ({', '.join(types)}) AND regexp_matches({lex}, {sql_str(self._DATETIME_PARTS)}) "
+                f"THEN regexp_extract({lex}, {sql_str(self._DATETIME_PARTS)}, {group}) END)")
+
+    def _datetime_integer(self, e, scope):
+        name = e.name[len("Builtin_"):]
+        group, dates = {"YEAR": (1, True), "MONTH": (2, True), "DAY": (3, True), "HOURS": (4, False), "MINUTES": (5, False)}[name]
+        part = self._datetime_part(e, scope, group, dates)
+        return Expr(f"TRY_CAST(NULLIF({part}, '') AS DOUBLE)", "num", sql_str(INTEGER))
+
+    fn_YEAR = fn_MONTH = fn_DAY = fn_HOURS = fn_MINUTES = _datetime_integer
+
+    def fn_SECONDS(self, e, scope):
+        return Expr(f"TRY_CAST(NULLIF({self._datetime_part(e, scope, 6, False)}, '') AS DOUBLE)", "num", sql_str(DECIMAL))
+
+    def fn_TZ(self, e, scope):  # "" for a date-time without a time zone
+        return Expr(self._datetime_part(e, scope, 7, False), "str")
+
+    def fn_TIMEZONE(self, e, scope):  # an error without a time zone
+        tz = self.hoist(self._datetime_part(e, scope, 7, False), scope)
+        hours, minutes = f"CAST(substr({tz}, 2, 2) AS INTEGER)", f"CAST(substr({tz}, 5, 2) AS INTEGER)"
+        body = (f"CASE WHEN {hours} = 0 AND {minutes} = 0 THEN 'PT0S' ELSE (CASE WHEN left({tz}, 1) = '-' THEN '-' ELSE '' END) "
+                f"|| 'PT' || (CASE WHEN {hours} > 0 THEN CAST({hours} AS VARCHAR) || 'H' ELSE '' END) "
+                f"|| (CASE WHEN {minutes} > 0 THEN CAST({minutes} AS VARCHAR) || 'M' ELSE '' END) END")
+        return Expr(f"(CASE WHEN {tz} = 'Z' THEN '\"PT0S\"^^<{XSD}dayTimeDuration>' WHEN {tz} <> '' "
+                    f"THEN '\"' || {body} || '\"^^<{XSD}dayTimeDuration>' END)", "term")
 
     def fn_IRI(self, e, scope):
+        """An IRI as it is; a simple literal's form as an IRI, resolved against the query's base (RFC 3986)."""
+        if isinstance(e.arg, Literal) and not e.arg.language and str(e.arg.datatype or STRING) == STRING:
+            return Expr(sql_str(f"<{_resolve(self.base, str(e.arg))}>"), "term")  # a constant: resolved here
         a = self.expr(e.arg, scope)
+        s = self.simple_str(a, scope)
+        if self.base is not None:
+            s = _resolve_sql(self.hoist(s, scope), self.base)
         if a.kind == "term":
-            return Expr(f"(CASE WHEN {fn('rdf_isiri', a.sql)} THEN {a.sql} ELSE '<' || {fn('rdf_strlit', a.sql)} || '>' END)", "term")
-        return Expr(f"('<' || {self.as_str(a, scope)} || '>')", "term")
+            return Expr(f"(CASE WHEN {fn('rdf_isiri', a.sql)} THEN {a.sql} ELSE '<' || {s} || '>' END)", "term")
+        return Expr(f"('<' || {s} || '>')", "term")
 
     fn_URI = fn_IRI
 
     def fn_STRLANG(self, e, scope):
-        s, lang = self.as_str(self.expr(e.arg1, scope), scope), self.as_str(self.expr(e.arg2, scope), scope)
-        return Expr(f"('\"' || {fn('rdf_esc', s)} || '\"@' || lower({lang}))", "term")
+        """A simple literal tagged (an error for a tagged one, or a tag that is not one)."""
+        s, lang = self.simple_str(self.expr(e.arg1, scope), scope), self.simple_str(self.expr(e.arg2, scope), scope)
+        tag = f"(CASE WHEN regexp_matches({lang}, '^[A-Za-z]+(-[A-Za-z0-9]+)*$') THEN lower({lang}) END)"
+        return Expr(f"('\"' || {fn('rdf_esc', s)} || '\"@' || {tag})", "term")
 
     def fn_STRDT(self, e, scope):
-        s, dt = self.as_str(self.expr(e.arg1, scope), scope), self.as_term(self.expr(e.arg2, scope), scope)
+        """A simple literal given a datatype (an error for a tagged one, or a datatype that is no IRI)."""
+        s, dt = self.simple_str(self.expr(e.arg1, scope), scope), self.as_term(self.expr(e.arg2, scope), scope)
+        dt = self.hoist(f"(CASE WHEN {fn('rdf_isiri', dt)} THEN {dt} END)", scope)
         return Expr(f"(CASE WHEN {dt} = '<{STRING}>' THEN '\"' || {fn('rdf_esc', s)} || '\"' "
                     f"ELSE '\"' || {fn('rdf_esc', s)} || '\"^^' || {dt} END)", "term")
 
@@ -1591,15 +1924,57 @@ def predicates_read(text: str) -> set[str] | None:
     return found if walk(prepareQuery(text).algebra) else None
 
 
+def _resolve(base: str | None, ref: str) -> str:
+    """``ref`` resolved against ``base`` (RFC 3986, section 5.2; as it is without a base)."""
+    from urllib.parse import urljoin
+
+    return urljoin(base, ref) if base else ref
+
+
+# RFC 3986's dot segments: "seg/.." removed one at a time (a path deeper than this many ".." is an error)
+_DOT_PASSES = 8
+
+
+def _resolve_sql(ref: str, base: str) -> str:
+    """SQL of the string ``ref`` resolved against the constant IRI ``base`` (RFC 3986, section 5.2): the
+    base's parts split here, the reference's in SQL."""
+    from urllib.parse import urlsplit
+
+    b = urlsplit(base)
+    root = f"{b.scheme}://{b.netloc}" if b.netloc or base.startswith(f"{b.scheme}://") else f"{b.scheme}:"
+    no_fragment = base.split("#", 1)[0]
+    no_query = no_fragment.split("?", 1)[0]
+    directory = (b.path.rsplit("/", 1)[0] + "/") if "/" in b.path else ("/" if b.netloc else "")
+    path = f"regexp_extract({ref}, '^[^?#]*')"
+    rest = f"substr({ref}, length({path}) + 1)"
+    merged = f"({sql_str(directory)} || {path})"
+    dots = f"regexp_replace(regexp_replace({merged}, '/(\\./)+', '/', 'g'), '/\\.$', '/')"
+    for _ in range(_DOT_PASSES):
+        dots = f"regexp_replace({dots}, '/([^/.][^/]*|\\.[^/.][^/]*|\\.\\.[^/]+)/\\.\\.(/|$)', '/')"
+        dots = f"regexp_replace({dots}, '^/\\.\\.(/|$)', '/')"
+    absolute_path = dots.replace(merged, path)
+    return (f"(CASE WHEN regexp_matches({ref}, '^[A-Za-z][A-Za-z0-9+.-]*:') THEN {ref} "
+            f"WHEN {ref} = '' THEN {sql_str(no_fragment)} "
+            f"WHEN starts_with({ref}, '#') THEN {sql_str(no_fragment)} || {ref} "
+            f"WHEN starts_with({ref}, '//') THEN {sql_str(b.scheme + ':')} || {ref} "
+            f"WHEN starts_with({ref}, '?') THEN {sql_str(no_query)} || {ref} "
+            f"WHEN starts_with({ref}, '/') THEN (CASE WHEN strpos({absolute_path}, '/../') = 0 THEN "
+            f"{sql_str(root)} || {absolute_path} || {rest} END) "
+            f"ELSE (CASE WHEN strpos({dots}, '/../') = 0 THEN {sql_str(root)} || {dots} || {rest} END) END)")
+
+
 def compile_query(text: str, *, source: str = "query", table: str = "triples", keep: frozenset | None = None,
-                  ordered: bool = True, as_ids: bool = False, base: str | None = None) -> Compiled:
+                  ordered: bool = True, as_ids: bool = False, base: str | None = None,
+                  graphs=None) -> Compiled:
     """SELECT, CONSTRUCT or ASK text → SQL over ``table``. With ``keep`` (predicate IRIs), a CONSTRUCT
     gives only the template triples whose predicate is one of them (a variable predicate: only
     those values of it), and its pattern is :func:`prune`d to what those need. Without ``ordered``, a SELECT's ORDER BY is left out (for a
     reader that sorts the rows itself) unless a LIMIT or OFFSET depends on it. With ``as_ids``, a
     SELECT gives the variables that hold a graph's term as its id (``Compiled.ids`` names them) and
     only the others as text: a reader of many queries then looks the texts up in one go (each look-up
-    reads the whole dictionary)."""
+    reads the whole dictionary). With ``graphs`` (the IRIs of the named graphs the data hold, in the
+    table ``named_triples``), GRAPH and the dataset clauses (FROM, FROM NAMED) are compiled; without,
+    refused."""
     from rdflib.plugins.sparql import prepareQuery
 
     import rdflib
@@ -1617,10 +1992,14 @@ def compile_query(text: str, *, source: str = "query", table: str = "triples", k
         rdflib.NORMALIZE_LITERALS = previous
     algebra = query.algebra
     c = Compiler(table, source)
+    c.base = query.prologue.base or base
+    c.graphs = list(graphs) if graphs is not None else None
+    _dataset(c, algebra)
     c.textual = text_read(algebra.p)
     if algebra.name == "ConstructQuery":
-        template = list(algebra.template)
         pattern = algebra.p
+        # CONSTRUCT WHERE { … }: the template is the pattern's own triples (SPARQL allows a basic graph pattern there)
+        template = list(algebra.template) if algebra.template is not None else _bgp_triples(pattern, c)
         if keep is not None:
             template = [t for t in template if isinstance(t[1], Variable) or str(t[1]) in keep]
             needed = {str(x) for t in template for x in t if isinstance(x, Variable)}
@@ -1642,6 +2021,64 @@ def compile_query(text: str, *, source: str = "query", table: str = "triples", k
         rel = c.rel(push_down(algebra.p))
         return Compiled(f"SELECT EXISTS ({rel.sql}) AS ask", ["ask"], constants=sorted(c.constants), kind="ask")
     c.refuse(f"{algebra.name} queries", f" {algebra.name} 查询")
+
+
+# GRAPH ?g { P } compiles P once per named graph
+_MAX_GRAPHS = 64
+
+
+def _dataset(c: Compiler, algebra) -> None:
+    """The dataset a query names (FROM: its default graph is the merge of those graphs; FROM NAMED: its
+    named graphs are those), from the named graphs the caller keeps; refused when it keeps none."""
+    clauses = algebra.get("datasetClause") or []
+    if not clauses:
+        return
+    if c.graphs is None:
+        c.refuse("FROM and FROM NAMED (the data here are one graph)", "FROM 与 FROM NAMED（此处的数据只有一个图）")
+    default = [str(x.default) for x in clauses if x.get("default") is not None]
+    named = [str(x.named) for x in clauses if x.get("named") is not None]
+    ids = ", ".join(c.const(URIRef(g)) for g in default)
+    c.table = (f"(SELECT DISTINCT s, p, o FROM {c.named_table} WHERE g IN ({ids}))" if default else
+               f"(SELECT s, p, o FROM {c.named_table} WHERE false)")
+    c.graphs = list(dict.fromkeys(named))
+
+
+def _pattern_vars(node) -> set:
+    """The variables a pattern mentions (its algebra's _vars, gathered)."""
+    found = set()
+
+    def walk(n):
+        if _is_comp(n):
+            found.update(v for v in (n.get("_vars") or ()) if isinstance(v, Variable))
+            for v in n.values():
+                walk(v)
+        elif isinstance(n, (list, tuple)):
+            for v in n:
+                walk(v)
+    walk(node)
+    return found
+
+
+def _bgp_triples(node, c: Compiler) -> list:
+    """The triples of the basic graph pattern a CONSTRUCT WHERE query's pattern is (refused otherwise)."""
+    out = []
+
+    def walk(n):
+        if not _is_comp(n):
+            return
+        if n.name == "BGP":
+            for t in n.triples:
+                if isinstance(t[1], Path):
+                    c.refuse("a property path in CONSTRUCT WHERE (its template is the pattern)", "CONSTRUCT WHERE 中的属性路径")
+                out.append(t)
+        elif n.name in ("Project", "Join", "ToMultiSet", "Distinct", "Reduced", "Slice", "OrderBy"):
+            for k in ("p", "p1", "p2"):
+                if k in n:
+                    walk(n[k])
+        else:
+            c.refuse(f"{n.name} in CONSTRUCT WHERE (only a basic graph pattern)", f"CONSTRUCT WHERE 中的 {n.name}（只能是基本图模式）")
+    walk(node)
+    return out
 
 
 def _unordered(node):
