@@ -293,7 +293,19 @@ _REASONER = click.option("--reasoner", type=click.Choice(["auto", "hermit", "owl
                          help=T("OWL reasoner: HermiT (needs Java) or pure-Python OWL 2 RL; auto takes HermiT when Java is present.",
                                 "OWL 推理机：HermiT（需 Java）或纯 Python 的 OWL 2 RL；auto 在有 Java 时用 HermiT。"))
 _ENGINE = click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph",
-                       help=T("SPARQL engine for the rules.", "运行规则的 SPARQL 引擎。"))
+                       help=T("SPARQL engine for the rules (this command runs the reference path: the OWL reasoner, "
+                              "then the rules, keeping their provenance).",
+                              "运行规则的 SPARQL 引擎（本命令走参照路径：先 OWL 推理机，再运行规则，并保留其溯源）。"))
+# the engine of a command that needs only the results (chuangshu.pipeline.assess_files)
+_ENGINES = click.option("--engine", type=click.Choice(["auto", "reference", "oxigraph", "duckdb", "rdflib"]), default="auto",
+                        show_default=True, help=T(
+    "Where the assessment runs, with the same results: oxigraph (compiled entailments and the rules in one in-memory "
+    "store), duckdb (everything compiled to SQL: a city), reference (the OWL reasoner, HermiT or OWL 2 RL per "
+    "--reasoner, then the rules on Oxigraph; rdflib: on rdflib — keeps the rules' provenance, for Turtle). auto takes "
+    "duckdb for RDF input of 8 MB or more, else oxigraph (reference for --format turtle).",
+    "评估在何处运行（结果相同）：oxigraph（编译的蕴涵与规则在同一个内存存储中）、duckdb（全部编译为 SQL：适合全市）、"
+    "reference（OWL 推理机——按 --reasoner 用 HermiT 或 OWL 2 RL——再在 Oxigraph 上运行规则；rdflib：在 rdflib 上运行；"
+    "保留规则的溯源，供 Turtle 输出）。auto 对 8 MB 及以上的 RDF 输入选 duckdb，否则选 oxigraph（--format turtle 时选 reference）。"))
 _AS_OF = click.option("--as-of", "as_of", default=None, metavar="DATE",
                       help=T("Assess as of a past date (YYYY-MM-DD, YYYY-MM or YYYY).",
                              "按过去某一日期评估（YYYY-MM-DD、YYYY-MM 或 YYYY）。"))
@@ -357,7 +369,7 @@ _NO_VALIDATE = click.option("--no-validate", is_flag=True, help=T(
                      "配合 --fast：每社区一行，并附校验摘要。"))
 @_TABLE_OUTPUT
 @_REASONER
-@_ENGINE
+@_ENGINES
 @_NO_VALIDATE
 @click.option("--endpoint", default=None, metavar="URL", help=T(
     "Run the rules on a remote SPARQL 1.1 endpoint holding the knowledge graph (see chuangshu push) and read the assessment back.",
@@ -377,19 +389,16 @@ _NO_VALIDATE = click.option("--no-validate", is_flag=True, help=T(
     "provenance are kept (explain a community for those).",
     "城市规模路径：整个流程在一个引擎中完成（--scale-engine），规则、蕴涵与约束均由同一批文件编译；每个社区输出一行摘要。"
     "结论与默认路径相同；不保留理由与溯源（需要时请对单个社区用 explain）。"))
-@click.option("--scale-engine", type=click.Choice(["auto", "duckdb", "oxigraph"]), default="auto", show_default=True, help=T(
-    "With --fast: duckdb (columnar; SPARQL compiled to SQL, a bounded memory, CHUANGSHU_MEMORY_LIMIT) or oxigraph "
-    "(one in-memory store, SPARQL as written); auto takes Oxigraph for inputs under 8 MB, where DuckDB's fixed cost "
-    "of planning ~130 queries dominates (measured: 0.5 s against 2.6 s for 200 communities; 7.1 s against 5.4 s for 2,000).",
-    "配合 --fast：duckdb（列式；SPARQL 编译为 SQL，内存有上限 CHUANGSHU_MEMORY_LIMIT）或 oxigraph（单个内存存储，按原样执行 "
-    "SPARQL）；auto 对 8 MB 以下的输入选用 Oxigraph，此时 DuckDB 规划约 130 个查询的固定开销占主导（实测：200 个社区 0.5 秒对 "
-    "2.6 秒；2,000 个社区 7.1 秒对 5.4 秒）。"))
+@click.option("--scale-engine", type=click.Choice(["auto", "duckdb", "oxigraph"]), default=None, help=T(
+    "Deprecated: --engine (with --fast: duckdb, oxigraph or auto).", "已弃用：请用 --engine（配合 --fast：duckdb、oxigraph 或 auto）。"))
 @click.pass_context
 def assess(ctx, paths, as_of, fmt, output, reasoner, engine, no_validate, endpoint, graph_iri, update_url, user, password,
            timeout, max_reply, chosen, fast, scale_engine):
     from .assess import assess as run_assessment, parse_as_of
     from .canon import canonical_turtle
     from .render import assessment_text
+
+    from .pipeline import assess_files
 
     lang = _lang(ctx)
     date = parse_as_of(as_of) if as_of else None
@@ -400,8 +409,14 @@ def assess(ctx, paths, as_of, fmt, output, reasoner, engine, no_validate, endpoi
         raise click.UsageError(pick(lang, "--community assesses locally; it does not go with --fast or --endpoint",
                                     "--community 在本地评估，不能与 --fast 或 --endpoint 同用"))
     if fast:
-        _assess_fast(paths, date, fmt, lang, not no_validate, output, scale_engine)
+        chosen_engine = scale_engine or (engine if engine in ("auto", "duckdb", "oxigraph") else "auto")
+        _assess_fast(paths, date, fmt, lang, not no_validate, output, chosen_engine)
         return
+    if fmt == "turtle" and engine in ("oxigraph", "duckdb"):
+        raise click.UsageError(pick(lang, "--format turtle (the rules' conclusions with their provenance) comes from "
+                                          "--engine reference (or auto)",
+                                    "--format turtle（规则结论及其溯源）来自 --engine reference（或 auto）"))
+    check = (lambda r: _stop_if_nonconforming(r, lang)) if not no_validate else None
     if endpoint is not None:
         from .remote import DEFAULT_GRAPH, assess_remote
 
@@ -409,10 +424,12 @@ def assess(ctx, paths, as_of, fmt, output, reasoner, engine, no_validate, endpoi
         result = assess_remote(ep, graph_iri or DEFAULT_GRAPH, as_of=date, lang=lang)
     elif chosen:
         graph, seeds = _load_part(paths, lang, chosen, check=not no_validate)
-        result = run_assessment(graph, as_of=date, reasoner=reasoner, engine=engine, lang=lang).only(seeds)
+        rules = "rdflib" if engine == "rdflib" else "oxigraph"
+        result = run_assessment(graph, as_of=date, reasoner=reasoner, engine=rules, lang=lang).only(seeds)
     else:
-        graph = _load_checked(paths, lang, check=not no_validate)
-        result = run_assessment(graph, as_of=date, reasoner=reasoner, engine=engine, lang=lang)
+        chosen_engine = "reference" if fmt == "turtle" and engine == "auto" else engine
+        result = assess_files(paths, engine=chosen_engine, as_of=date, reasoner=reasoner, lang=lang, check=check,
+                              progress=sys.stderr.isatty())
     if fmt in ("csv", "xlsx"):
         from .tables import community_table, recommendation_table
 
@@ -439,13 +456,11 @@ def _write_tables(tables, fmt: str, output: Path | None, lang: str, inputs=()) -
         echo(pick(lang, f"wrote {path}", f"已写出 {path}"), err=True)
 
 
-SMALL_FOR_OXIGRAPH = 8 * 2**20  # bytes of input under which --scale-engine auto takes Oxigraph
-
-
 def _assess_fast(paths, date, fmt, lang, check, output=None, scale_engine="auto") -> dict:
     """``assess --fast``: the pipeline on the chosen engine, then the table (or JSON, or text) out;
     returns the steps' timings (for benchmarks/run.py, which measures this very function)."""
     from .errors import InputError
+    from .pipeline import choose_engine
     from .scale import run_pipeline
     from .tabular import is_spreadsheet
 
@@ -457,8 +472,7 @@ def _assess_fast(paths, date, fmt, lang, check, output=None, scale_engine="auto"
         if is_spreadsheet(f):
             raise InputError("--fast reads RDF files; convert spreadsheets first with chuangshu import",
                              "--fast 只读取 RDF 文件；电子表格请先用 chuangshu import 转换", where=str(f))
-    if scale_engine == "auto":
-        scale_engine = "duckdb" if sum(Path(f).stat().st_size for f in files if Path(f).is_file()) >= SMALL_FOR_OXIGRAPH else "oxigraph"
+    scale_engine = choose_engine(files, scale_engine)
     engine = "columnar" if scale_engine == "duckdb" else "oxigraph"
     run, report, rows = run_pipeline(files, as_of=date, progress=sys.stderr.isatty(), validate=check, lang=lang,
                                 allow_warnings=True, check=lambda report: _stop_if_nonconforming(report, lang),
@@ -900,20 +914,22 @@ def compare(ctx, communities, paths, as_of, fmt, output, reasoner, engine):
               help=T("Output format.", "输出格式。"))
 @_TABLE_OUTPUT
 @_REASONER
-@_ENGINE
+@_ENGINES
 @_NO_VALIDATE
 @click.pass_context
 def qca(ctx, paths, as_of, fuzzy, by, codebook, fmt, output, reasoner, engine, no_validate):
-    from .assess import assess as run_assessment, parse_as_of
+    from .assess import parse_as_of
     from .load import load_ontology
+    from .pipeline import assess_files
     from .tables import qca_codebook, qca_table
 
     lang = _lang(ctx)
     if codebook:
         _write_tables([qca_codebook(load_ontology(), lang, by)], fmt, output, lang, paths)
         return
-    graph = _load_checked(paths, lang, check=not no_validate)
-    result = run_assessment(graph, as_of=parse_as_of(as_of) if as_of else None, reasoner=reasoner, engine=engine, lang=lang)
+    check = (lambda r: _stop_if_nonconforming(r, lang)) if not no_validate else None
+    result = assess_files(paths, engine=engine, as_of=parse_as_of(as_of) if as_of else None, reasoner=reasoner,
+                          lang=lang, check=check)
     _write_tables([qca_table(result, load_ontology(), lang, by=by, fuzzy=fuzzy)], fmt, output, lang, paths)
 
 

@@ -14,7 +14,7 @@ from html import escape
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from .assess import label_of
+from .model import label_of
 from .i18n import pick as L
 from .load import CS
 

@@ -260,7 +260,6 @@ class ShapesCompiler:
     def failing(self, shape, name: str, param, v: str, stack: tuple, top: bool) -> str:
         """A SPARQL expression true when the value node ``v`` fails the constraint (``name``, ``param``).
         ``top``: at a shape's own level (a datatype's lexical form is then checked by rdflib, outside)."""
-        g = self.g
         if name == "class":
             return f"NOT EXISTS {{ {v} {TYPE_PATH} {_n3(param)} }}"
         if name == "datatype":
@@ -431,7 +430,7 @@ class ShapesCompiler:
     def constraints(self) -> list[CompiledConstraint]:
         out: list[CompiledConstraint] = []
         for shape in sorted(self.shapes, key=lambda s: (isinstance(s, BNode), str(s))):
-            names = self.params(shape)  # refuses what it does not know, whether targeted or not
+            self.params(shape)  # refuses what it does not know, whether targeted or not
             if self.deactivated(shape):
                 continue
             if self.targets(shape) is None:

@@ -156,11 +156,10 @@ def assess_remote(endpoint: Endpoint, graph_iri: str, *, as_of: Literal | None =
     """Run the rules over ``graph_iri`` on the endpoint, the conclusions going to the assessment graph,
     and read the assessment back. A store that cannot run the rule files (its dialect says so) gets the
     same conclusions computed here from its graph and written back."""
-    from rdflib.namespace import RDF
-
-    from .assess import Assessment, C, _read
+    from .assess import Assessment
     from .library import fill_slots
-    from .rules import load_rules, run_rules
+    from .results import read as read_results
+    from .rules import OxigraphEngine, load_rules, run_rules
 
     dialect = endpoint.dialect
     endpoint.update_(f"CLEAR SILENT GRAPH <{ASSESSMENT_GRAPH}>")
@@ -178,9 +177,9 @@ def assess_remote(endpoint: Endpoint, graph_iri: str, *, as_of: Literal | None =
         pushed = endpoint.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", [graph_iri])
         concluded = run_rules(pushed, bindings)
         _insert(endpoint, concluded, dialect.max_chunk)
+    # the results queries over the graph and its assessment, as fetched (one request, whatever the dialect)
     view = endpoint.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", dataset)
-    communities = [_read(view, a, lang) for a in concluded.subjects(RDF.type, C("CommunityAssessment"))]
-    communities.sort(key=lambda c: c.community.iri)
+    communities = read_results(OxigraphEngine(view + concluded).select, lang)  # (with the rules' descriptions)
     where = "remote: " + endpoint.query + ("" if dialect.runs_rules else f" (rules run here: {dialect.name} cannot run them)")
     return Assessment(communities, concluded, "as pushed to the server", where, str(as_of) if as_of is not None else None,
                       lang)

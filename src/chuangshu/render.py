@@ -7,7 +7,8 @@ import unicodedata
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV
 
-from .assess import Assessment, CommunityResult, label_of
+from .assess import Assessment
+from .model import CommunityResult, label_of
 from .i18n import pick
 from .load import CS
 

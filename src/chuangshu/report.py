@@ -23,7 +23,8 @@ from markupsafe import Markup
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 
-from .assess import Assessment, CommunityResult, DIMENSIONS, dated_interventions, label_of
+from .assess import Assessment, dated_interventions
+from .model import DIMENSIONS, CommunityResult, label_of
 from .diagrams import stage_model_svg, stages, timeline_svg
 from .i18n import pick as L, severity
 from .load import CS

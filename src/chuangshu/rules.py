@@ -68,6 +68,15 @@ def load_rules(folder: Path | None = None) -> list[Rule]:
     return rules
 
 
+def describe_rules(rules: list[Rule]) -> Graph:
+    """The rules' own descriptions (each a cs:Rule with its labels, comments and file), which every
+    engine adds beside their conclusions (a recommendation names the rule that made it)."""
+    out = Graph()
+    for rule in rules:
+        rule.describe(out)
+    return out
+
+
 # ---- term conversion ----------------------------------------------------------
 
 def to_ox(term):
@@ -154,10 +163,12 @@ ENGINES = {"oxigraph": OxigraphEngine, "rdflib": RdflibEngine}
 
 
 def run_rules(graph: Graph, bindings: dict[str, object] | None = None, *, engine: str = "oxigraph",
-              rules: list[Rule] | None = None) -> Graph:
-    """Run the rules over ``graph``; return only what they conclude (plus the rules' descriptions)."""
+              rules: list[Rule] | None = None, runner=None) -> Graph:
+    """Run the rules over ``graph``; return only what they conclude (plus the rules' descriptions).
+    With ``runner`` (an engine of :data:`ENGINES` holding ``graph``), on it: it then holds the
+    conclusions too, for the results queries."""
     rules = rules if rules is not None else load_rules()
-    runner = ENGINES[engine](graph)
+    runner = runner if runner is not None else ENGINES[engine](graph)
     out = Graph()
     for rule in rules:
         # bind only what the rule names: Oxigraph refuses a substitution for an absent variable
@@ -169,5 +180,8 @@ def run_rules(graph: Graph, bindings: dict[str, object] | None = None, *, engine
         runner.add(triples)
         for t in triples:
             out.add(t)
-        rule.describe(out)
+        described = Graph()
+        rule.describe(described)
+        out += described
+        runner.add(list(described))
     return out

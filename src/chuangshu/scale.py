@@ -23,7 +23,7 @@ from .engines.base import DETAIL_QUERIES, EngineRun, entailment_files
 from .errors import ChuangshuError, InputError
 from .i18n import preferred
 from .load import PREFIXES, check_xml, from_oxigraph, rdf_format
-from .rules import load_rules, to_ox
+from .rules import describe_rules, load_rules, to_ox
 
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
@@ -163,11 +163,13 @@ class ScaleRun(EngineRun):
         from .library import fill_slots
 
         def run():
-            for rule in load_rules():
+            rules = load_rules()
+            for rule in rules:
                 text, _ = fill_slots(rule.text, {"asOf": as_of} if as_of is not None else {})
                 # the same rule, its conclusions inserted in place instead of returned
                 self.store.update(re.sub(r"\bCONSTRUCT\s*\{", "INSERT {", text, count=1))
                 self._tick("rules")
+            self.add_graph(describe_rules(rules))
         self._timed("rules", run)
 
     # ---- assess ---------------------------------------------------------------------------
@@ -191,6 +193,9 @@ class ScaleRun(EngineRun):
                             for k, v in row.items()})
             return out
         return self._timed("details", lambda: {name: rows(name) for name in names})
+
+    def select_terms(self, text: str) -> list[dict]:
+        return [{k: from_oxigraph(v) for k, v in row.items()} for row in select(self.store, text)]
 
     def export(self, path: Path, fmt: ox.RdfFormat = ox.RdfFormat.N_TRIPLES) -> None:
         self._timed("export", lambda: self.store.dump(output=str(path), format=fmt, from_graph=ox.DefaultGraph()))

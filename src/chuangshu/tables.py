@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from .assess import DIMENSIONS, Assessment, CommunityResult, label_of
+from .assess import Assessment
+from .model import DIMENSIONS, CommunityResult, label_of
 from .engines.sparql_sql import q, sql_str
 from .i18n import pick
 from .load import CS

@@ -3,6 +3,7 @@
     load(files) → validate(lang=…, itemize_info=…) → add_reference_cases() → reason() → rules(as_of)
     (validate_beside(…) lets validation run beside the next steps where the engine can)
     → assess(), details() (or detail_tables(), the same rows as DuckDB tables for the table's SQL)
+    → results(lang): every community's whole result (queries/results, the model every output renders)
 
 ``timings`` holds the seconds each step took; ``tick`` (when set) is called after every query, so
 that a progress bar moves. The Oxigraph store (:class:`chuangshu.scale.ScaleRun`) and the columnar
@@ -55,6 +56,17 @@ class EngineRun:
             if not Path(f).is_file():
                 raise InputError("file not found", "找不到文件", where=str(f))
         return out
+
+    def select_terms(self, text: str) -> list[dict]:
+        """Rows of a SELECT over the run's graph as {variable: rdflib term}, unbound ones left out."""
+        raise NotImplementedError
+
+    def results(self, lang: str = "en"):
+        """Every community's results (:class:`chuangshu.model.CommunityResult`, labelled in ``lang``) from
+        the results queries (``queries/results/``), as every engine gives them."""
+        from ..results import read
+
+        return self._timed("results", lambda: read(self.select_terms, lang))
 
     def detail_tables(self):
         """A DuckDB connection holding the rows of :meth:`details` as the tables ``details_NAME``

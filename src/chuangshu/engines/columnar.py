@@ -718,7 +718,7 @@ class ColumnarRun(EngineRun):
 
     def rules(self, as_of: Literal | None = None) -> None:
         from ..library import fill_slots
-        from ..rules import load_rules
+        from ..rules import describe_rules, load_rules
 
         def run():
             rules = load_rules()
@@ -729,6 +729,7 @@ class ColumnarRun(EngineRun):
                 if compiled.template:
                     self.insert(compiled)
                 self._tick("rules")
+            self.add_triples(describe_rules(rules))
         self._timed("rules", run)
 
     # ---- results ------------------------------------------------------------------------------
@@ -760,6 +761,12 @@ class ColumnarRun(EngineRun):
 
     def assess(self) -> list[dict]:
         return self._timed("assess", lambda: self.values(self._scale_query("summary")))
+
+    def select_terms(self, text: str) -> list[dict]:
+        from ..results import source_of
+
+        compiled = _compiled_query(text, source_of(text), ordered=False)
+        return [{k: from_nt(v) for k, v in row.items()} for row in self.select(compiled)]
 
     def detail_tables(self):
         """The details as tables in this run's own database (no rows through Python): each value as

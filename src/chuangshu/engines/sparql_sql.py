@@ -736,14 +736,21 @@ class Compiler:
                    {v: k for v, k in a.kinds.items() if v in names})
 
     def op_Distinct(self, node) -> Rel:
+        projected = getattr(node.p, "name", None) == "Project"
+        below = node.p.p if projected else node.p
+        if getattr(below, "name", None) == "OrderBy":
+            # SQL's DISTINCT forgets the order: each solution at its first place in it, in that order (so
+            # that a LIMIT or OFFSET above takes the right ones)
+            ordered = self.op_OrderBy(below, place="__place")
+            names = [str(v) for v in node.p.PV] if projected else ordered.vars
+            if names:
+                t = self.alias()
+                cols = {v: f"{t}.{q(v)}" if v in ordered.vars else "CAST(NULL AS UBIGINT)" for v in names}
+                keys = ", ".join(cols.values())
+                return Rel(self._select(cols, f"({ordered.sql}) AS {t}", extra=f" GROUP BY {keys} ORDER BY min({t}.__place)"),
+                           names, frozenset(ordered.bound & set(names)),
+                           {v: k for v, k in ordered.kinds.items() if v in names})
         a = self.rel(node.p)  # each kind of column holds one value per term: DISTINCT compares terms
-        below = node.p.p if getattr(node.p, "name", None) == "Project" else node.p
-        if getattr(below, "name", None) == "OrderBy" and a.vars:
-            # SQL's DISTINCT forgets the order: each solution at its first place, in that order (so that a
-            # LIMIT or OFFSET above takes the right ones)
-            t, cols = self.alias(), ", ".join(q(v) for v in a.vars)
-            return Rel(f"SELECT {cols} FROM (SELECT *, row_number() OVER () AS __place FROM ({a.sql})) AS {t} "
-                       f"GROUP BY {cols} ORDER BY min(__place)", a.vars, a.bound, a.kinds)
         return Rel(f"SELECT DISTINCT * FROM ({a.sql})", a.vars, a.bound, a.kinds)
 
     op_Reduced = op_Distinct
@@ -880,7 +887,9 @@ class Compiler:
                 f"WHEN {top} <= 1 THEN (CASE WHEN {exact_ok} THEN {integral} ELSE {inexact} END) "
                 f"ELSE {floating} END)")
 
-    def op_OrderBy(self, node) -> Rel:
+    def op_OrderBy(self, node, place: str | None = None) -> Rel:
+        """ORDER BY; with ``place``, the order as a column of that name (each solution's place in it)
+        rather than the rows' order."""
         a = self.rel(node.p)
         t = self.alias()
         cols = {v: f"{t}.{q(v)}" for v in a.vars}
@@ -889,6 +898,9 @@ class Compiler:
         for cond in node.expr:
             e, desc = (cond.expr, cond.order == "DESC") if getattr(cond, "name", "") == "OrderCondition" else (cond, False)
             keys.append(f"{fn('rdf_key', self.as_term(self.expr(e, scope), scope))}{' DESC' if desc else ''}")
+        if place is not None:
+            items = dict(cols, **{place: f"row_number() OVER (ORDER BY {', '.join(keys)})"})
+            return Rel(self._select(items, self.layered(a.sql, t, scope)), a.vars, a.bound, a.kinds)
         return Rel(self._select(cols, self.layered(a.sql, t, scope), extra=f" ORDER BY {', '.join(keys)}"), a.vars, a.bound, a.kinds)
 
     def op_Slice(self, node) -> Rel:
