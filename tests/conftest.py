@@ -53,19 +53,28 @@ def rdf_files() -> list[Path]:
 
 import os
 import tempfile
+import uuid
 
 _WATCHED = ("oxigraph", "chuangshu", "java", "virtuoso")
+# every process this test session starts inherits this mark (the xdist workers, the servers and commands
+# they start, and whatever those leave running when their parent is gone): the check looks only at those,
+# not at an unrelated process of the same user whose command line happens to say "chuangshu"
+_MARK = "CHUANGSHU_TEST_SESSION"
+os.environ.setdefault(_MARK, uuid.uuid4().hex)
 
 
 def _processes() -> dict[int, str]:
-    """This user's processes whose command line names a program the tests start."""
+    """The processes of this test session whose command line names a program the tests start."""
+    mark = f"{_MARK}={os.environ[_MARK]}".encode()
     out = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
             continue
         try:
-            cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace").strip()
             if entry.stat().st_uid != os.getuid():
+                continue
+            cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace").strip()
+            if mark not in (entry / "environ").read_bytes().split(b"\0"):
                 continue
         except OSError:
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -113,3 +114,52 @@ def test_a_stop_ends_the_process_even_when_its_cleanup_hangs(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 128 + signal.SIGTERM and "interrupted" in proc.stderr
     assert not folder.exists()
+
+
+def test_the_leftover_check_sees_only_this_sessions_processes():
+    """The session's end-of-run check (conftest) flags a process this suite started and left running,
+    never an unrelated process of the same user whose command line says "chuangshu"."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from conftest import _MARK, _processes
+
+    code = "import time; time.sleep(30)  # chuangshu"
+    unrelated = subprocess.Popen([sys.executable, "-c", code], env={k: v for k, v in os.environ.items() if k != _MARK})
+    ours = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        time.sleep(0.3)
+        found = _processes()
+        assert ours.pid in found and unrelated.pid not in found
+    finally:
+        for p in (unrelated, ours):
+            p.kill()
+            p.wait()
+
+
+def test_a_parameter_the_query_does_not_take_is_refused_naming_those_it_takes():
+    r = CliRunner().invoke(cli, ["query", "cq05", "--param", "community=D"])
+    assert r.exit_code == 2 and "cq05 has no parameter 'community'" in r.output and "none" in r.output
+    r = CliRunner().invoke(cli, ["--lang", "zh", "query", "cq07", "--param", "x=1"])
+    assert r.exit_code == 2 and "可用参数：in, notIn" in r.output
+    listed = CliRunner().invoke(cli, ["query", "--list"]).output
+    assert "cq07" in listed and "--param in (IRI, optional; default S), notIn" in listed
+    ok = CliRunner().invoke(cli, ["query", "cq02", "--param", "community=D"])
+    assert ok.exit_code == 0 and "csd:D" in ok.output and "csd:S" not in ok.output
+
+
+def test_a_community_may_be_named_by_its_prefixed_name():
+    r = CliRunner().invoke(cli, ["explain", "csd:D"])
+    assert r.exit_code == 0 and r.output.startswith("D community")
+
+
+def test_every_assess_format_can_be_written_with_o(tmp_path):
+    for fmt, check in (("json", lambda t: json.loads(t)["communities"]), ("table", lambda t: "D community" in t),
+                       ("turtle", lambda t: "prov:wasGeneratedBy" in t)):
+        out = tmp_path / f"a.{fmt}"
+        r = CliRunner().invoke(cli, ["assess", "--format", fmt, "-o", str(out)])
+        assert r.exit_code == 0 and check(out.read_text(encoding="utf-8")), fmt
+    r = CliRunner().invoke(cli, ["assess", "--format", "json", "-o", str(tmp_path / "missing" / "a.json")])
+    assert r.exit_code == 2 and not (tmp_path / "missing").exists()

@@ -97,7 +97,7 @@ def test_assess_gives_the_same_output_on_every_engine_and_says_which_ran():
     assert outs["reference"]["communities"] == outs["oxigraph"]["communities"] == outs["duckdb"]["communities"]
     assert outs["oxigraph"]["rule_engine"] == "oxigraph" and "compiled entailments" in outs["oxigraph"]["reasoner"]
     text = CliRunner().invoke(cli, ["--lang", "zh", "assess"]).output
-    assert "推理机：compiled entailments" in text and "社区" in text
+    assert "推理机：编译的蕴涵" in text and "社区" in text
 
 
 def test_turtle_comes_from_the_engine_that_keeps_provenance():

@@ -424,3 +424,72 @@ def test_ids_are_minted_safely_and_deterministically():
     assert str(iri).startswith(CSD) and not set(str(iri)) & set(' <>"{}|\\^`')
     assert identifier_of(iri) == hostile and mint(hostile) == iri
     assert mint("社区A-1") == URIRef(CSD + "社区A-1")
+
+
+# ---- the spreadsheet path without traps (issue #28) ------------------------------------------------------
+
+def test_the_readme_spreadsheet_path_works_as_written_in_both_forms(tmp_path, monkeypatch):
+    """template -o makes its folder; the filled CSV folder and the filled workbook both validate and
+    assess; --lang after the command is taken; the blank workbook says it holds no community and names
+    the CSV folder beside it (and the other way round), in the chosen language, exit 2."""
+    monkeypatch.chdir(tmp_path)
+    run = lambda *args: CliRunner().invoke(cli, [str(a) for a in args])  # noqa: E731
+    assert run("--lang", "zh", "template", "--example", "-o", "example/nested").exit_code == 0
+    assert run("template", "-o", "mine").exit_code == 0
+    csv_dir, book = Path("example/nested") / CSV_DIR, Path("example/nested") / WORKBOOK
+    for form in (book, csv_dir):
+        assert run("validate", form).exit_code == 0, form
+        out = run("assess", "--lang", "zh", "--format", "json", form)
+        assert out.exit_code == 0, out.output
+        assert {c["community"]["label"] for c in json.loads(out.output)["communities"]} >= {"D 社区", "S 社区"}
+    blank = run("assess", "--lang", "zh", Path("mine") / WORKBOOK)
+    assert blank.exit_code == 2 and "没有找到社区" in blank.output and str(Path("mine") / CSV_DIR) in blank.output
+    blank = run("--lang", "en", "validate", Path("mine") / CSV_DIR)
+    assert blank.exit_code == 2 and "no community found" in blank.output and WORKBOOK in blank.output
+    assert "conforms" in blank.output  # the report itself, then why it says little
+
+
+def test_a_template_that_cannot_be_written_leaves_no_folder_behind(tmp_path, monkeypatch):
+    import chuangshu.template as template
+
+    def full_disk(items):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(template, "write_all_atomic", full_disk)
+    with pytest.raises(OSError):
+        write_templates(tmp_path / "a" / "b")
+    assert not (tmp_path / "a").exists()
+    (tmp_path / "file").write_text("x")
+    assert run_cli_exit(["template", "-o", str(tmp_path / "file")]) == 2
+
+
+def run_cli_exit(args) -> int:
+    return CliRunner().invoke(cli, args).exit_code
+
+
+def test_every_code_list_value_reads_in_both_languages():
+    lists = code_lists()
+    assert all(c.en and c.zh for codes in lists.values() for c in codes), \
+        [c.code for codes in lists.values() for c in codes if not (c.en and c.zh)]
+
+
+def _example_csv(tmp_path, sheet: str, row: int, column: str, value: str) -> Path:
+    out = tmp_path / "ex"
+    out.mkdir()
+    assert CliRunner().invoke(cli, ["template", "--bundled", "-o", str(out)]).exit_code == 0
+    path = out / CSV_DIR / f"{sheet}.csv"
+    rows = list(csv.reader(path.open(encoding="utf-8-sig")))
+    rows[row][[h.split("｜")[0] for h in rows[0]].index(column)] = value
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return out / CSV_DIR
+
+
+def test_a_message_fits_its_column_and_never_contradicts_the_one_before(tmp_path):
+    folder = _example_csv(tmp_path, "communities", 1, "built_in_decade", "1990年代")
+    r = CliRunner().invoke(cli, ["--lang", "zh", "validate", str(folder)])
+    assert r.exit_code == 1 and "不是数字：请写 1990" in r.output and "16000" not in r.output
+    folder = _example_csv(tmp_path / "b", "sources", 1, "type", "访谈活动") if (tmp_path / "b").mkdir() is None else None
+    r = CliRunner().invoke(cli, ["--lang", "zh", "validate", str(folder)])
+    assert "未知代码" in r.output and "prov:Activity（活动" in r.output
+    assert "未注明" not in r.output  # the type was given (unknown): no second message saying it is empty

@@ -73,7 +73,9 @@ def test_assess_xlsx_writes_two_sheets_whole_and_never_over_an_input(tmp_path, a
     result = run("assess", data, REPO / "data" / "s-community.ttl", "--format", "csv", "-o", data)
     assert result.exit_code == 2 and "overwrite the input" in result.output
     assert data.read_bytes() == before
-    assert run("assess", "--format", "json", "-o", tmp_path / "x.json").exit_code == 2
+    result = run("assess", data, REPO / "data" / "s-community.ttl", "--format", "json", "-o", data)
+    assert result.exit_code == 2 and "overwrite the input" in result.output    # -o is for every format, inputs spared
+    assert data.read_bytes() == before
 
 
 def test_a_label_that_starts_like_a_formula_is_text_in_both_formats(tmp_path):

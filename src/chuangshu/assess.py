@@ -99,8 +99,12 @@ class Assessment:
         return Assessment(keep, out, self.reasoner, self.engine, self.as_of, self.lang)
 
     def community(self, key: str) -> CommunityResult:
+        """The result of the community named by its IRI, prefixed name (csd:D), ID or label."""
+        from .load import expand
+
         for c in self.communities:
-            if key in (c.community.iri, c.community.label) or c.community.iri.rsplit("/", 1)[-1] == key:
+            if key in (c.community.iri, c.community.label) or c.community.iri.rsplit("/", 1)[-1] == key \
+                    or expand(key) == c.community.iri:
                 return c
         names = ", ".join(c.community.iri.rsplit("/", 1)[-1] for c in self.communities)
         raise InputError(f"no community {key!r} in the graph (there are: {names})",

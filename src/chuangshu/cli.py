@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__, resources
-from .errors import ChuangshuError, stopped_query
+from .errors import ChuangshuError, InputError, stopped_query
 from .i18n import LANGS, default_lang, pick
 
 
@@ -27,6 +27,19 @@ def _argv_lang() -> str:
         if arg.startswith("--lang=") and arg[7:] in LANGS:
             return arg[7:]
     return default_lang()
+
+
+def _lang_first(args: list[str]) -> list[str]:
+    """``--lang`` is the group's option, and a researcher writes it after the command as often as before
+    (``chuangshu assess --lang zh``): moved in front, where click reads it (not past ``--``)."""
+    args = list(args)
+    end = args.index("--") if "--" in args else len(args)
+    for i in range(end):
+        if args[i] == "--lang" and i + 1 < end and args[i + 1] in LANGS:
+            return ["--lang", args[i + 1]] + args[:i] + args[i + 2:]
+        if args[i].startswith("--lang=") and args[i][7:] in LANGS:
+            return [args[i]] + args[:i] + args[i + 1:]
+    return args
 
 
 _HELP_LANG = _argv_lang()
@@ -70,6 +83,9 @@ class _Cli(click.Group):
 
     def get_help_option(self, ctx):
         return _localize_help_option(super().get_help_option(ctx))
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _lang_first(args))
 
     def invoke(self, ctx: click.Context):
         lang = (ctx.obj or {}).get("lang", _HELP_LANG)
@@ -257,6 +273,12 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, allow_warnin
     report = validate_files(paths or None, lang=lang, allow_warnings=allow_warnings, need_report_graph=fmt == "turtle",
                             engine=engine)
     echo(_render_report(report, fmt, lang))
+    if report.no_community:  # a blank template "conforms": say what was not there
+        from .pipeline import no_community
+
+        err = no_community(list(paths) or resources.data_files())
+        echo(pick(lang, f"error: {err.en}", f"错误：{err.zh}"), err=True)
+        ctx.exit(1 if not report.conforms else 2)
     ctx.exit(0 if report.conforms else 1)
 
 
@@ -402,9 +424,6 @@ def assess(ctx, paths, as_of, fmt, output, reasoner, engine, no_validate, endpoi
 
     lang = _lang(ctx)
     date = parse_as_of(as_of) if as_of else None
-    if output is not None and fmt not in ("csv", "xlsx", "parquet"):
-        raise click.UsageError(pick(lang, "-o is for --format csv, xlsx or parquet; redirect other formats",
-                                    "-o 只用于 --format csv、xlsx 或 parquet；其他格式请重定向输出"))
     if chosen and (fast or endpoint is not None):
         raise click.UsageError(pick(lang, "--community assesses locally; it does not go with --fast or --endpoint",
                                     "--community 在本地评估，不能与 --fast 或 --endpoint 同用"))
@@ -430,16 +449,32 @@ def assess(ctx, paths, as_of, fmt, output, reasoner, engine, no_validate, endpoi
         chosen_engine = "reference" if fmt == "turtle" and engine == "auto" else engine
         result = assess_files(paths, engine=chosen_engine, as_of=date, reasoner=reasoner, lang=lang, check=check,
                               progress=sys.stderr.isatty())
-    if fmt in ("csv", "xlsx"):
+    if fmt in ("csv", "xlsx", "parquet"):
         from .tables import community_table, recommendation_table
 
         _write_tables([recommendation_table(result, lang), community_table(result, lang)], fmt, output, lang, paths)
     elif fmt == "json":
-        echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        _emit(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n", output, lang, paths)
     elif fmt == "turtle":
-        echo(canonical_turtle(result.graph), nl=False)
+        _emit(canonical_turtle(result.graph), output, lang, paths)
     else:
-        echo(assessment_text(result, lang), nl=False)
+        _emit(assessment_text(result, lang), output, lang, paths)
+
+
+def _emit(text: str, output: Path | None, lang: str, inputs=()) -> None:
+    """``text`` to standard output, or with -o to FILE (written whole or not at all, never over an input)."""
+    if output is None:
+        echo(text, nl=False)
+        return
+    from .canon import refuse_overwriting_inputs, write_atomic
+
+    refuse_overwriting_inputs([output], list(inputs) or resources.data_files())
+    if output.exists() and not output.is_file():
+        raise InputError("the output is not a file", "输出位置不是文件", where=str(output))
+    if not output.parent.is_dir():
+        raise InputError("the output folder does not exist", "输出目录不存在", where=str(output.parent))
+    write_atomic(output, _CONTROL.sub("?", text))
+    echo(pick(lang, f"wrote {output}", f"已写出 {output}"), err=True)
 
 
 def _write_tables(tables, fmt: str, output: Path | None, lang: str, inputs=()) -> None:
@@ -459,7 +494,6 @@ def _write_tables(tables, fmt: str, output: Path | None, lang: str, inputs=()) -
 def _assess_fast(paths, date, fmt, lang, check, output=None, scale_engine="auto") -> dict:
     """``assess --fast``: the pipeline on the chosen engine, then the table (or JSON, or text) out;
     returns the steps' timings (for benchmarks/run.py, which measures this very function)."""
-    from .errors import InputError
     from .pipeline import choose_engine
     from .scale import run_pipeline
     from .tabular import is_spreadsheet
@@ -493,9 +527,9 @@ def _fast_results(run, report, rows, fmt, output, lang, files, date, scale_engin
         return
     communities = community_rows(rows, run.details(("recommendations",))["recommendations"])
     if fmt == "json":
-        echo(json.dumps({"as_of": str(date) if date is not None else None, "triples": len(run),
-                               "engine": scale_engine, "timings_s": {k: round(v, 3) for k, v in run.timings.items()},
-                               "communities": communities}, ensure_ascii=False, indent=2))
+        _emit(json.dumps({"as_of": str(date) if date is not None else None, "triples": len(run),
+                          "engine": scale_engine, "timings_s": {k: round(v, 3) for k, v in run.timings.items()},
+                          "communities": communities}, ensure_ascii=False, indent=2) + "\n", output, lang, files)
         return
     from collections import Counter
 
@@ -504,10 +538,11 @@ def _fast_results(run, report, rows, fmt, output, lang, files, date, scale_engin
     head = [pick(lang, h_en, h_zh) for h_en, h_zh in (("community", "社区"), ("type", "类型"), ("stage", "阶段"),
                                                    ("ready", "可进入下一阶段"), ("warming begun early", "升温提前开始"),
                                                    ("first recommendations", "首要建议"))]
-    echo("\t".join(head))
+    lines = ["\t".join(head)]
     for c in communities:
-        echo("\t".join([c["community"], c["capital_type"] or "", c["stage"] or "", yes_no(lang, c["ready"]),
-                        yes_no(lang, c["warming_begun_early"]), " / ".join(c["first_recommendations"])]))
+        lines.append("\t".join([c["community"], c["capital_type"] or "", c["stage"] or "", yes_no(lang, c["ready"]),
+                                yes_no(lang, c["warming_begun_early"]), " / ".join(c["first_recommendations"])]))
+    _emit("\n".join(lines) + "\n", output, lang, files)
     counts = Counter(c["stage"] for c in communities)
     echo(pick(lang, "stages: ", "阶段分布：") + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), err=True)
 
@@ -557,7 +592,6 @@ def template(ctx, out_dir, fmt, sources, bundled, overwrite):
 @click.pass_context
 def import_(ctx, files, output, force, fmt):
     from .canon import canonical_turtle, refuse_overwriting_inputs, write_atomic
-    from .errors import InputError
     from .spreadsheet import import_files
     from .tabular import is_spreadsheet
     from .validate import validate_graph
@@ -595,7 +629,6 @@ def import_(ctx, files, output, force, fmt):
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help=T("Output file (.nt).", "输出文件（.nt）。"))
 @click.pass_context
 def synth(ctx, n, seed, output):
-    from .errors import InputError
     from .synth import synthesize
 
     lang = _lang(ctx)
@@ -685,17 +718,20 @@ def query(ctx, query, files, list_, paths, params, endpoint, graphs, user, passw
     from rdflib import Literal
 
     from .assess import knowledge_graph, parse_as_of
-    from .library import (find_query, library, parse_param, refuse_service, render, resolve_params, run_local,
-                          run_remote, term_labels)
+    from .library import (check_params, find_query, library, parse_param, refuse_service, render, resolve_params,
+                          run_local, run_remote, term_labels)
     from .load import load_ontology
 
     lang = _lang(ctx)
     if list_ or not query:
         for q in library():
-            echo(f"{q.name}  {q.meta.get('question@' + lang, '')}  [{q.meta.get('needs', '')}]")
+            spec = q.meta.get("params", "")
+            echo(f"{q.name}  {q.meta.get('question@' + lang, '')}  [{q.meta.get('needs', '')}]"
+                 + (pick(lang, f"  --param {spec}", f"  参数：{spec}") if spec else ""))
         return
     q = find_query(query)
     bindings = dict(parse_param(p) for p in params)
+    check_params(q, bindings)
     if "lang" in q.params and "lang" not in bindings:  # a library query's own texts follow --lang
         bindings["lang"] = Literal(lang)
     if endpoint is not None:
@@ -765,7 +801,6 @@ _PARTS = click.option("--with", "parts", multiple=True,
 @click.pass_context
 def export(ctx, paths, output, fmt, parts, public, policy, no_void, title, licence, creator, sources, as_of, reasoner):
     from .canon import refuse_overwriting_inputs
-    from .errors import InputError
     from .export import FORMATS, export as write_export
 
     lang = _lang(ctx)
@@ -1113,8 +1148,7 @@ def fmt(ctx: click.Context, paths: tuple[Path, ...], check: bool) -> None:
     bad = []
     for f in files:
         if Path(f).suffix.lower() != ".ttl":
-            from .errors import InputError
-
+        
             raise InputError("fmt checks and rewrites Turtle files (.ttl) only", "fmt 只检查、改写 Turtle 文件（.ttl）", where=str(f))
         if check:
             if not is_canonical(f):

@@ -54,7 +54,8 @@ class Query:
 
     @property
     def params(self) -> list[str]:
-        spec = self.meta.get("params", "")
+        """The parameters the ``# params:`` line declares: ``name (what, optional), other (…)``."""
+        spec = re.sub(r"\([^)]*\)", "", self.meta.get("params", ""))  # the commas inside a note are not separators
         return [p.split()[0] for p in spec.split(",") if p.strip()]
 
 
@@ -514,6 +515,23 @@ def term_labels(graph, terms, lang: str) -> dict:
                 out[str(t)] = found[want]
                 break
     return out
+
+
+def check_params(query: Query, bindings: dict) -> None:
+    """A parameter the query does not take is refused, naming those it takes (a library query declares
+    them in its ``# params:`` line; a query of one's own takes any of its variables): it would have
+    bound nothing, and the table would have come back whole or empty without a word."""
+    in_library = query.path is not None and query.path.parent == library_dir()
+    if "params" in query.meta or in_library:
+        declared = query.params
+    else:
+        declared = sorted(set(re.findall(r"[?$](\w+)", re.sub(r"#[^\n]*", "", query.text))))
+    for name in bindings:
+        if name not in declared and not (name == "lang" and "lang" in declared):
+            takes = ", ".join(declared) or "none"
+            raise InputError(f"{query.name} has no parameter {name!r} (it takes: {takes}; see chuangshu query --list)",
+                             f"{query.name} 没有参数 {name!r}（可用参数：{takes if declared else '无'}；见 chuangshu query --list）",
+                             where="--param")
 
 
 def resolve_params(query: Query, bindings: dict, graph) -> dict:

@@ -239,13 +239,27 @@ class Sources(NamedTuple):
     problems: list    # spreadsheet problems found while importing (chuangshu.spreadsheet.Problem)
 
 
+def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
+    """The input files: a folder stands for the spreadsheets and RDF files in it (the CSV folder a
+    template writes, say), in name order."""
+    from .tabular import SPREADSHEET_SUFFIXES
+
+    out = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in set(_FORMATS) | set(SPREADSHEET_SUFFIXES))
+        else:
+            out.append(p)
+    return out
+
+
 def load_sources(paths: Iterable[str | Path]) -> Sources:
     """Parse ``paths`` into one graph; also map each subject to the file (or spreadsheet row)
     that states it. RDF files are parsed; spreadsheets (.csv, .xlsx) are imported together,
-    so that their IDs may refer to one another."""
+    so that their IDs may refer to one another. A folder stands for its files (:func:`expand_inputs`)."""
     from .tabular import is_spreadsheet
 
-    paths = [Path(p) for p in paths]
+    paths = expand_inputs(paths)
     graph = new_graph()
     origin: dict = {}
     problems: list = []

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from . import resources
 
@@ -35,10 +35,46 @@ def load_validated(paths=(), *, lang: str = "en", check=None) -> tuple[Graph, Gr
 
     files = list(paths) or resources.data_files()
     data, origin, problems = load_sources(files)
+    if not has_community(data) and not problems:
+        raise no_community(files)
     onto = load_ontology()
     if check is not None:
         check(validate_graph(data, origin, lang=lang, allow_warnings=True, ontology=onto, problems=problems))
     return data, onto
+
+
+def has_community(data: Graph) -> bool:
+    from rdflib.namespace import RDF
+
+    from .load import CS
+
+    return next(data.subjects(RDF.type, URIRef(CS + "Community")), None) is not None
+
+
+def no_community(files):
+    """The error of an input with no community in it — most often a blank template validated or assessed
+    while the CSV files beside it were filled (or the other way round): it names them."""
+    from .errors import InputError
+
+    files = [Path(f) for f in files]
+    shown = ", ".join(str(f) for f in files)
+    hints_en, hints_zh = [], []
+    for f in files:
+        other = None
+        if f.suffix.lower() in (".xlsx", ".xlsm") and (f.parent / f"{f.stem}-csv").is_dir():
+            other = f.parent / f"{f.stem}-csv"
+        elif f.is_dir() and f.name.endswith("-csv") and (f.parent / f"{f.name[:-4]}.xlsx").is_file():
+            other = f.parent / f"{f.name[:-4]}.xlsx"
+        elif f.suffix.lower() == ".csv" and f.parent.name.endswith("-csv"):
+            candidate = f.parent.parent / f"{f.parent.name[:-4]}.xlsx"
+            other = candidate if candidate.is_file() else None
+        if other is not None:
+            hints_en.append(f"did you fill {other} instead? give it (a folder of CSV files may be given as it is)")
+            hints_zh.append(f"是否填写的是 {other}？请改为给出它（CSV 文件所在目录可直接给出）")
+    en = f"no community found in {shown}" + (f"; {'; '.join(hints_en)}" if hints_en else
+                                             "; a community is a row of the communities sheet (or a cs:Community)")
+    zh = f"在 {shown} 中没有找到社区" + (f"；{'；'.join(hints_zh)}" if hints_zh else "；社区是 communities 表中的一行（或一个 cs:Community）")
+    return InputError(en, zh)
 
 
 def load_part(paths=(), keys=(), *, lang: str = "en", check=None) -> tuple[Graph, list]:
@@ -101,6 +137,7 @@ def assess_files(paths=(), *, engine: str = "auto", as_of=None, reasoner: str = 
     :class:`~chuangshu.assess.Assessment`. ``check`` sees the validation report first (and may stop the
     run); ``as_of`` a literal (:func:`chuangshu.assess.parse_as_of`) or None."""
     from .assess import Assessment, assess
+    from .i18n import pick
 
     files = list(paths) or resources.data_files()
     engine = choose_engine(files, engine)
@@ -119,7 +156,7 @@ def assess_files(paths=(), *, engine: str = "auto", as_of=None, reasoner: str = 
             run.reason()
             run.rules(as_of)
             communities = run.results(lang)
-        name = "compiled entailments (queries/entailment)"
+        name = pick(lang, "compiled entailments (queries/entailment)", "编译的蕴涵（queries/entailment）")
     elif engine == "duckdb":
         from .scale import run_pipeline
 
@@ -127,7 +164,7 @@ def assess_files(paths=(), *, engine: str = "auto", as_of=None, reasoner: str = 
                                  allow_warnings=True, check=check, engine="columnar")
         with run:
             communities = run.results(lang)
-        name = "compiled entailments (queries/entailment, SQL)"
+        name = pick(lang, "compiled entailments (queries/entailment, SQL)", "编译的蕴涵（queries/entailment，SQL）")
     else:
         raise ValueError(f"engine is one of {ENGINES}")
     # the engines give the results; the rules' conclusions as a graph with their provenance come from

@@ -52,6 +52,8 @@ class Column:
     inverse: bool = False            # the row is the object: (value, prop, row)
     help_en: str = ""
     help_zh: str = ""
+    example_en: str = ""             # what a value looks like, for an error about a malformed one
+    example_zh: str = ""
 
     @property
     def header(self) -> str:
@@ -116,7 +118,8 @@ SHEETS: tuple[Sheet, ...] = (
            Column("built_in", "built in", "建成时间", C("builtIn"), "date"),
            Column("built_in_decade", "built in the decade", "建成年代", C("builtInDecade"), "number",
                   help_en="The decade's last year as the source words it (1990 for “the 1990s”).",
-                  help_zh="按原文表述记年代（“20 世纪 90 年代”记 1990）。"),
+                  help_zh="按原文表述记年代（“20 世纪 90 年代”记 1990）。",
+                  example_en="1990 (for “the 1990s”)", example_zh="1990（“20 世纪 90 年代”记 1990）"),
            Column("programme_start", "programme start", "创熟工作起始", C("programmeStart"), "date"),
            *_lang_pair("motto", "motto", "社区口号", C("motto")),
            help_en="One row per community.", help_zh="每个社区一行。"),

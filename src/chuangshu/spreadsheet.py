@@ -100,9 +100,11 @@ class _Codes:
         for candidate in (key, re.split(r"[｜|]", key)[0].strip()):
             if candidate in self.index.get(list_name, {}):
                 return self.index[list_name][candidate]
-        allowed = ", ".join(c.code for c in self.codes.get(list_name, ()))
-        raise ValueError((f"unknown code; the list {list_name} has: {allowed} (see the codes sheet)",
-                          f"未知代码；代码表 {list_name} 可选：{allowed}（见 codes 表）"))
+        items = self.codes.get(list_name, ())
+        allowed_en = ", ".join(f"{c.code} ({c.en})" if c.en else c.code for c in items)
+        allowed_zh = "、".join(f"{c.code}（{c.zh}）" if c.zh else c.code for c in items)
+        raise ValueError((f"unknown code; the list {list_name} has: {allowed_en} (see the codes sheet)",
+                          f"未知代码；代码表 {list_name} 可选：{allowed_zh}（见 codes 表）"))
 
 
 _IRI_OK = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*$")
@@ -357,8 +359,9 @@ def import_tables(tables: list[Table], codes: dict | None = None) -> Imported:
             origin.cells[(col.prop, col.inverse)] = cell
             for term in _cell_terms(out, codes, col, raw[i], cell, subject, lang_of, defined):
                 out.graph.add((term, col.prop, subject) if col.inverse else (subject, col.prop, term))
-        if not sheet.types and (subject, RDF.type, None) not in out.graph:  # a record must say what it is
-            i = next((i for i, c in enumerate(columns) if c is not None and c.kind == "type"), None)
+        i = next((i for i, c in enumerate(columns) if c is not None and c.kind == "type"), None)
+        # a record must say what it is (a type given but unknown is reported at its cell already)
+        if not sheet.types and (subject, RDF.type, None) not in out.graph and (i is None or _empty(raw[i])):
             column = table.column(i) if i is not None else None
             out.problems.append(Problem("Violation", "import:missing-type",
                                         f"the row does not say what kind of {sheet.en[:-1]} it is: fill the type column",
@@ -420,6 +423,8 @@ def _cell_terms(out: Imported, codes: _Codes, col: Column, raw, cell: Cell, subj
                 terms.append(term)
         except ValueError as err:
             en, zh = err.args[0]
+            if col.kind == "number" and col.example_en and en.startswith("not a number"):
+                en, zh = f"not a number: write {col.example_en}", f"不是数字：请写 {col.example_zh}"
             out.problems.append(Problem("Violation", f"import:bad-{col.kind}", en, zh, cell, part, subject))
     return terms
 

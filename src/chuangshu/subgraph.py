@@ -46,10 +46,13 @@ def communities(data: Graph, ontology: Graph) -> set:
 
 
 def find_community(data: Graph, ontology: Graph, key: str) -> URIRef:
-    """The community a user names by its IRI, its ID (the IRI's last segment) or a label."""
+    """The community a user names by its IRI (or prefixed name: csd:C003000005), its ID (the IRI's last
+    segment) or a label."""
+    from .load import expand
+
     found = communities(data, ontology)
     for c in sorted(found, key=str):
-        if key == str(c) or str(c).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] == key \
+        if key == str(c) or expand(key) == str(c) or str(c).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] == key \
                 or any(str(label) == key for label in data.objects(c, RDFS.label)):
             return c
     names = ", ".join(sorted(str(c).rsplit("/", 1)[-1] for c in found)) or "—"

@@ -231,8 +231,8 @@ def write_templates(out_dir: Path, fmt: str = "both", graph: Graph | None = None
                     codes=None, inputs=(), lang: str = "en") -> list[Path]:
     """Write the XLSX workbook and/or the CSV files into ``out_dir``; return what was written.
     ``inputs`` (the files ``graph`` was read from) are never overwritten."""
-    if not out_dir.is_dir():
-        raise InputError("the output folder does not exist", "输出目录不存在", where=str(out_dir))
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError("the output is not a folder", "输出位置不是目录", where=str(out_dir))
     sheets = layouts(graph, codes, lang)
     targets: list[tuple[Path, object]] = []
     if fmt in ("xlsx", "both"):
@@ -244,10 +244,18 @@ def write_templates(out_dir: Path, fmt: str = "both", graph: Graph | None = None
             targets.append((csv_dir / f"{key}.csv", [layout.headers] + layout.rows))
     refuse_overwriting_inputs([p for p, _ in targets], inputs)
     _refuse_existing([p for p, _ in targets], overwrite)
-    for path, _ in targets:
-        path.parent.mkdir(exist_ok=True)
-    # all or nothing: a full disk half-way leaves no half set of templates behind
-    write_all_atomic([(path, xlsx_bytes(content) if path.suffix == ".xlsx" else csv_text(content))
-                      for path, content in targets])
+    # the folders are made as report -o makes its own (and taken away again if the writing fails)
+    made = [d for d in [out_dir / CSV_DIR, out_dir, *out_dir.parents] if not d.exists()]  # innermost first
+    try:
+        for path, _ in targets:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        # all or nothing: a full disk half-way leaves no half set of templates behind
+        write_all_atomic([(path, xlsx_bytes(content) if path.suffix == ".xlsx" else csv_text(content))
+                          for path, content in targets])
+    except BaseException:
+        for d in made:  # only the folders this call made, and only if nothing is in them
+            if d.is_dir() and not any(d.iterdir()):
+                d.rmdir()
+        raise
     return [path for path, _ in targets]
 

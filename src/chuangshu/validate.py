@@ -61,6 +61,7 @@ class Report:
     # results counted, not listed: {(severity, constraint, shape, message): how many} (at city scale,
     # the Info results of a constraint whose message names no value: see ``itemize_info``)
     tallies: dict = field(default_factory=dict)
+    no_community: bool = False  # the input holds no community (a blank template?): nothing was really checked
 
     @property
     def conforms(self) -> bool:
@@ -292,9 +293,13 @@ def validate_files(paths: Iterable[str | Path] | None = None, *, lang: str = "en
     files = list(paths) if paths else resources.data_files()
     if engine == "compiled" and not need_report_graph and _large_rdf(files):
         return _validate_large(files, lang=lang, allow_warnings=allow_warnings)
+    from .pipeline import has_community
+
     data, origin, problems = load_sources(files)
-    return validate_graph(data, origin, lang=lang, allow_warnings=allow_warnings, problems=problems,
-                          need_report_graph=need_report_graph, engine=engine)
+    report = validate_graph(data, origin, lang=lang, allow_warnings=allow_warnings, problems=problems,
+                            need_report_graph=need_report_graph, engine=engine)
+    report.no_community = not has_community(data)
+    return report
 
 
 LARGE_INPUT = 32 * 2**20   # bytes of RDF: above this the files go straight into Oxigraph, never into rdflib
