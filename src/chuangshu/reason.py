@@ -165,7 +165,20 @@ def entail_hermit(graph: Graph) -> Graph:
         out = tmp / "inferred.nt"
         world.save(str(out), format="ntriples")
         inferred = Graph().parse(out, format="nt")
-    return _individual_entailments(source, inferred)
+    return _individual_entailments(source, _with_super_properties(inferred))
+
+
+def _with_super_properties(graph: Graph) -> Graph:
+    """``graph`` with each statement also made with every super-property of its property. HermiT
+    entails these (cs:partnerOf ⊑ cs:stakeholderOf), but its command line lists each property's
+    instances without its sub-properties' ones, so owlready2 never reports them."""
+    supers = {p: {s for s in graph.transitive_objects(p, RDFS.subPropertyOf) if isinstance(s, URIRef) and s != p}
+              for p in set(graph.subjects(RDFS.subPropertyOf, None)) if isinstance(p, URIRef)}
+    for p, above in supers.items():
+        for s, o in list(graph.subject_objects(p)):
+            for q in above:
+                graph.add((s, q, o))
+    return graph
 
 
 def entail_owlrl(graph: Graph) -> Graph:
@@ -184,6 +197,11 @@ def cache_dir() -> Path | None:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "chuangshu"
 
 
+# what an entry of the cache holds: changes when what is kept of a reasoner's output changes
+# (2: HermiT's statements completed with their super-properties)
+_ENTAILMENTS_FORMAT = 2
+
+
 def _cache_key(graph: Graph, reasoner: str) -> str:
     """The input's canonical N-Triples (blank nodes labelled canonically), the reasoner, and the
     versions of chuangshu and owlready2: the same input gives the same key in every run."""
@@ -197,7 +215,7 @@ def _cache_key(graph: Graph, reasoner: str) -> str:
     except PackageNotFoundError:
         versions = "source"
     lines = sorted(to_canonical_graph(graph).serialize(format="nt").splitlines())
-    return hashlib.sha256(("\n".join(lines) + f"\n{reasoner} {versions}").encode("utf-8")).hexdigest()
+    return hashlib.sha256(("\n".join(lines) + f"\n{reasoner} {versions} {_ENTAILMENTS_FORMAT}").encode("utf-8")).hexdigest()
 
 
 def entail(graph: Graph, reasoner: str = "auto") -> tuple[Graph, str]:

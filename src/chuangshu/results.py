@@ -11,7 +11,6 @@ rdflib, Oxigraph, the SQL compiler on DuckDB, a remote endpoint — and :func:`b
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict
 from functools import lru_cache
 
 from rdflib import Literal, URIRef
@@ -54,6 +53,8 @@ class _Labels:
         self.lang = lang
         self.labels: dict = defaultdict(list)
         self.case_labels: dict = {}
+        self.picked: dict = {}
+        self.terms: dict = {}
         for r in rows:
             if r.get("property") == RDFS_LABEL:
                 self.labels[r["x"]].append(r["label"])
@@ -61,10 +62,13 @@ class _Labels:
                 self.case_labels[r["x"]] = str(r["label"])
 
     def label(self, node) -> str:
-        picked = self.pick(self.labels.get(node, ()), with_untagged=True)
-        if picked is not None:
-            return picked
-        return str(node).replace("#", "/").rsplit("/", 1)[-1]
+        found = self.picked.get(node)
+        if found is None:  # picked once per node: a city's results name the same terms millions of times
+            found = self.pick(self.labels.get(node, ()), with_untagged=True)
+            if found is None:
+                found = str(node).replace("#", "/").rsplit("/", 1)[-1]
+            self.picked[node] = found
+        return found
 
     def pick(self, values, with_untagged: bool = False) -> str | None:
         literals = sorted((v for v in values if isinstance(v, Literal)), key=str)
@@ -83,7 +87,17 @@ class _Labels:
         return str(values[0]) if values else ""
 
     def term(self, node) -> Term | None:
-        return Term(str(node), self.label(node)) if node is not None else None
+        if node is None:
+            return None
+        found = self.terms.get(node)
+        if found is None:  # one Term per node (never changed once made)
+            found = self.terms[node] = Term(str(node), self.label(node))
+        return found
+
+    def plain(self, node) -> dict:
+        """A term as the dict a gap holds ({"iri", "label"})."""
+        term = self.term(node)
+        return {"iri": term.iri, "label": term.label}
 
     def case_key(self, node) -> str:
         return self.case_labels.get(node, str(node))
@@ -173,8 +187,8 @@ def _community(a, arows, per, rec_values, evidence, gap_rows, steps, labels: _La
     finding_list.sort(key=lambda f: (DIMENSIONS.index(URIRef(f.dimension.iri)), f.scope.iri))
 
     closures = {str(r["cycle"]): t(r.get("basis")) for r in per["closures"].get(a, [])}
-    gaps = sorted(({"dimension": asdict(t(r.get("dimension"))), "scope_group": asdict(t(r.get("group"))),
-                    "cycle": asdict(t(r.get("cycle"))), "step": asdict(t(r.get("step"))),
+    gaps = sorted(({"dimension": labels.plain(r.get("dimension")), "scope_group": labels.plain(r.get("group")),
+                    "cycle": labels.plain(r.get("cycle")), "step": labels.plain(r.get("step")),
                     "order": _int(r.get("order")), "rank": _int(r.get("rank"))}
                    for r in {r["gap"]: r for r in per["gaps"].get(a, [])}.values()), key=lambda x: x["rank"])
 
@@ -239,8 +253,8 @@ def _recommendation(r: dict, values: list[dict], evidence: list[dict], gap_rows:
     gaps = []
     for g in by_property[C("addressesGap")]:
         row = gap_rows.get(g, {})
-        gaps.append({"cycle": asdict(t(row.get("cycle"))), "step": asdict(t(row.get("step"))),
-                     "dimension": asdict(t(row.get("dimension"))), "rank": _int(row.get("rank"))})
+        gaps.append({"cycle": labels.plain(row.get("cycle")), "step": labels.plain(row.get("step")),
+                     "dimension": labels.plain(row.get("dimension")), "rank": _int(row.get("rank"))})
     gaps.sort(key=lambda x: x["rank"])
     kind = r.get("type")
     return Recommendation(

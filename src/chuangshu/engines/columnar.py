@@ -766,7 +766,14 @@ class ColumnarRun(EngineRun):
         from ..results import source_of
 
         compiled = _compiled_query(text, source_of(text), ordered=False)
-        return [{k: from_nt(v) for k, v in row.items()} for row in self.select(compiled)]
+        terms: dict = {}  # each distinct term made once (a city's rows repeat their IRIs and labels)
+
+        def term(text):
+            found = terms.get(text)
+            if found is None:
+                found = terms[text] = from_nt(text)
+            return found
+        return [{k: term(v) for k, v in row.items()} for row in self.select(compiled)]
 
     def detail_tables(self):
         """The details as tables in this run's own database (no rows through Python): each value as
