@@ -90,6 +90,15 @@ def test_a_label_that_starts_like_a_formula_is_text_in_both_formats(tmp_path):
     ws = load_workbook(tmp_path / "e.xlsx")["communities"]
     cell = ws["A2"]
     assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"
+    # every spreadsheet writer, headers too: compare has one column per community, named by its label
+    assert run("--lang", "en", "compare", "--data", case, "--format", "xlsx", "-o", tmp_path / "c.xlsx").exit_code == 0
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "c.xlsx") as z:
+        sheets = [z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert sheets and not any("<f>" in x for x in sheets)
+    header = [c.value for c in load_workbook(tmp_path / "c.xlsx").active[1]]
+    assert any(str(v).startswith("=HYPERLINK") for v in header)
 
 
 # --- compare ---------------------------------------------------------------------------------------------

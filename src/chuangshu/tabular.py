@@ -261,6 +261,14 @@ def write_xlsx(path: Path, layouts: list[SheetLayout]) -> None:
     write_atomic(path, xlsx_bytes(layouts))
 
 
+def _text_not_formula(cells) -> None:
+    """Every cell of a written row holds its text, never a formula: what a cell says is what it holds."""
+    for cell in cells:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
 def xlsx_bytes(layouts: list[SheetLayout]) -> bytes:
     """The workbook's bytes. Drop-downs cover 2,000 rows below the header; a strict one refuses
     other values, a lenient one (several values per cell) only warns."""
@@ -276,6 +284,7 @@ def xlsx_bytes(layouts: list[SheetLayout]) -> bytes:
     for layout in layouts:
         ws = wb.create_sheet(layout.title)
         ws.append(layout.headers)
+        _text_not_formula(ws[1])  # a header can be a label too (compare: one column per community)
         must = PatternFill("solid", fgColor="F8CBAD")
         for i, (cell, note) in enumerate(zip(ws[1], layout.notes)):
             cell.font, cell.fill = bold, (must if i < len(layout.required) and layout.required[i] else fill)
@@ -284,10 +293,7 @@ def xlsx_bytes(layouts: list[SheetLayout]) -> bytes:
                 cell.comment = Comment(note, "chuangshu", width=320, height=160)
         for row in layout.rows:
             ws.append(row)
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # text, never a formula: what a cell says is what it holds
-                    cell.quotePrefix = True
+            _text_not_formula(ws[ws.max_row])
         for i, w in enumerate(layout.widths):
             ws.column_dimensions[column_letter(i)].width = w
         ws.freeze_panes = "B2" if layout.headers and layout.headers[0].startswith("id") else "A2"
