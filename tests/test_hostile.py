@@ -351,3 +351,92 @@ def test_inputs_are_never_modified_by_any_command(tmp_path):
                  ["export", f, "-o", tmp_path / "x.ttl"], ["template", "-o", tmp_path, "--from", f, "--overwrite"]):
         run(*args)
     assert (digest(f), stat.S_IMODE(f.stat().st_mode)) == before
+
+
+# ---- the last holes of the attack run (issue #29) ------------------------------------------------
+
+def test_fmt_gives_one_line_for_what_it_cannot_rewrite_and_never_drops_a_comment(tmp_path):
+    big = tmp_path / "big.ttl"
+    big.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b " + "9" * 4400 + " .\n", encoding="utf-8")
+    one_line_error(run("fmt", big), 2, "big.ttl", "4300 digits")
+    one_line_error(run("fmt", "--check", tmp_path / "missing.ttl"), 2, "file not found")
+    (tmp_path / "folder.ttl").mkdir()
+    one_line_error(run("fmt", tmp_path / "folder.ttl"), 2, "a folder")
+    noted = tmp_path / "noted.ttl"
+    noted.write_text('@prefix ex: <http://example.org/> .\n# why a is b\nex:a ex:b "x#y" ; ex:c <http://e.org/#f> .  # really\n'
+                     'ex:d ex:e """two\n# lines, one string""" .\n', encoding="utf-8")
+    before = digest(noted)
+    one_line_error(run("fmt", noted), 2, "noted.ttl:2", "2 comment(s) would be lost", "--force")
+    assert digest(noted) == before                                          # nothing rewritten
+    result = run("fmt", "--check", noted)
+    assert result.exit_code == 1 and "2 comment(s)" in result.output
+    from chuangshu.canon import comment_lines
+
+    assert run("fmt", "--force", noted).exit_code == 0
+    assert comment_lines(noted.read_text(encoding="utf-8")) == [] and "# lines, one string" in noted.read_text(encoding="utf-8")
+
+
+def test_an_empty_as_of_is_refused_not_taken_for_today():
+    one_line_error(run("assess", "--as-of", ""), 2, "not a date", "--as-of")
+    one_line_error(run("qca", "--as-of", ""), 2, "not a date")
+
+
+def test_turtle_with_a_byte_order_mark_is_read(tmp_path):
+    marked = tmp_path / "d.ttl"
+    marked.write_bytes(b"\xef\xbb\xbf" + (REPO / "data" / "d-community.ttl").read_bytes())
+    assert len(parse_file(marked)) == len(parse_file(REPO / "data" / "d-community.ttl"))
+    result = run("validate", marked, REPO / "data" / "s-community.ttl")
+    assert result.exit_code == 0, result.output
+    (tmp_path / "x.ttl").mkdir()
+    with pytest.raises(Exception, match="a folder, not a file"):
+        parse_file(tmp_path / "x.ttl")
+
+
+def test_synth_writes_n_triples_under_its_own_name_and_never_over_a_file(tmp_path):
+    one_line_error(run("synth", "--communities", "2", "-o", tmp_path / "city.xlsx"), 2, "FILE.nt")
+    assert not (tmp_path / "city.xlsx").exists()
+    kept = tmp_path / "city.nt"
+    kept.write_text("mine\n")
+    one_line_error(run("synth", "--communities", "2", "-o", kept), 2, "exists", "--overwrite")
+    assert kept.read_text() == "mine\n"
+    assert run("synth", "--communities", "2", "-o", kept, "--overwrite").exit_code == 0 and "mine" not in kept.read_text()
+
+
+def test_unvalidated_data_that_redefine_the_ontology_are_ignored_with_the_warning(tmp_path):
+    redefine = tmp_path / "redefine.ttl"
+    redefine.write_text("@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+                        "@prefix cs: <https://w3id.org/chuangshu/ontology#> .\ncs:builds a owl:TransitiveProperty .\n",
+                        encoding="utf-8")
+    result = run("qca", REPO / "data" / "d-community.ttl", redefine, "--no-validate")
+    assert result.exit_code == 0
+    assert "redefine.ttl: 1 statement(s) about the ontology's vocabulary ignored" in result.output
+    assert "cs:builds rdf:type owl:TransitiveProperty" in result.output
+
+
+@pytest.mark.parametrize("reasoner", ["hermit", "owlrl"])
+def test_an_individual_of_nothing_stops_either_reasoner_the_same_way(tmp_path, reasoner, monkeypatch):
+    from chuangshu.reason import java_available
+
+    if reasoner == "hermit" and not java_available():
+        pytest.skip("HermiT needs Java")
+    monkeypatch.setenv("CHUANGSHU_CACHE", "off")
+    empty = tmp_path / "nothing.ttl"
+    empty.write_text("@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+                     "<https://w3id.org/chuangshu/data/x> a owl:Nothing .\n", encoding="utf-8")
+    result = run("assess", "--engine", "reference", "--reasoner", reasoner, REPO / "data" / "d-community.ttl", empty,
+                 "--no-validate")
+    one_line_error(result, 2, "the ontology and data are inconsistent")
+
+
+def test_what_a_killed_export_left_beside_its_output_goes_on_the_next_run(tmp_path):
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    left = tmp_path / f".out.nt.{gone.pid}.k1ll3d.tmp"                  # a SIGKILL runs no cleanup
+    left.write_text("half")
+    running = tmp_path / f".out.nt.{os.getpid()}.st1ll.tmp"             # another run, still writing
+    running.write_text("busy")
+    mine = tmp_path / ".out.nt.notes.tmp"                                 # not one of ours
+    mine.write_text("keep")
+    assert run("export", "-o", tmp_path / "out.nt", "--with", "data").exit_code == 0
+    assert not left.exists() and running.exists() and mine.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp") and p not in (running, mine)]

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 import zipfile
 
@@ -365,7 +366,7 @@ def test_serve_stops_on_every_signal_and_leaves_nothing(sig, tmp_path):
     children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(proc.pid)], capture_output=True, text=True).stdout.split()
     assert children == []  # no server child to orphan
     proc.send_signal(sig)
-    assert proc.wait(timeout=20) == 0
+    assert proc.wait(timeout=20) == 128 + sig       # 143, 129, 130: what README says every command exits with
     proc.stderr.close()
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -390,7 +391,7 @@ sys.exit(serve(Graph(), int(sys.argv[1]), on_ready=ready))
 def test_serve_stops_on_a_signal_that_lands_while_it_announces_itself():
     result = subprocess.run([sys.executable, "-c", _SWALLOWING_READY, str(free_port())],
                             capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0 and "swallowed" not in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 128 + signal.SIGTERM and "swallowed" not in result.stderr and "Traceback" not in result.stderr
 
 
 def test_serve_on_a_port_in_use_says_so_before_anything_else():
@@ -485,3 +486,61 @@ def test_template_from_hostile_text_writes_no_formula_and_imports_back_the_same(
         result = run("import", *inputs, "-o", back, "--force")
         assert back.is_file(), result.output
         assert isomorphic(parse_file(back), expected)
+
+
+def _counting(answer: bytes | None):
+    """A store that takes every update and answers the count with ``answer`` (None: HTTP 500)."""
+    class Counting(Recorder):
+        def do_POST(self):
+            self._record()
+            body = type(self).seen[-1]["body"]
+            is_count = b"COUNT" in body or "COUNT" in urllib.parse.unquote(self.path)
+            if not is_count:
+                self.send_response(204)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            elif answer is None:
+                self.send_response(500)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            else:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+        do_GET = do_PUT = do_POST
+
+    return Counting
+
+
+@pytest.mark.parametrize("answer", [None, json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": []}}).encode(),
+                                    json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": [
+                                        {"n": {"type": "literal", "value": "many"}}]}}).encode()])
+def test_push_says_so_when_the_count_has_no_number(servers, answer):
+    base, _ = servers(_counting(answer))
+    result = run("--lang", "en", "push", "--endpoint", base + "/query", "--update", base + "/update", "--no-gsp",
+                 "--with", "ontology")
+    assert result.exit_code == 1, result.output                      # the server's fault, not a bug of ours (3)
+    assert "Traceback" not in result.output and "internal error" not in result.output
+
+
+def test_the_timeout_bounds_the_whole_call_retries_included(servers):
+    class Slow(Recorder):
+        def do_POST(self):
+            self._record()
+            time.sleep(1.5)
+            self.send_response(503)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_GET = do_POST
+
+    base, handler = servers(Slow)
+    started = time.monotonic()
+    result = run("--lang", "en", "query", "cq01", "--endpoint", base + "/query", "--timeout", "2")
+    took = time.monotonic() - started
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    # one 1.5 s answer and at most one retry that the remaining time allows; 4 attempts would take 6 s+
+    assert took < 4.5 and len(handler.seen) <= 2, (took, len(handler.seen), result.output)

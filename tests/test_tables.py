@@ -130,6 +130,42 @@ def test_compare_one_community_as_text_and_markdown():
     assert run("compare", "Z").exit_code == 2
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_compare_as_text_keeps_its_columns_with_long_chinese_cells(lang):
+    """Every line fits the 120 columns the table is laid out for, measured as a terminal shows it
+    (a Chinese character takes two), and the last column starts at the same place on every line."""
+    from chuangshu.columns import width
+
+    lines = run("--lang", lang, "compare", "D", "S").output.splitlines()
+    assert len(lines) > 20 and max(width(line) for line in lines) <= 120
+    label = "S 社区" if lang == "zh" else "S community"
+    start = width(lines[0][:lines[0].index(label)])
+    s_cells = [r for r in rows_of(run("--lang", lang, "compare", "D", "S", "--format", "csv").output)]
+    assert s_cells
+    for line in lines[1:]:
+        cut = next((i for i in range(len(line) + 1) if width(line[:i]) >= start), None)
+        if cut is not None and cut < len(line):
+            assert width(line[:cut]) == start and line[cut - 2:cut] == "  "   # the gap before the last column
+
+
+def test_your_communities_beside_the_papers_with_reference():
+    mine = REPO / "data" / "examples" / "valid" / "two-communities.ttl"
+    refused = run("--lang", "en", "compare", "D", "E", "--data", mine)
+    assert refused.exit_code == 2 and "no community 'D'" in refused.output and "--with-reference" in refused.output
+    rows = rows_of(run("--lang", "en", "compare", "D", "E", "--data", mine, "--with-reference", "--format", "csv").output)
+    assert list(rows[0])[1:] == ["D community", "E community"]
+    assert {r["case"] for r in rows_of(run("qca", mine, "--with-reference").output)} == {"D", "S", "E", "F"}
+    assert {r["case"] for r in rows_of(run("qca", mine).output)} == {"E", "F"}       # only when asked
+
+
+def test_wrap_breaks_a_phrase_wider_than_a_line():
+    from chuangshu.columns import width, wrap
+
+    text = "居委会 " + "社区居民自发组织的邻里互助与志愿服务活动" * 3 + " done"
+    lines = wrap(text, 24)
+    assert all(width(line) <= 24 for line in lines) and "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
 # --- QCA ---------------------------------------------------------------------------------------------------
 
 def test_the_qca_matrix_codes_each_dimension_and_scope_with_the_stage_as_outcome():

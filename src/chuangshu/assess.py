@@ -100,15 +100,14 @@ class Assessment:
 
     def community(self, key: str) -> CommunityResult:
         """The result of the community named by its IRI, prefixed name (csd:D), ID or label."""
-        from .load import expand
+        from .load import expand, no_community_error
 
         for c in self.communities:
             if key in (c.community.iri, c.community.label) or c.community.iri.rsplit("/", 1)[-1] == key \
                     or expand(key) == c.community.iri:
                 return c
         names = ", ".join(c.community.iri.rsplit("/", 1)[-1] for c in self.communities)
-        raise InputError(f"no community {key!r} in the graph (there are: {names})",
-                         f"图谱中没有社区 {key!r}（现有：{names}）")
+        raise no_community_error(key, names)
 
     def as_dict(self) -> dict:
         return {

@@ -12,6 +12,7 @@ import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from glob import escape as glob_escape
 from pathlib import Path
 
 from rdflib import BNode, Graph
@@ -45,8 +46,33 @@ def is_canonical(path: str | Path) -> bool:
 def _parse_keep_prefixes(path: Path) -> Graph:
     parse_file(path)  # raises a located error on bad syntax
     g = Graph()
-    g.parse(path, format="turtle")  # keeps the file's own prefixes
+    try:
+        g.parse(path, format="turtle")  # keeps the file's own prefixes
+    except ValueError as err:  # Python reads no integer of over 4,300 digits
+        raise InputError(f"cannot be written canonically: {str(err).split(';')[0]}",
+                         f"无法按规范序列化写出：{str(err).split(';')[0]}", where=str(path)) from None
     return g
+
+
+def temp_beside(path: Path) -> tuple[int, str]:
+    """A new temporary file beside ``path`` (same file system: the rename is atomic), named
+    ``.NAME.PID.XXXX.tmp``. What a killed run left there (a SIGKILL runs no cleanup) goes first: a
+    leftover whose process is gone is removed."""
+    for old in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
+        pid = old.name[len(path.name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            old.unlink(missing_ok=True)
+    return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process
+        return True
+    return True
 
 
 def write_atomic(path: str | Path, content: str | bytes) -> None:
@@ -72,7 +98,7 @@ def write_atomic(path: str | Path, content: str | bytes) -> None:
     mode = stat.S_IMODE(st.st_mode) if st is not None else _new_file_mode()
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, tmp = temp_beside(path)
     except OSError as err:
         raise InputError(f"cannot write in this folder: {err.strerror}", f"无法在此目录写入：{err.strerror}",
                          where=str(path.parent)) from None
@@ -103,7 +129,7 @@ def write_all_atomic(items: list[tuple[Path, str | bytes]]) -> None:
                 raise InputError("not a regular file (a folder, FIFO, socket or device): choose another output",
                                  "不是普通文件（而是目录、FIFO、套接字或设备）：请另选输出", where=str(path))
             data = content.encode("utf-8") if isinstance(content, str) else content
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            fd, tmp = temp_beside(path)
             staged.append((tmp, path))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
@@ -181,6 +207,34 @@ def refuse_overwriting_inputs(outputs: Iterable[str | Path], inputs: Iterable[st
             if same:
                 raise InputError(f"the output would overwrite the input {i}; choose another file name",
                                  f"输出将覆盖输入文件 {i}；请另选文件名", where=str(out))
+
+
+def comment_lines(text: str) -> list[int]:
+    """The lines (1-based) of a Turtle text that hold a comment: a ``#`` outside IRIs and strings."""
+    lines, i, n, line = [], 0, len(text), 1
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            line += 1
+        elif ch == "<":  # an IRI (Turtle has no other use for "<" outside strings)
+            end = text.find(">", i + 1)
+            if end < 0:
+                break
+            line += text.count("\n", i, end)
+            i = end
+        elif ch in "\"'":
+            quote = ch * 3 if text.startswith(ch * 3, i) else ch
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j):
+                j += 2 if text[j] == "\\" else 1
+            line += text.count("\n", i, min(j, n))
+            i = j + len(quote) - 1
+        elif ch == "#":
+            lines.append(line)
+            end = text.find("\n", i)
+            i = (n if end < 0 else end) - 1
+        i += 1
+    return lines
 
 
 def canonicalize_file(path: str | Path) -> bool:

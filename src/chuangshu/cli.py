@@ -183,7 +183,7 @@ def summary(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
     if fmt == "json":
         echo(json.dumps(info, ensure_ascii=False, indent=2))
         return
-    from .render import pad, width
+    from .columns import pad, width
 
     echo(pick(lang, "chuangshu knowledge graph", "创熟知识图谱"))
     rows = [
@@ -209,7 +209,7 @@ def summary(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
 
 def _render_report(report, fmt: str, lang: str) -> str:
     from .canon import canonical_turtle
-    from .render import width
+    from .columns import width
 
     if fmt == "json":
         return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
@@ -328,6 +328,20 @@ _ENGINES = click.option("--engine", type=click.Choice(["auto", "reference", "oxi
     "评估在何处运行（结果相同）：oxigraph（编译的蕴涵与规则在同一个内存存储中）、duckdb（全部编译为 SQL：适合全市）、"
     "reference（OWL 推理机——按 --reasoner 用 HermiT 或 OWL 2 RL——再在 Oxigraph 上运行规则；rdflib：在 rdflib 上运行；"
     "保留规则的溯源，供 Turtle 输出）。auto 对 8 MB 及以上的 RDF 输入选 duckdb，否则选 oxigraph（--format turtle 时选 reference）。"))
+_WITH_REFERENCE = click.option("--with-reference", "with_reference", is_flag=True, help=T(
+    "Add the paper's D and S (the bundled data) beside your files, as the comparison a paper makes.",
+    "在您的文件之外加入论文的 D、S 社区（内置数据），如论文中的对照。"))
+
+
+def _and_reference(paths, with_reference: bool) -> tuple:
+    """The files, and with --with-reference the bundled data beside them (no file twice)."""
+    paths = tuple(paths)
+    if not with_reference or not paths:  # no files: the bundled data are the input anyway
+        return paths
+    mine = {Path(p).resolve() for p in paths}
+    return paths + tuple(f for f in resources.data_files() if f.resolve() not in mine)
+
+
 _AS_OF = click.option("--as-of", "as_of", default=None, metavar="DATE",
                       help=T("Assess as of a past date (YYYY-MM-DD, YYYY-MM or YYYY).",
                              "按过去某一日期评估（YYYY-MM-DD、YYYY-MM 或 YYYY）。"))
@@ -413,9 +427,10 @@ _NO_VALIDATE = click.option("--no-validate", is_flag=True, help=T(
     "结论与默认路径相同；不保留理由与溯源（需要时请对单个社区用 explain）。"))
 @click.option("--scale-engine", type=click.Choice(["auto", "duckdb", "oxigraph"]), default=None, help=T(
     "Deprecated: --engine (with --fast: duckdb, oxigraph or auto).", "已弃用：请用 --engine（配合 --fast：duckdb、oxigraph 或 auto）。"))
+@_WITH_REFERENCE
 @click.pass_context
 def assess(ctx, paths, as_of, fmt, output, reasoner, engine, no_validate, endpoint, graph_iri, update_url, user, password,
-           timeout, max_reply, chosen, fast, scale_engine):
+           timeout, max_reply, chosen, fast, scale_engine, with_reference):
     from .assess import assess as run_assessment, parse_as_of
     from .canon import canonical_turtle
     from .render import assessment_text
@@ -423,7 +438,8 @@ def assess(ctx, paths, as_of, fmt, output, reasoner, engine, no_validate, endpoi
     from .pipeline import assess_files
 
     lang = _lang(ctx)
-    date = parse_as_of(as_of) if as_of else None
+    date = parse_as_of(as_of) if as_of is not None else None
+    paths = _and_reference(paths, with_reference)
     if chosen and (fast or endpoint is not None):
         raise click.UsageError(pick(lang, "--community assesses locally; it does not go with --fast or --endpoint",
                                     "--community 在本地评估，不能与 --fast 或 --endpoint 同用"))
@@ -627,13 +643,19 @@ def import_(ctx, files, output, force, fmt):
 @click.option("--communities", "n", type=click.IntRange(1, 10_000_000), required=True, help=T("How many communities.", "社区数量。"))
 @click.option("--seed", type=int, default=0, show_default=True, help=T("Random seed.", "随机种子。"))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help=T("Output file (.nt).", "输出文件（.nt）。"))
+@click.option("--overwrite", is_flag=True, help=T("Replace an existing file.", "替换已有文件。"))
 @click.pass_context
-def synth(ctx, n, seed, output):
+def synth(ctx, n, seed, output, overwrite):
     from .synth import synthesize
 
     lang = _lang(ctx)
+    if output.suffix.lower() != ".nt":
+        raise InputError("synth writes N-Triples: name the output FILE.nt", "synth 写出 N-Triples：输出文件请以 .nt 结尾",
+                         where=str(output))
     if not output.parent.is_dir():
         raise InputError("the output folder does not exist", "输出目录不存在", where=str(output.parent))
+    if (output.exists() or output.is_symlink()) and not overwrite:
+        raise InputError("the file exists (--overwrite replaces it)", "文件已存在（--overwrite 可替换）", where=str(output))
     triples = synthesize(n, seed, output)
     echo(pick(lang, f"wrote {output}: {n} communities, {triples} triples",
                     f"已写出 {output}：{n} 个社区，{triples} 个三元组"))
@@ -655,7 +677,7 @@ def explain(ctx, community, files, paths, as_of, reasoner, engine):
     from .render import explain_text
 
     lang = _lang(ctx)
-    date = parse_as_of(as_of) if as_of else None
+    date = parse_as_of(as_of) if as_of is not None else None
     graph, _ = _load_part(tuple(files) + tuple(paths), lang, [community])   # one community's part of a city
     reasoned, name = reasoned_graph(graph, reasoner)
     result = assess_reasoned(reasoned, name, as_of=date, engine=engine, lang=lang)
@@ -740,7 +762,7 @@ def query(ctx, query, files, list_, paths, params, endpoint, graphs, user, passw
         named = load_ontology()
     else:
         refuse_service(q, allow_service)
-        date = parse_as_of(as_of) if as_of else None
+        date = parse_as_of(as_of) if as_of is not None else None
         graph = _load_checked(tuple(files) + tuple(paths), lang)
         named = knowledge_graph(graph, as_of=date, reasoner=reasoner, engine=engine)
         bindings = resolve_params(q, bindings, named)
@@ -902,18 +924,18 @@ def push(ctx, paths, endpoint, graph_iri, update_url, store_url, user, password,
 @_TABLE_OUTPUT
 @_REASONER
 @_ENGINE
+@_WITH_REFERENCE
 @click.pass_context
-def compare(ctx, communities, paths, as_of, fmt, output, reasoner, engine):
+def compare(ctx, communities, paths, as_of, fmt, output, reasoner, engine, with_reference):
     from .assess import assess as run_assessment, parse_as_of
-    from .diagrams import wrap
-    from .render import pad, width
+    from .columns import pad, width, wrap
     from .tables import comparison_table
 
     lang = _lang(ctx)
-    files = tuple(Path(a) for a in communities if Path(a).is_file()) + tuple(paths)
+    files = _and_reference(tuple(Path(a) for a in communities if Path(a).is_file()) + tuple(paths), with_reference)
     keys = [a for a in communities if not Path(a).is_file()]
     graph = _load_checked(files, lang)
-    result = run_assessment(graph, as_of=parse_as_of(as_of) if as_of else None, reasoner=reasoner, engine=engine, lang=lang)
+    result = run_assessment(graph, as_of=parse_as_of(as_of) if as_of is not None else None, reasoner=reasoner, engine=engine, lang=lang)
     table = comparison_table(result, keys, graph, lang)
     if fmt != "text":
         _write_tables([table], fmt, output, lang, files)
@@ -951,8 +973,9 @@ def compare(ctx, communities, paths, as_of, fmt, output, reasoner, engine):
 @_REASONER
 @_ENGINES
 @_NO_VALIDATE
+@_WITH_REFERENCE
 @click.pass_context
-def qca(ctx, paths, as_of, fuzzy, by, codebook, fmt, output, reasoner, engine, no_validate):
+def qca(ctx, paths, as_of, fuzzy, by, codebook, fmt, output, reasoner, engine, no_validate, with_reference):
     from .assess import parse_as_of
     from .load import load_ontology
     from .pipeline import assess_files
@@ -963,7 +986,8 @@ def qca(ctx, paths, as_of, fuzzy, by, codebook, fmt, output, reasoner, engine, n
         _write_tables([qca_codebook(load_ontology(), lang, by)], fmt, output, lang, paths)
         return
     check = (lambda r: _stop_if_nonconforming(r, lang)) if not no_validate else None
-    result = assess_files(paths, engine=engine, as_of=parse_as_of(as_of) if as_of else None, reasoner=reasoner,
+    paths = _and_reference(paths, with_reference)
+    result = assess_files(paths, engine=engine, as_of=parse_as_of(as_of) if as_of is not None else None, reasoner=reasoner,
                           lang=lang, check=check)
     _write_tables([qca_table(result, load_ontology(), lang, by=by, fuzzy=fuzzy)], fmt, output, lang, paths)
 
@@ -989,15 +1013,16 @@ def qca(ctx, paths, as_of, fuzzy, by, codebook, fmt, output, reasoner, engine, n
 @click.option("--community", "chosen", multiple=True, metavar="COMMUNITY", help=T(
     "Report on this community only (an ID, a label or an IRI; repeatable), reasoned over its part of the data.",
     "只为该社区生成报告（ID、名称或 IRI；可重复），仅对其所涉数据推理。"))
+@_WITH_REFERENCE
 @click.pass_context
-def report(ctx, paths, out_dir, overwrite, as_of, reasoner, engine, no_validate, chosen):
+def report(ctx, paths, out_dir, overwrite, as_of, reasoner, engine, no_validate, chosen, with_reference):
     from .assess import parse_as_of
     from .canon import new_folder
     from .report import build_report, report_input
 
     lang = _lang(ctx)
-    files = list(paths) or resources.data_files()
-    inp = report_input(files, as_of=parse_as_of(as_of) if as_of else None, reasoner=reasoner, engine=engine,
+    files = list(_and_reference(paths, with_reference)) or resources.data_files()
+    inp = report_input(files, as_of=parse_as_of(as_of) if as_of is not None else None, reasoner=reasoner, engine=engine,
                        validate=not no_validate, progress=sys.stderr.isatty(),
                        on_report=lambda r: _stop_if_nonconforming(r, lang), only=chosen)
     with new_folder(out_dir, overwrite=overwrite) as work:
@@ -1134,26 +1159,46 @@ def docs(ctx, out_dir, as_of):
 @click.option("--check", is_flag=True, help=T(
     "Only report files that are not canonical; exit 1 if any.",
     "只报告非规范文件；若有则退出码为 1。"))
+@click.option("--force", is_flag=True, help=T(
+    "Rewrite files that hold comments too (the canonical form keeps none: they are lost).",
+    "含注释的文件也改写（规范序列化不保留注释：注释将丢失）。"))
 @click.pass_context
-def fmt(ctx: click.Context, paths: tuple[Path, ...], check: bool) -> None:
-    from .canon import canonicalize_file, is_canonical
+def fmt(ctx: click.Context, paths: tuple[Path, ...], check: bool, force: bool) -> None:
+    from .canon import canonicalize_file, comment_lines, is_canonical
 
     lang = _lang(ctx)
     invalid = resources.resource_dir("data") / "examples" / "invalid"
-    files = list(paths) or [
+    files = [Path(p) for p in paths] or [
         p for d in ("ontology", "shapes", "data", "queries")
         for p in sorted(resources.resource_dir(d).rglob("*.ttl"))
         if invalid not in p.parents  # deliberately broken inputs, checked by the tests
     ]
+    comments = {}
+    for f in files:  # every file looked at before any is rewritten
+        if f.is_dir():
+            raise InputError("a folder, not a file", "这是文件夹，不是文件", where=str(f))
+        if not f.is_file():
+            raise InputError("file not found", "找不到文件", where=str(f))
+        if f.suffix.lower() != ".ttl":
+            raise InputError("fmt checks and rewrites Turtle files (.ttl) only", "fmt 只检查、改写 Turtle 文件（.ttl）", where=str(f))
+        try:
+            comments[f] = comment_lines(f.read_text(encoding="utf-8"))
+        except UnicodeDecodeError as err:
+            raise InputError(f"not UTF-8 text (byte {err.start})", f"不是 UTF-8 文本（第 {err.start} 字节）", where=str(f)) from None
+        if comments[f] and not check and not force:
+            n, first = len(comments[f]), comments[f][0]
+            raise InputError(f"{n} comment(s) would be lost: the canonical form keeps none (first on line {first}); "
+                             "move them into rdfs:comment or skos:note, or rewrite with --force",
+                             f"{n} 处注释将丢失：规范序列化不保留注释（首处在第 {first} 行）；"
+                             "请改为 rdfs:comment 或 skos:note，或加 --force 改写", where=f"{f}:{first}")
     bad = []
     for f in files:
-        if Path(f).suffix.lower() != ".ttl":
-        
-            raise InputError("fmt checks and rewrites Turtle files (.ttl) only", "fmt 只检查、改写 Turtle 文件（.ttl）", where=str(f))
         if check:
             if not is_canonical(f):
                 bad.append(f)
-                echo(pick(lang, f"{f}: not canonical", f"{f}：非规范序列化"), err=True)
+                note = pick(lang, f" ({len(comments[f])} comment(s), which it keeps none of)",
+                            f"（含 {len(comments[f])} 处注释，规范序列化不保留）") if comments[f] else ""
+                echo(pick(lang, f"{f}: not canonical{note}", f"{f}：非规范序列化{note}"), err=True)
         elif canonicalize_file(f):
             echo(pick(lang, f"{f}: rewritten", f"{f}：已改写"))
     if bad:

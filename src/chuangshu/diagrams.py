@@ -14,6 +14,7 @@ from html import escape
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
+from .columns import wrap
 from .model import label_of
 from .i18n import pick as L
 from .load import CS
@@ -21,28 +22,6 @@ from .load import CS
 C = lambda n: URIRef(CS + n)  # noqa: E731
 BLUE, GREEN, ORANGE, GREY = "#1f5f8b", "#2e7d32", "#c25e00", "#8a8f98"
 STAGE_FILLS = ["#e3f0fa", "#fff1d6", "#e4f4e4", "#f1e6f7"]
-
-
-def _cols(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
-def wrap(text: str, width: int) -> list[str]:
-    """Lines of at most ``width`` columns (a Chinese character counts two); words are kept whole
-    when the text has spaces."""
-    spaced = " " in text
-    lines, line, cols = [], "", 0
-    for word in (text.split(" ") if spaced else list(text)):
-        w = _cols(word) + (1 if spaced and line else 0)
-        if cols + w > width and line:
-            lines.append(line)
-            line, cols = "", 0
-            w = _cols(word)
-        line = line + " " + word if spaced and line else line + word
-        cols += w
-    if line:
-        lines.append(line)
-    return lines
 
 
 def stages(g: Graph) -> list[URIRef]:

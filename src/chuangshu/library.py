@@ -456,7 +456,7 @@ def render(table: Table, fmt: str, labels: dict | None = None, only_labels: bool
         for r in table.rows:
             writer.writerow([str(r.get(v, "")) if r.get(v) is not None else "" for v in table.variables])
         return buf.getvalue().rstrip("\n")
-    from .render import pad, width
+    from .columns import pad, width
 
     cells = [[_compact(r.get(v)) for v in table.variables] for r in table.rows]
     widths = [max([width(v)] + [width(c[i]) for c in cells]) for i, v in enumerate(table.variables)]
@@ -571,7 +571,7 @@ def query(ref: str, graph=None, *, params: dict | None = None, lang: str = "en",
     text = any(ch.isspace() for ch in ref.strip()) and not Path(ref).is_file()   # SPARQL text, not a name or a path
     q = Query("query", ref) if text else find_query(ref)
     named = knowledge_graph(graph if graph is not None else load_graph(),
-                            as_of=parse_as_of(as_of) if as_of else None, engine=engine)
+                            as_of=parse_as_of(as_of) if as_of is not None else None, engine=engine)
     bindings = {k: (v if isinstance(v, (URIRef, Literal)) else parse_term(str(v))) for k, v in (params or {}).items()}
     table = run_local(q, named, resolve_params(q, bindings, named), engine)
     terms = {v for r in table.rows for v in r.values()}

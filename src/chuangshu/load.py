@@ -71,6 +71,21 @@ def expand(text: str) -> str:
     return PREFIXES[prefix] + local if sep and prefix in PREFIXES else text
 
 
+# the paper's two communities, which the bundled data hold (--with-reference adds them to a user's files)
+REFERENCE_COMMUNITIES = {"D": "D 社区", "S": "S 社区"}
+
+
+def no_community_error(key: str, names: str) -> InputError:
+    """The error for a community name that matches none of ``names``; naming the paper's D or S, it
+    says how to have them beside one's own data."""
+    en, zh = f"no community {key!r} in the data (there are: {names})", f"数据中没有社区 {key!r}（现有：{names}）"
+    local = expand(key).rsplit("/", 1)[-1]
+    if local in REFERENCE_COMMUNITIES or key in REFERENCE_COMMUNITIES.values() or key in (f"{c} community" for c in REFERENCE_COMMUNITIES):
+        en += "; the paper's D and S come beside your files with --with-reference"
+        zh += "；加 --with-reference 可将论文的 D、S 社区与您的文件并列"
+    return InputError(en, zh)
+
+
 def new_graph() -> Graph:
     g = Graph()
     for prefix, ns in PREFIXES.items():
@@ -114,6 +129,8 @@ def parse_file(path: str | Path, into: Graph | None = None) -> Graph:
     """
     path = Path(path)
     fmt = rdf_format(path)
+    if path.is_dir():
+        raise InputError("a folder, not a file", "这是文件夹，不是文件", where=str(path))
     if not path.is_file():
         raise InputError("file not found", "找不到文件", where=str(path))
     graph = into if into is not None else new_graph()
@@ -122,10 +139,16 @@ def parse_file(path: str | Path, into: Graph | None = None) -> Graph:
     # a relative IRI in case data names a record of the data namespace (csd:), never a path on this
     # machine (file:///tmp/…, which would leak into exports); a document's own @base or xml:base wins
     base = PREFIXES["csd"]
+    # a UTF-8 byte-order mark (what Windows editors write) is not part of the text
+    source = {"path": str(path)}
+    if fmt != ox.RdfFormat.RDF_XML:
+        with open(path, "rb") as f:
+            if f.read(3) == b"\xef\xbb\xbf":
+                source = {"input": path.read_bytes()[3:]}
     try:
         triples = [
             (from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object))
-            for q in ox.parse(path=str(path), format=fmt, base_iri=base)
+            for q in ox.parse(**source, format=fmt, base_iri=base)
         ]
     except SyntaxError as err:
         line, col = err.lineno, err.offset
@@ -284,7 +307,7 @@ def load_sources(paths: Iterable[str | Path]) -> Sources:
             origin.setdefault(s, where)
         for t in imported.graph:
             graph.add(t)
-        problems = imported.problems
+        problems = problems + imported.problems   # an RDF file's ignored statements are still reported
     return Sources(graph, origin, problems)
 
 

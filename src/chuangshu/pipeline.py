@@ -40,6 +40,14 @@ def load_validated(paths=(), *, lang: str = "en", check=None) -> tuple[Graph, Gr
     onto = load_ontology()
     if check is not None:
         check(validate_graph(data, origin, lang=lang, allow_warnings=True, ontology=onto, problems=problems))
+    else:  # unvalidated, what the loading left out is still said (the report would have listed it)
+        import warnings
+
+        from .errors import Notice
+
+        for problem in problems:
+            if problem.code == "load:schema-ignored":
+                warnings.warn(Notice(f"{problem.cell.file}: {problem.en}", f"{problem.cell.file}：{problem.zh}"), stacklevel=2)
     return data, onto
 
 
@@ -104,7 +112,7 @@ def knowledge_parts(paths, parts, *, lang: str = "en", as_of=None, reasoner: str
     inferred = INFERENCES if "inferences" in parts else tuple(p for p in INFERENCES if p in parts)
     if inferred:
         full = onto + data
-        date = parse_as_of(as_of) if as_of else None
+        date = parse_as_of(as_of) if as_of is not None else None
         out += knowledge_graph(full, parts=inferred, as_of=date, reasoner=reasoner, engine=engine, lang=lang) - full
     if public or policy is not None:
         from .privacy import apply_policy

@@ -182,8 +182,15 @@ def _with_super_properties(graph: Graph) -> Graph:
 
 
 def entail_owlrl(graph: Graph) -> Graph:
-    """What the OWL 2 RL closure entails of the individuals in ``graph`` (pure Python)."""
-    return _individual_entailments(graph, infer_owlrl(graph))
+    """What the OWL 2 RL closure entails of the individuals in ``graph`` (pure Python). An individual
+    of owl:Nothing makes the input inconsistent (OWL 2 RL cls-nothing2), as HermiT finds it: the same
+    input stops with the same error whichever reasoner runs."""
+    closed = infer_owlrl(graph)
+    empty = sorted(str(x) for x in closed.subjects(RDF.type, OWL.Nothing))
+    if empty:
+        raise ChuangshuError(f"the ontology and data are inconsistent (OWL 2 RL: {empty[0]} would belong to owl:Nothing)",
+                             f"本体与数据不一致（OWL 2 RL：{empty[0]} 将属于 owl:Nothing）")
+    return _individual_entailments(graph, closed)
 
 
 def cache_dir() -> Path | None:

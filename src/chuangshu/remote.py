@@ -84,7 +84,11 @@ def checked_graph_iri(graph_iri: str | None) -> str | None:
 def count(endpoint: Endpoint, graph_iri: str | None) -> int:
     pattern = f"GRAPH {checked_graph_iri(graph_iri)} {{ ?s ?p ?o }}" if graph_iri else "?s ?p ?o"
     rows = endpoint.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
-    return int(rows[0]["n"]["value"])
+    try:
+        return int(rows[0]["n"]["value"])
+    except (IndexError, KeyError, TypeError, ValueError):
+        raise RemoteError("the endpoint answered the count with no number; whether the graph holds what was sent is not known",
+                          "端点对计数的回答中没有数字；无法确认图中是否为所发送的内容", where=endpoint.query) from None
 
 
 def push(graph: Graph, endpoint: Endpoint, graph_iri: str | None, *, chunk_size: int = 5000,

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV
 
 from .assess import Assessment
+from .columns import pad
 from .model import CommunityResult, label_of
 from .i18n import pick
 from .load import CS
-
-
-def width(text: str) -> int:
-    """Columns the text takes in a terminal (CJK characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def pad(text: str, cols: int) -> str:
-    return text + " " * max(0, cols - width(text))
 
 
 def yes_no(lang: str, value: bool) -> str:

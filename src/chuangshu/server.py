@@ -327,14 +327,17 @@ def make_server(graph: Graph, port: int, lang: str = "en", examples: bool = True
 
 
 def serve(graph: Graph, port: int, on_ready=None, lang: str = "en") -> int:
-    """Serve ``graph`` read-only on 127.0.0.1:port until SIGINT, SIGTERM or SIGHUP; returns 0.
+    """Serve ``graph`` read-only on 127.0.0.1:port until SIGINT, SIGTERM or SIGHUP; returns the exit
+    code every command gives for the stop: 128 + the signal's number (130, 143, 129).
     The signals are caught from the start, so one that comes while the store is being filled
     (after the port is bound) stops the server as cleanly as one that comes later — and is
     remembered, so that a stop raised inside code that swallows it still keeps the server from
     starting to serve."""
     stopping = threading.Event()
+    stopped_by = [signal.SIGINT]  # Ctrl-C, unless a handler says otherwise
 
     def stop(signum, frame):
+        stopped_by[0] = signum
         stopping.set()
         raise _Stop()
 
@@ -351,10 +354,10 @@ def serve(graph: Graph, port: int, on_ready=None, lang: str = "en") -> int:
         if not stopping.is_set():
             server.serve_forever(poll_interval=0.2)
     except (_Stop, KeyboardInterrupt):
-        pass
+        stopping.set()
     finally:
         if server is not None:
             server.server_close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    return 0
+    return 128 + int(stopped_by[0]) if stopping.is_set() else 0

@@ -29,7 +29,7 @@ from rdflib import Graph
 
 from .errors import ChuangshuError
 
-DEFAULT_TIMEOUT = 120.0          # seconds, per request
+DEFAULT_TIMEOUT = 120.0          # seconds, for a whole call (retries included)
 DEFAULT_MAX_BYTES = 512 * 2**20  # largest reply read
 RETRIES = 3                      # extra attempts for a query after a connection error or 502/503/504
 _RETRY_STATUS = {502, 503, 504}
@@ -155,15 +155,18 @@ class Endpoint:
 
         return (HTTPDigestAuth if self._digest else HTTPBasicAuth)(self.user, self.password or "")
 
-    def _send(self, url: str, method: str, body: bytes | None, headers: dict) -> Reply:
+    def _send(self, url: str, method: str, body: bytes | None, headers: dict, deadline: float | None = None) -> Reply:
+        """One HTTP exchange, over by ``deadline`` (time.monotonic(); default: --timeout from now)."""
         import requests
 
         if self._session is None:
             self._session = requests.Session()
             self._session.trust_env = False  # no proxy or .netrc credentials picked up on the way
+        deadline = deadline if deadline is not None else time.monotonic() + self.timeout
+        left = self._time_left(deadline, url)
         try:
             resp = self._session.request(method, url, data=body, headers=headers, auth=self._auth(),
-                                         allow_redirects=False, timeout=(min(self.timeout, 30), self.timeout),
+                                         allow_redirects=False, timeout=(min(left, 30), left),
                                          stream=True)
         except requests.exceptions.Timeout:
             raise RemoteError(f"no answer within {self.timeout:g} s (raise it with --timeout)",
@@ -173,6 +176,7 @@ class Endpoint:
         try:
             chunks, size = [], 0
             for chunk in resp.iter_content(64 * 1024):
+                self._time_left(deadline, url)  # a reply that trickles in is bounded as a whole
                 size += len(chunk)
                 if size > self.max_bytes:
                     raise RemoteError(
@@ -193,6 +197,13 @@ class Endpoint:
             self._server = reply.server
         return reply
 
+    def _time_left(self, deadline: float, url: str) -> float:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise RemoteError(f"no whole answer within {self.timeout:g} s, retries included (raise it with --timeout)",
+                              f"{self.timeout:g} 秒内（含重试）没有完整应答（可用 --timeout 放宽）", where=shown(url))
+        return left
+
     def request(self, url: str, method: str, body: bytes | None, content_type: str | None = None,
                 accept: str | None = None, *, follow: bool = False, retry: bool = False) -> Reply:
         """One call. ``follow``: a same-origin 307/308 redirect may be followed (queries only);
@@ -200,24 +211,26 @@ class Endpoint:
         headers = {k: v for k, v in (("Content-Type", content_type), ("Accept", accept)) if v}
         target = url
         attempts = 1 + (self.retries if retry else 0)
+        deadline = time.monotonic() + self.timeout  # --timeout bounds the whole call, retries included
         for hop in range(6):
             for attempt in range(attempts):
+                pause = min(0.5 * 2**attempt, 8)
                 try:
-                    reply = self._send(target, method, body, headers)
+                    reply = self._send(target, method, body, headers, deadline)
                 except RemoteError:
-                    if attempt + 1 == attempts:
+                    if not (attempt + 1 < attempts and deadline - time.monotonic() > pause):
                         raise
-                    time.sleep(min(0.5 * 2**attempt, 8))
+                    time.sleep(pause)
                     continue
-                if reply.status in _RETRY_STATUS and attempt + 1 < attempts:
-                    time.sleep(min(0.5 * 2**attempt, 8))
+                if reply.status in _RETRY_STATUS and attempt + 1 < attempts and deadline - time.monotonic() > pause:
+                    time.sleep(pause)
                     continue
                 break
             if reply.status == 401 and self.user and not self._digest and not reply.challenge.lower().startswith("basic"):
                 # the server wants Digest (Virtuoso's /sparql-auth, which refuses Basic without a new
                 # challenge): answer its challenge
                 self._digest = True
-                reply = self._send(target, method, body, headers)
+                reply = self._send(target, method, body, headers, deadline)
             if not 300 <= reply.status < 400 or reply.status == 304:
                 return reply
             where = urllib.parse.urljoin(target, reply.location or "")

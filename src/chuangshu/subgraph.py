@@ -23,8 +23,7 @@ from __future__ import annotations
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
-from .errors import InputError
-from .load import CS
+from .load import CS, expand, no_community_error
 
 C = lambda n: URIRef(CS + n)  # noqa: E731
 DOCUMENTED = ("Publication", "NewsReport", "GovernmentPage")
@@ -48,16 +47,13 @@ def communities(data: Graph, ontology: Graph) -> set:
 def find_community(data: Graph, ontology: Graph, key: str) -> URIRef:
     """The community a user names by its IRI (or prefixed name: csd:C003000005), its ID (the IRI's last
     segment) or a label."""
-    from .load import expand
-
     found = communities(data, ontology)
     for c in sorted(found, key=str):
         if key == str(c) or expand(key) == str(c) or str(c).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] == key \
                 or any(str(label) == key for label in data.objects(c, RDFS.label)):
             return c
     names = ", ".join(sorted(str(c).rsplit("/", 1)[-1] for c in found)) or "—"
-    raise InputError(f"no community {key!r} in the data (there are: {names})",
-                     f"数据中没有社区 {key!r}（现有：{names}）")
+    raise no_community_error(key, names)
 
 
 def community_subgraph(data: Graph, ontology: Graph, seeds) -> Graph:
