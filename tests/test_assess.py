@@ -413,3 +413,32 @@ def test_explain_shows_the_chain_of_facts_and_rules():
 def test_timeline_command():
     out = run("--lang", "en", "timeline", "S").output
     assert "before 2022-08: ice-breaking; ready to move on" in out and "2022-08: boundary extended" in out
+
+
+def test_recommendations_read_as_a_list_grouped_by_gap_the_first_three_shown():
+    """D's nine-odd recommendations: grouped under the gap each fills, the reason their gap gives said
+    once per group, ranks not scores, the first three unless --all."""
+
+    short = run("--lang", "en", "assess").output
+    every = run("--lang", "en", "assess", "--all").output
+    d_short, d_every = short.split("\nS community  (")[0], every.split("\nS community  (")[0]
+    n = len(json.loads(run("assess", "--format", "json").output)["communities"][0]["recommendations"])
+    assert n > 3 and f"recommended next (the first 3 of {n}; --all shows every one):" in d_short
+    ranks = lambda text: [int(line.split(".")[0]) for line in text.splitlines()  # noqa: E731
+                          if line.startswith("      ") and line.strip()[:1].isdigit() and ". " in line and "[" in line]
+    assert sorted(ranks(d_short)) == [1, 2, 3] and sorted(ranks(d_every)) == list(range(1, n + 1))
+    # the requirement of "norm iteration" is said once, under its gap, not once per recommendation
+    assert d_every.count("The advanced cycle needs “norm iteration”") == 1
+    assert "for gap 6: advanced cycle — norm iteration" in d_every
+    assert "priority" not in every and "6025" not in every
+
+
+def test_a_reason_cut_into_sentences_loses_nothing():
+    from chuangshu.render import _sentences
+
+    for text in ("The cycle needs “X”: a, b. As of the date nothing does. Interventions of the type “Y” build Z.",
+                 "高阶循环需要“信任迁移”：社区先服务商户。截至评估日期尚无举措满足。“商户扶持”类举措培育普遍信任。",
+                 "e.g. no end", "", "One! Two? Three."):
+        parts = _sentences(text)
+        assert "".join(parts) == text and all(parts)
+    assert len(_sentences("高阶循环需要“信任迁移”。截至评估日期尚无。“商户扶持”类。")) == 3

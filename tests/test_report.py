@@ -120,6 +120,25 @@ def test_recommendations_come_ranked_with_reasons_cases_and_quotations(report):
     assert "理由" in html and "参照案例" in html
     s = [a for _, a in elements(report / "en" / "c" / "S.html").tags if "data-kind" in a]
     assert s[0]["data-kind"] == CS + "ExtendBoundary"
+    # grouped under the gaps they fill, ranked 1, 2, 3 … (never the raw score), the first three open
+    ranks = [int(a["data-rank"]) for a in d.having() if "data-rank" in a]
+    assert sorted(ranks) == list(range(1, len(ranks) + 1)) and len(ranks) > 3
+    en = (report / "en" / "c" / "D.html").read_text(encoding="utf-8")
+    head, _, more = en.partition('<details class="more-recs">')
+    assert head.count("data-rank=") == 3 and f"{len(ranks) - 3} more recommendations" in more
+    assert "For gap 4: advanced cycle — trust migration" in en and "priority" not in en.lower()
+    assert en.count("The advanced cycle needs “norm iteration”") == 1
+
+
+def test_a_finding_names_its_path_in_the_readers_language(report):
+    from chuangshu.load import load_ontology
+    from chuangshu.model import path_label
+
+    onto = load_ontology()
+    assert path_label(onto, "^cs:evidences", "en") == "evidenced by"     # the declared inverse's label
+    assert path_label(onto, "^cs:builds", "zh") == "培育维度（反向）" and path_label(onto, "cs:builds", "en") == "builds"
+    for page in (report / "zh" / "c").glob("*.html"):
+        assert "^cs:" not in page.read_text(encoding="utf-8")
 
 
 def test_each_community_gets_the_validation_findings_about_its_own_data(report):

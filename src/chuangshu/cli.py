@@ -428,12 +428,15 @@ _NO_VALIDATE = click.option("--no-validate", is_flag=True, help=T(
 @click.option("--scale-engine", type=click.Choice(["auto", "duckdb", "oxigraph"]), default=None, help=T(
     "Deprecated: --engine (with --fast: duckdb, oxigraph or auto).", "已弃用：请用 --engine（配合 --fast：duckdb、oxigraph 或 auto）。"))
 @_WITH_REFERENCE
+@click.option("--all", "every", is_flag=True, help=T(
+    "Text: list every recommendation (default: the first three; JSON and the tables always hold every one).",
+    "文本输出：列出全部建议（默认前三条；JSON 与表格总是包含全部）。"))
 @click.pass_context
 def assess(ctx, paths, as_of, fmt, output, reasoner, engine, no_validate, endpoint, graph_iri, update_url, user, password,
-           timeout, max_reply, chosen, fast, scale_engine, with_reference):
+           timeout, max_reply, chosen, fast, scale_engine, with_reference, every):
     from .assess import assess as run_assessment, parse_as_of
     from .canon import canonical_turtle
-    from .render import assessment_text
+    from .render import SHOWN, assessment_text
 
     from .pipeline import assess_files
 
@@ -474,7 +477,7 @@ def assess(ctx, paths, as_of, fmt, output, reasoner, engine, no_validate, endpoi
     elif fmt == "turtle":
         _emit(canonical_turtle(result.graph), output, lang, paths)
     else:
-        _emit(assessment_text(result, lang), output, lang, paths)
+        _emit(assessment_text(result, lang, None if every else SHOWN), output, lang, paths)
 
 
 def _emit(text: str, output: Path | None, lang: str, inputs=()) -> None:

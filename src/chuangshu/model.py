@@ -9,9 +9,9 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDFS
+from rdflib.namespace import OWL, RDFS
 
-from .load import CS
+from .load import CS, expand
 
 C = lambda name: URIRef(CS + name)  # noqa: E731
 DIMENSIONS = [C("GeneralizedTrust"), C("ParticipationNetwork"), C("ReciprocityNorm")]
@@ -149,6 +149,20 @@ def label_of(graph: Graph, node, lang: str) -> str:
                 return str(l)
     text = str(node)
     return re.split(r"[#/]", text)[-1]
+
+
+def path_label(graph: Graph, path: str | None, lang: str) -> str:
+    """A property path as a reader names it: ``cs:builds`` by its label, ``^cs:evidences`` by the label of
+    the property declared its inverse (cs:evidencedBy: "evidenced by"), else "label (inverse)"."""
+    if not path:
+        return ""
+    prop = URIRef(expand(path.lstrip("^")))
+    if not path.startswith("^"):
+        return label_of(graph, prop, lang)
+    inverse = next(iter(graph.subjects(OWL.inverseOf, prop)), None) or graph.value(prop, OWL.inverseOf)
+    if inverse is not None:
+        return label_of(graph, inverse, lang)
+    return f"{label_of(graph, prop, lang)}（反向）" if lang == "zh" else f"{label_of(graph, prop, lang)} (inverse)"
 
 
 def _text(graph: Graph, node, prop, lang: str) -> str:

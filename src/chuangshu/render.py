@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV
 
@@ -112,7 +114,12 @@ def evidence_lines(e, L, indent: str) -> list[str]:
     return lines
 
 
-def community_text(c: CommunityResult, lang: str) -> list[str]:
+# how many recommendations a text or a page shows first (JSON and the tables give every one)
+SHOWN = 3
+
+
+def community_text(c: CommunityResult, lang: str, shown: int | None = SHOWN) -> list[str]:
+    """One community's assessment as text; ``shown``: how many recommendations (None: every one)."""
     L = lambda en, zh: pick(lang, en, zh)  # noqa: E731
     lines = [f"{c.community.label}  ({c.community.iri})"]
     lines.append("  " + L("as of", "评估日期") + ": " + (c.as_of or L("all recorded interventions", "全部已记录举措")))
@@ -150,26 +157,80 @@ def community_text(c: CommunityResult, lang: str) -> list[str]:
             if st is not None:
                 lines.append(f"       {L('needs', '要求')}: {st.requirement}")
                 lines.extend(f"       {x}" for x in step_short_text(st, readings, L))
-    lines.append("  " + L("recommended next", "建议下一步") + ":")
+    total = len(c.recommendations)
+    if shown is not None and total > shown:
+        lines.append("  " + L(f"recommended next (the first {shown} of {total}; --all shows every one):",
+                              f"建议下一步（共 {total} 条，列出前 {shown} 条；--all 列出全部）："))
+    else:
+        lines.append("  " + L("recommended next", "建议下一步") + ":")
     if not c.recommendations:
         lines.append("    " + L("none", "无"))
-    for n, r in enumerate(c.recommendations, 1):
-        lines.append(f"    {n}. {recommendation_what(r, L)}")
-        lines.append(f"       {L('why', '理由')}: {r.reason}")
-        others = [g["step"]["label"] for g in r.gaps if r.step is None or g["step"]["iri"] != r.step.iri]
-        if others:
-            lines.append(f"       {L('also fills', '还可填补')}: {', '.join(others)}")
-        for e in r.evidence:
-            lines.extend(evidence_lines(e, L, "       "))
+    for group in recommendation_groups(c, last=shown):
+        indent = "    "
+        if group["gap"] is not None:
+            gap = group["gap"]
+            lines.append(f"    {L('for gap', '针对缺口')} {gap['rank']}: {gap['cycle']['label']} — {gap['step']['label']}")
+            indent = "      "
+            if group["shared"]:
+                lines.append(f"{indent}{L('why', '理由')}: {group['shared']}")
+        for rank, r, own in group["ranked"]:
+            lines.append(f"{indent}{rank}. {recommendation_what(r, L)}")
+            if own:
+                lines.append(f"{indent}   {L('why', '理由') if not group['shared'] else L('how', '作用')}: {own}")
+            others = [g["step"]["label"] for g in r.gaps if r.step is None or g["step"]["iri"] != r.step.iri]
+            if others:
+                lines.append(f"{indent}   {L('also fills', '还可填补')}: {', '.join(others)}")
+            for e in r.evidence:
+                lines.extend(evidence_lines(e, L, indent + "   "))
     return lines
 
 
-def assessment_text(a: Assessment, lang: str) -> str:
+_SENTENCE_END = re.compile(r"(?:[。！？]|[.!?](?=\s|$))[”’」』)]*\s*")
+
+
+def _sentences(text: str) -> list[str]:
+    """``text`` cut after each sentence (their concatenation is ``text``)."""
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        out.append(text[start:m.end()])
+        start = m.end()
+    if start < len(text):
+        out.append(text[start:])
+    return out
+
+
+def recommendation_groups(c: CommunityResult, first: int = 1, last: int | None = None) -> list[dict]:
+    """The recommendations ranked ``first``…``last`` (1-based; None: to the end), grouped under the gap
+    each fills best, in the order of their best-ranked member: ``[{"gap": gap or None, "shared": the
+    sentences of the reason that every recommendation of the group gives (said once), "ranked": [(rank,
+    recommendation, the rest of its reason)]}]``. The shared part is taken over the whole group, so it
+    reads the same whichever of its members are shown."""
+    groups: dict = {}
+    for rank, r in enumerate(c.recommendations, 1):
+        gap = next((g for g in r.gaps if r.step is not None and g["step"]["iri"] == r.step.iri), None) or (
+            r.gaps[0] if r.gaps else None)
+        key = (gap["cycle"]["iri"], gap["step"]["iri"]) if gap is not None else ("", str(rank))
+        groups.setdefault(key, {"gap": gap, "members": []})["members"].append((rank, r))
+    out = []
+    for group in groups.values():
+        split = [_sentences(r.reason) for _, r in group["members"]]
+        common = 0
+        if len(split) > 1:
+            while all(len(x) > common + 1 for x in split) and len({x[common].strip() for x in split}) == 1:
+                common += 1
+        items = [(rank, r, "".join(x[common:]).strip()) for (rank, r), x in zip(group["members"], split)
+                 if rank >= first and (last is None or rank <= last)]
+        if items:
+            out.append({"gap": group["gap"], "shared": "".join(split[0][:common]).strip(), "ranked": items})
+    return out
+
+
+def assessment_text(a: Assessment, lang: str, shown: int | None = SHOWN) -> str:
     head = pick(lang, f"chuangshu assessment — reasoner: {a.reasoner}; rules: queries/rules ({a.engine})",
                 f"创熟评估 —— 推理机：{a.reasoner}；规则：queries/rules（{a.engine}）")
     out = [head, ""]
     for c in a.communities:
-        out.extend(community_text(c, lang))
+        out.extend(community_text(c, lang, shown))
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 

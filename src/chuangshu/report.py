@@ -24,11 +24,11 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 
 from .assess import Assessment, dated_interventions
-from .model import DIMENSIONS, CommunityResult, label_of
+from .model import DIMENSIONS, CommunityResult, label_of, path_label
 from .diagrams import stage_model_svg, stages, timeline_svg
 from .i18n import pick as L, severity
 from .load import CS
-from .render import recommendation_what
+from .render import SHOWN, recommendation_groups, recommendation_what
 
 LANGS = ("en", "zh")
 _TEMPLATES = Path(__file__).resolve().parent / "templates" / "report"
@@ -197,8 +197,12 @@ def _community_view(c: CommunityResult, inp: ReportInput, lang: str, groups: lis
         "matrix": matrix(c, scopes, inp.ontology, lang), "groups": groups,
         "findings": findings,
         "first": c.recommendations[0] if c.recommendations else None,
+        # grouped under the gap each fills, the reason they share said once; the first SHOWN open
+        "rec_groups": recommendation_groups(c, last=SHOWN), "rec_more": recommendation_groups(c, first=SHOWN + 1),
+        "rec_more_count": max(0, len(c.recommendations) - SHOWN),
         "stage_order": orders.get(c.stage.iri, 0) if c.stage else 0,
         "what": lambda r: recommendation_what(r, lambda en, zh: L(lang, en, zh)),
+        "path": lambda path: path_label(inp.ontology, path, lang),
     }
 
 
