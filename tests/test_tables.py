@@ -45,12 +45,12 @@ def test_assess_csv_has_a_row_per_community_and_recommendation_with_iris_apart(a
         assert [r["intervention_type_iri"] or None for r in mine] == \
             [r.intervention_type.iri if r.intervention_type else None for r in c.recommendations]
     d1 = next(r for r in rows if r["community_iri"] == D)
-    assert d1["stage"] == "ice-breaking" and d1["stage_iri"] == CS + "IceBreaking" and d1["ready to move on"] == "1"
-    assert d1["intervention_type_iri"] == CS + "MerchantSupport" and d1["intervention type"] == "merchant support"
+    assert d1["stage"] == "ice-breaking" and d1["stage_iri"] == CS + "IceBreaking" and d1["ready_to_move_on"] == "1"
+    assert d1["intervention_type_iri"] == CS + "MerchantSupport" and d1["intervention_type"] == "merchant support"
     assert "advanced cycle" in d1["reason"]
     zh = rows_of(run("--lang", "zh", "assess", "--format", "csv").output)
-    assert zh[0]["阶段"] == "破冰" and zh[0]["stage_iri"] == CS + "IceBreaking"
-    quoted = [r for r in zh if "（20231116-S 社区居委会 Z 主任）" in r["访谈引文"]]
+    assert zh[0]["stage"] == "破冰" and zh[0]["stage_iri"] == CS + "IceBreaking"     # names alike, labels in the language
+    quoted = [r for r in zh if "（20231116-S 社区居委会 Z 主任）" in r["quotations"]]
     assert quoted, "the quotations travel with their interview codes"
 
 
@@ -194,6 +194,29 @@ def test_the_qca_matrix_codes_each_dimension_and_scope_with_the_stage_as_outcome
 
 # --- data frames -----------------------------------------------------------------------------------------
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_csv_xlsx_parquet_and_frames_name_their_columns_alike(tmp_path, lang, assessment):
+    """One naming convention: the same snake_case names in every file and frame, whatever the language;
+    the language's header is the XLSX note a person reads."""
+    pytest.importorskip("pandas")
+    import duckdb
+    from openpyxl import load_workbook
+
+    for fmt in ("csv", "xlsx", "parquet"):
+        assert run("--lang", lang, "assess", "--format", fmt, "-o", tmp_path / f"a.{fmt}").exit_code == 0
+    csv_cols = next(csv.reader(io.StringIO((tmp_path / "a.csv").read_text(encoding="utf-8-sig"))))
+    sheet = load_workbook(tmp_path / "a.xlsx")["recommendations"]
+    xlsx_cols = [c.value for c in sheet[1]]
+    parquet_cols = [r[0] for r in duckdb.sql(f"DESCRIBE SELECT * FROM '{tmp_path / 'a.parquet'}'").fetchall()]
+    frame_cols = list(assessment.to_frame("recommendations").columns)
+    assert csv_cols == xlsx_cols == parquet_cols == frame_cols
+    assert {"community", "capital_type", "capital_type_iri", "stage", "ready_to_move_on", "rank", "reason"} <= set(csv_cols)
+    notes = {c.value: c.comment.text for c in sheet[1] if c.comment}
+    assert notes["capital_type"] == ("社会资本类型" if lang == "zh" else "capital type")
+    md = run("--lang", lang, "compare", "D", "S", "--format", "markdown").output   # Markdown: the language's header
+    assert md.startswith("| 方面 |" if lang == "zh" else "| aspect |")
+
+
 def test_results_become_data_frames_with_labels(assessment):
     pytest.importorskip("pandas")
     import chuangshu
@@ -251,7 +274,7 @@ def test_assess_csv_to_a_file_puts_the_community_table_beside_it(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.communities.csv", "a.csv"]
     communities = rows_of((tmp_path / "a.communities.csv").read_text(encoding="utf-8-sig"))
     assert [r["community_iri"] for r in communities] == [D, S]
-    assert communities[1]["first recommendation"] == "extend the boundary to: social organization"
+    assert communities[1]["first_recommendation"] == "extend the boundary to: social organization"
 
 
 def test_a_table_duckdb_writes_is_byte_for_byte_the_csv_python_writes():

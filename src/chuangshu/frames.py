@@ -20,7 +20,7 @@ def pandas():
 
 def to_frame(table):
     """A :class:`chuangshu.tables.Table` as a data frame, its columns named by the table's keys."""
-    return pandas().DataFrame(table.rows, columns=table.keys or table.header)
+    return pandas().DataFrame(table.rows, columns=table.columns)
 
 
 def value(term):

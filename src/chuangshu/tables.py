@@ -31,21 +31,31 @@ C = lambda n: URIRef(CS + n)  # noqa: E731
 
 @dataclass
 class Table:
-    """A header and rows of plain values (str, int, float, bool or None)."""
+    """A header and rows of plain values (str, int, float, bool or None).
+
+    One naming convention for the files and the frames: where a table has ``keys`` (snake_case,
+    the same in every language), CSV, XLSX, Parquet and the data frames name their columns by them;
+    the ``header`` in the chosen language is what a person reads — Markdown's header, and each XLSX
+    header cell's note."""
     name: str
     header: list[str]
     rows: list[list]
-    keys: list[str] | None = None      # column names for code (data frames), when the header is in a language
+    keys: list[str] | None = None      # the column names of the files and frames, when the header is in a language
+
+    @property
+    def columns(self) -> list[str]:
+        """The column names the files and frames use."""
+        return self.keys or self.header
 
     def as_text_rows(self) -> list[list[str]]:
-        """Header and rows as text cells (for CSV): booleans as 1/0, None as an empty cell."""
+        """Column names and rows as text cells (for CSV): booleans as 1/0, None as an empty cell."""
         def cell(v):
             if v is None:
                 return ""
             if isinstance(v, bool):
                 return "1" if v else "0"
             return str(v)
-        return [self.header] + [[cell(v) for v in r] for r in self.rows]
+        return [self.columns] + [[cell(v) for v in r] for r in self.rows]
 
 
 def _iri(term) -> str | None:
@@ -375,7 +385,7 @@ class QueryTable(Table):
                 self.con.execute(f"COPY ({self.sql}) TO ? (FORMAT parquet)", [path])
                 return Path(path).read_bytes()
             cells = []
-            for (column, kind, *_), head in zip(self.con.execute(f"DESCRIBE {self.sql}").fetchall(), self.header):
+            for (column, kind, *_), head in zip(self.con.execute(f"DESCRIBE {self.sql}").fetchall(), self.columns):
                 x = q(column)
                 cell = (f"CASE WHEN {x} THEN '1' WHEN NOT {x} THEN '0' END" if kind == "BOOLEAN" else
                         NEUTRALISE_SQL.format(f"NULLIF(CAST({x} AS VARCHAR), '')"))  # (a number's text too: -7)
@@ -434,8 +444,9 @@ def table_bytes(tables: list[Table], fmt: str) -> bytes:
         layouts = []
         for t in tables:
             widths = [min(60, max([len(str(h)) + 2] + [len(str(v)) + 2 for r in t.rows[:200] for v in r[i:i + 1]]))
-                      for i, h in enumerate(t.header)]
-            layouts.append(SheetLayout(title=t.name, headers=t.header, notes=[""] * len(t.header),
+                      for i, h in enumerate(t.columns)]
+            notes = [h if t.keys and h != k else "" for h, k in zip(t.header, t.columns)]  # what a key means
+            layouts.append(SheetLayout(title=t.name, headers=t.columns, notes=notes,
                                        rows=[[("" if v is None else v) for v in r] for r in t.rows],
                                        dropdowns={}, widths=widths))
         return xlsx_bytes(layouts)
@@ -454,7 +465,7 @@ def parquet_bytes(t: Table) -> bytes:
 
     import duckdb
 
-    keys = t.keys or t.header
+    keys = t.columns
 
     def sql_type(i: int) -> str:
         values = [r[i] for r in t.rows if r[i] is not None]
