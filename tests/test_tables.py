@@ -148,6 +148,16 @@ def test_compare_as_text_keeps_its_columns_with_long_chinese_cells(lang):
             assert width(line[:cut]) == start and line[cut - 2:cut] == "  "   # the gap before the last column
 
 
+def test_compare_is_the_same_on_every_engine():
+    """compare reads the one result model: the reference engine (HermiT), Oxigraph and DuckDB give the
+    same table, cell for cell, on the paper's cases beside the example's."""
+    mine = REPO / "data" / "examples" / "valid" / "two-communities.ttl"
+    outs = {engine: run("--lang", "zh", "compare", "--data", mine, "--with-reference", "--format", "csv",
+                        "--engine", engine).output for engine in ("reference", "oxigraph", "duckdb")}
+    assert outs["reference"] == outs["oxigraph"] == outs["duckdb"]
+    assert len(rows_of(outs["duckdb"])) > 10 and "S 社区" in outs["duckdb"]
+
+
 def test_your_communities_beside_the_papers_with_reference():
     mine = REPO / "data" / "examples" / "valid" / "two-communities.ttl"
     refused = run("--lang", "en", "compare", "D", "E", "--data", mine)

@@ -926,20 +926,22 @@ def push(ctx, paths, endpoint, graph_iri, update_url, store_url, user, password,
               help=T("Output format.", "输出格式。"))
 @_TABLE_OUTPUT
 @_REASONER
-@_ENGINE
+@_ENGINES
 @_WITH_REFERENCE
 @click.pass_context
 def compare(ctx, communities, paths, as_of, fmt, output, reasoner, engine, with_reference):
-    from .assess import assess as run_assessment, parse_as_of
+    from .assess import parse_as_of
     from .columns import pad, width, wrap
+    from .pipeline import assess_files, load_validated
     from .tables import comparison_table
 
     lang = _lang(ctx)
     files = _and_reference(tuple(Path(a) for a in communities if Path(a).is_file()) + tuple(paths), with_reference)
     keys = [a for a in communities if not Path(a).is_file()]
-    graph = _load_checked(files, lang)
-    result = run_assessment(graph, as_of=parse_as_of(as_of) if as_of is not None else None, reasoner=reasoner, engine=engine, lang=lang)
-    table = comparison_table(result, keys, graph, lang)
+    data, onto = load_validated(files, lang=lang, check=lambda r: _stop_if_nonconforming(r, lang))
+    result = assess_files(files, engine=engine, as_of=parse_as_of(as_of) if as_of is not None else None,
+                          reasoner=reasoner, lang=lang, loaded=(data, onto))
+    table = comparison_table(result, keys, onto + data, lang)
     if fmt != "text":
         _write_tables([table], fmt, output, lang, files)
         return

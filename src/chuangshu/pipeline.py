@@ -140,23 +140,25 @@ def choose_engine(files, engine: str = "auto") -> str:
 
 
 def assess_files(paths=(), *, engine: str = "auto", as_of=None, reasoner: str = "auto", lang: str = "en", check=None,
-                 progress: bool = False):
+                 progress: bool = False, loaded=None):
     """Every community of the files (default: the bundled data) assessed on ``engine``: an
     :class:`~chuangshu.assess.Assessment`. ``check`` sees the validation report first (and may stop the
-    run); ``as_of`` a literal (:func:`chuangshu.assess.parse_as_of`) or None."""
+    run); ``as_of`` a literal (:func:`chuangshu.assess.parse_as_of`) or None. ``loaded``: the (case data,
+    ontology) of :func:`load_validated` when the caller has them already (they are then not read again,
+    nor validated; the DuckDB engine reads the files itself)."""
     from .assess import Assessment, assess
     from .i18n import pick
 
     files = list(paths) or resources.data_files()
     engine = choose_engine(files, engine)
     if engine in ("reference", "rdflib"):
-        data, onto = load_validated(paths, lang=lang, check=check)
+        data, onto = loaded or load_validated(paths, lang=lang, check=check)
         return assess(onto + data, as_of=as_of, reasoner=reasoner, engine="rdflib" if engine == "rdflib" else "oxigraph",
                       lang=lang)
     if engine == "oxigraph":
         from .scale import ScaleRun
 
-        data, _ = load_validated(paths, lang=lang, check=check)  # read and validated as the reference path does
+        data, _ = loaded or load_validated(paths, lang=lang, check=check)  # read and validated as the reference path does
         with ScaleRun() as run:
             run.load([])  # the ontology
             run.add_graph(data)
@@ -168,8 +170,9 @@ def assess_files(paths=(), *, engine: str = "auto", as_of=None, reasoner: str = 
     elif engine == "duckdb":
         from .scale import run_pipeline
 
-        run, _, _ = run_pipeline(files, as_of=as_of, progress=progress, validate=check is not None, lang=lang,
-                                 allow_warnings=True, check=check, engine="columnar")
+        validate = check is not None and loaded is None
+        run, _, _ = run_pipeline(files, as_of=as_of, progress=progress, validate=validate, lang=lang,
+                                 allow_warnings=True, check=check if validate else None, engine="columnar")
         with run:
             communities = run.results(lang)
         name = pick(lang, "compiled entailments (queries/entailment, SQL)", "编译的蕴涵（queries/entailment，SQL）")
