@@ -174,12 +174,10 @@ _PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
               help=T("Output format.", "输出格式。"))
 @click.pass_context
 def summary(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
-    from .load import load_graph
-    from .summary import summarize
+    from .summary import summarize_files
 
     lang = _lang(ctx)
-    graph = load_graph(paths or None)
-    info = summarize(graph, lang)
+    info = summarize_files(paths, lang)
     if fmt == "json":
         echo(json.dumps(info, ensure_ascii=False, indent=2))
         return
