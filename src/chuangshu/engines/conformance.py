@@ -31,7 +31,6 @@ What the third-party reference engines get wrong is listed, test by test, in
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from collections import Counter
@@ -40,7 +39,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef, Variable
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, XSD
 
