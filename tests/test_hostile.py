@@ -413,18 +413,20 @@ def test_unvalidated_data_that_redefine_the_ontology_are_ignored_with_the_warnin
     assert "cs:builds rdf:type owl:TransitiveProperty" in result.output
 
 
-@pytest.mark.parametrize("reasoner", ["hermit", "owlrl"])
-def test_an_individual_of_nothing_stops_either_reasoner_the_same_way(tmp_path, reasoner, monkeypatch):
+@pytest.mark.parametrize("engine", ["reference/hermit", "reference/owlrl", "oxigraph", "duckdb", "fast/duckdb"])
+def test_an_individual_of_nothing_stops_every_engine_the_same_way(tmp_path, engine, monkeypatch):
     from chuangshu.reason import java_available
 
-    if reasoner == "hermit" and not java_available():
+    if engine == "reference/hermit" and not java_available():
         pytest.skip("HermiT needs Java")
     monkeypatch.setenv("CHUANGSHU_CACHE", "off")
     empty = tmp_path / "nothing.ttl"
     empty.write_text("@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
                      "<https://w3id.org/chuangshu/data/x> a owl:Nothing .\n", encoding="utf-8")
-    result = run("assess", "--engine", "reference", "--reasoner", reasoner, REPO / "data" / "d-community.ttl", empty,
-                 "--no-validate")
+    kind, _, detail = engine.partition("/")
+    options = {"reference": ["--engine", "reference", "--reasoner", detail], "fast": ["--fast", "--engine", detail]}.get(
+        kind, ["--engine", kind])
+    result = run("assess", *options, REPO / "data" / "d-community.ttl", empty, "--no-validate")
     one_line_error(result, 2, "the ontology and data are inconsistent")
 
 

@@ -157,6 +157,7 @@ class ScaleRun(EngineRun):
             for f in entailment_files():
                 self.store.update(f.read_text(encoding="utf-8"))
                 self._tick("reason")
+            self.check_consistent()
         self._timed("reason", run)
 
     def rules(self, as_of: Literal | None = None) -> None:

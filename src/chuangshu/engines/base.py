@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import resources
-from ..errors import InputError
+from ..errors import ChuangshuError, InputError
 
 # queries/scale/NAME.rq: what the one-row-per-community table adds to the summary (EngineRun.details)
 DETAIL_QUERIES = ("recommendations", "gaps", "labels")
@@ -56,6 +56,17 @@ class EngineRun:
             if not Path(f).is_file():
                 raise InputError("file not found", "找不到文件", where=str(f))
         return out
+
+    def check_consistent(self) -> None:
+        """Stop where the OWL reasoners stop: an individual the entailments put in owl:Nothing
+        (``queries/consistency/nothing.rq``) makes the input inconsistent, on every engine alike."""
+        text = (resources.resource_dir("queries") / "consistency" / "nothing.rq").read_text(encoding="utf-8")
+        rows = self.select_terms(text)
+        if rows:
+            x = rows[0]["x"]
+            raise ChuangshuError(
+                f"the ontology and data are inconsistent (compiled entailments: {x} would belong to owl:Nothing)",
+                f"本体与数据不一致（编译的蕴涵：{x} 将属于 owl:Nothing）")
 
     def select_terms(self, text: str) -> list[dict]:
         """Rows of a SELECT over the run's graph as {variable: rdflib term}, unbound ones left out."""

@@ -714,6 +714,7 @@ class ColumnarRun(EngineRun):
                 for op in _compiled_update(f.read_text(encoding="utf-8"), f"queries/entailment/{f.name}"):
                     self.insert(op)
                 self._tick("reason")
+            self.check_consistent()
         self._timed("reason", run)
 
     def rules(self, as_of: Literal | None = None) -> None:
