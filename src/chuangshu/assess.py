@@ -16,6 +16,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from . import resources
 from .errors import InputError
+from .load import is_named, no_community_error
 from .model import C, CommunityResult, label_of
 from .reason import entail
 from .results import build as build_results, read as read_results, result_queries
@@ -100,11 +101,8 @@ class Assessment:
 
     def community(self, key: str) -> CommunityResult:
         """The result of the community named by its IRI, prefixed name (csd:D), ID or label."""
-        from .load import expand, no_community_error
-
         for c in self.communities:
-            if key in (c.community.iri, c.community.label) or c.community.iri.rsplit("/", 1)[-1] == key \
-                    or expand(key) == c.community.iri:
+            if is_named(key, c.community.iri, (c.community.label,)):
                 return c
         names = ", ".join(c.community.iri.rsplit("/", 1)[-1] for c in self.communities)
         raise no_community_error(key, names)

@@ -478,6 +478,12 @@ def assess(ctx, paths, as_of, fmt, output, reasoner, engine, no_validate, endpoi
         _emit(assessment_text(result, lang, None if every else SHOWN), output, lang, paths)
 
 
+def _require_folder_of(output: Path) -> None:
+    """An output file's folder must exist (a command writes the file, not the folders above it)."""
+    if not output.parent.is_dir():
+        raise InputError("the output folder does not exist", "输出目录不存在", where=str(output.parent))
+
+
 def _emit(text: str, output: Path | None, lang: str, inputs=()) -> None:
     """``text`` to standard output, or with -o to FILE (written whole or not at all, never over an input)."""
     if output is None:
@@ -486,11 +492,8 @@ def _emit(text: str, output: Path | None, lang: str, inputs=()) -> None:
     from .canon import refuse_overwriting_inputs, write_atomic
 
     refuse_overwriting_inputs([output], list(inputs) or resources.data_files())
-    if output.exists() and not output.is_file():
-        raise InputError("the output is not a file", "输出位置不是文件", where=str(output))
-    if not output.parent.is_dir():
-        raise InputError("the output folder does not exist", "输出目录不存在", where=str(output.parent))
-    write_atomic(output, _CONTROL.sub("?", text))
+    _require_folder_of(output)
+    write_atomic(output, _CONTROL.sub("?", text))  # refuses a folder, FIFO or device where the file would go
     echo(pick(lang, f"wrote {output}", f"已写出 {output}"), err=True)
 
 
@@ -620,8 +623,7 @@ def import_(ctx, files, output, force, fmt):
                              "import 读取电子表格（.csv、.xlsx）；RDF 文件可直接交给 validate 与 assess", where=str(f))
     if output.suffix.lower() != ".ttl":
         raise InputError("the output is written as Turtle: name it *.ttl", "输出为 Turtle 格式，文件名须以 .ttl 结尾", where=str(output))
-    if not output.parent.is_dir():
-        raise InputError("the output folder does not exist", "输出目录不存在", where=str(output.parent))
+    _require_folder_of(output)
     refuse_overwriting_inputs([output], files)
     imported = import_files(files)
     report = validate_graph(imported.graph, imported.origin, lang=lang, allow_warnings=True, problems=imported.problems)
@@ -653,8 +655,7 @@ def synth(ctx, n, seed, output, overwrite):
     if output.suffix.lower() != ".nt":
         raise InputError("synth writes N-Triples: name the output FILE.nt", "synth 写出 N-Triples：输出文件请以 .nt 结尾",
                          where=str(output))
-    if not output.parent.is_dir():
-        raise InputError("the output folder does not exist", "输出目录不存在", where=str(output.parent))
+    _require_folder_of(output)
     if (output.exists() or output.is_symlink()) and not overwrite:
         raise InputError("the file exists (--overwrite replaces it)", "文件已存在（--overwrite 可替换）", where=str(output))
     triples = synthesize(n, seed, output)
@@ -833,8 +834,7 @@ def export(ctx, paths, output, fmt, parts, public, policy, no_void, title, licen
         if fmt is None:
             raise InputError(f"cannot tell the format from {output.name}; give --format",
                              f"无法从 {output.name} 判断格式，请用 --format 指定", where=str(output))
-    if not output.parent.is_dir():
-        raise InputError("the output folder does not exist", "输出目录不存在", where=str(output.parent))
+    _require_folder_of(output)
     refuse_overwriting_inputs([output] + ([] if no_void else [output.with_name(output.name + ".void.ttl")]),
                               list(paths) or resources.data_files())
     parts = list(dict.fromkeys(parts or ("ontology", "data")))
@@ -1168,6 +1168,7 @@ def docs(ctx, out_dir, as_of):
 @click.pass_context
 def fmt(ctx: click.Context, paths: tuple[Path, ...], check: bool, force: bool) -> None:
     from .canon import canonicalize_file, comment_lines, is_canonical
+    from .load import require_file
 
     lang = _lang(ctx)
     invalid = resources.resource_dir("data") / "examples" / "invalid"
@@ -1178,10 +1179,7 @@ def fmt(ctx: click.Context, paths: tuple[Path, ...], check: bool, force: bool) -
     ]
     comments = {}
     for f in files:  # every file looked at before any is rewritten
-        if f.is_dir():
-            raise InputError("a folder, not a file", "这是文件夹，不是文件", where=str(f))
-        if not f.is_file():
-            raise InputError("file not found", "找不到文件", where=str(f))
+        require_file(f)
         if f.suffix.lower() != ".ttl":
             raise InputError("fmt checks and rewrites Turtle files (.ttl) only", "fmt 只检查、改写 Turtle 文件（.ttl）", where=str(f))
         try:

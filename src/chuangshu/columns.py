@@ -25,13 +25,10 @@ def wrap(text: str, cols: int) -> list[str]:
     lines, line, used = [], "", 0
     for word in (text.split(" ") if spaced else list(text)):
         if spaced and width(word) > cols:  # broken between characters, as unspaced text is
-            pieces = wrap(word, cols)
-            for piece in pieces[:-1]:
-                if line:
-                    lines.append(line)
+            *whole, word = wrap(word, cols)
+            if whole:
+                lines += ([line] if line else []) + whole
                 line, used = "", 0
-                lines.append(piece)
-            word = pieces[-1] if pieces else ""
         w = width(word) + (1 if spaced and line else 0)
         if used + w > cols and line:
             lines.append(line)

@@ -71,6 +71,12 @@ def expand(text: str) -> str:
     return PREFIXES[prefix] + local if sep and prefix in PREFIXES else text
 
 
+def is_named(key: str, iri: str, labels=()) -> bool:
+    """Whether ``key`` — the IRI, a prefixed name (csd:D), the ID (the IRI's last segment) or one of
+    ``labels`` — names ``iri``."""
+    return key in (iri, *labels) or expand(key) == iri or iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] == key
+
+
 # the paper's two communities, which the bundled data hold (--with-reference adds them to a user's files)
 REFERENCE_COMMUNITIES = {"D": "D 社区", "S": "S 社区"}
 
@@ -122,6 +128,14 @@ def from_oxigraph(t):
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
+def require_file(path: Path) -> None:
+    """An input named as a file must be one: a folder or a missing file is said as such."""
+    if path.is_dir():
+        raise InputError("a folder, not a file", "这是文件夹，不是文件", where=str(path))
+    if not path.is_file():
+        raise InputError("file not found", "找不到文件", where=str(path))
+
+
 def parse_file(path: str | Path, into: Graph | None = None) -> Graph:
     """Parse one RDF file into ``into`` (or a new graph) and return the graph.
 
@@ -129,10 +143,7 @@ def parse_file(path: str | Path, into: Graph | None = None) -> Graph:
     """
     path = Path(path)
     fmt = rdf_format(path)
-    if path.is_dir():
-        raise InputError("a folder, not a file", "这是文件夹，不是文件", where=str(path))
-    if not path.is_file():
-        raise InputError("file not found", "找不到文件", where=str(path))
+    require_file(path)
     graph = into if into is not None else new_graph()
     if fmt == ox.RdfFormat.RDF_XML:
         check_xml(path)
@@ -260,6 +271,11 @@ class Sources(NamedTuple):
     graph: Graph
     origin: dict      # subject → the Path that states it, or a spreadsheet RowOrigin
     problems: list    # spreadsheet problems found while importing (chuangshu.spreadsheet.Problem)
+
+
+def has_community(data: Graph) -> bool:
+    """Whether the case data hold a community at all (a blank template holds none)."""
+    return next(data.subjects(RDF.type, URIRef(CS + "Community")), None) is not None
 
 
 def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:

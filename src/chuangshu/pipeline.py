@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
 from . import resources
 
@@ -30,7 +30,7 @@ from . import resources
 def load_validated(paths=(), *, lang: str = "en", check=None) -> tuple[Graph, Graph]:
     """(case data, ontology): the files (default: the bundled data) loaded; with ``check``, validated
     first (Warnings allowed) and the report handed to ``check``."""
-    from .load import load_ontology, load_sources
+    from .load import has_community, load_ontology, load_sources
     from .validate import validate_graph
 
     files = list(paths) or resources.data_files()
@@ -49,14 +49,6 @@ def load_validated(paths=(), *, lang: str = "en", check=None) -> tuple[Graph, Gr
             if problem.code == "load:schema-ignored":
                 warnings.warn(Notice(f"{problem.cell.file}: {problem.en}", f"{problem.cell.file}：{problem.zh}"), stacklevel=2)
     return data, onto
-
-
-def has_community(data: Graph) -> bool:
-    from rdflib.namespace import RDF
-
-    from .load import CS
-
-    return next(data.subjects(RDF.type, URIRef(CS + "Community")), None) is not None
 
 
 def no_community(files):

@@ -98,6 +98,13 @@ class Reply:
         return 200 <= self.status < 300
 
 
+def _retry_pause(attempt: int, attempts: int, deadline: float) -> float | None:
+    """How long to wait before the next attempt (backoff: 0.5, 1, 2 … 8 s), or None when no attempt is
+    left or the pause would reach past the call's deadline."""
+    pause = min(0.5 * 2**attempt, 8)
+    return pause if attempt + 1 < attempts and deadline - time.monotonic() > pause else None
+
+
 @dataclass
 class Endpoint:
     """A SPARQL 1.1 service: its query URL, update URL and Graph Store URL, and credentials."""
@@ -214,15 +221,15 @@ class Endpoint:
         deadline = time.monotonic() + self.timeout  # --timeout bounds the whole call, retries included
         for hop in range(6):
             for attempt in range(attempts):
-                pause = min(0.5 * 2**attempt, 8)
                 try:
                     reply = self._send(target, method, body, headers, deadline)
                 except RemoteError:
-                    if not (attempt + 1 < attempts and deadline - time.monotonic() > pause):
+                    pause = _retry_pause(attempt, attempts, deadline)
+                    if pause is None:
                         raise
                     time.sleep(pause)
                     continue
-                if reply.status in _RETRY_STATUS and attempt + 1 < attempts and deadline - time.monotonic() > pause:
+                if reply.status in _RETRY_STATUS and (pause := _retry_pause(attempt, attempts, deadline)) is not None:
                     time.sleep(pause)
                     continue
                 break

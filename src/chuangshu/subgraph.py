@@ -23,7 +23,7 @@ from __future__ import annotations
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
-from .load import CS, expand, no_community_error
+from .load import CS, is_named, no_community_error
 
 C = lambda n: URIRef(CS + n)  # noqa: E731
 DOCUMENTED = ("Publication", "NewsReport", "GovernmentPage")
@@ -49,8 +49,7 @@ def find_community(data: Graph, ontology: Graph, key: str) -> URIRef:
     segment) or a label."""
     found = communities(data, ontology)
     for c in sorted(found, key=str):
-        if key == str(c) or expand(key) == str(c) or str(c).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] == key \
-                or any(str(label) == key for label in data.objects(c, RDFS.label)):
+        if is_named(key, str(c), [str(label) for label in data.objects(c, RDFS.label)]):
             return c
     names = ", ".join(sorted(str(c).rsplit("/", 1)[-1] for c in found)) or "—"
     raise no_community_error(key, names)

@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from . import resources
-from .load import compact, load_ontology, load_sources, parse_files
+from .load import compact, has_community, load_ontology, load_sources, parse_files
 
 SH = "http://www.w3.org/ns/shacl#"
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -293,8 +293,6 @@ def validate_files(paths: Iterable[str | Path] | None = None, *, lang: str = "en
     files = list(paths) if paths else resources.data_files()
     if engine == "compiled" and not need_report_graph and _large_rdf(files):
         return _validate_large(files, lang=lang, allow_warnings=allow_warnings)
-    from .pipeline import has_community
-
     data, origin, problems = load_sources(files)
     report = validate_graph(data, origin, lang=lang, allow_warnings=allow_warnings, problems=problems,
                             need_report_graph=need_report_graph, engine=engine)
