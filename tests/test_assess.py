@@ -12,7 +12,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS
 
 from chuangshu import load_graph
-from chuangshu.assess import assess, assess_reasoned, parse_as_of, reasoned_graph, timeline
+from chuangshu.assess import assess, assess_reasoned, parse_as_of, reasoned_graph
 from chuangshu.cli import cli
 from chuangshu.load import parse_file
 from chuangshu.reason import java_available
@@ -224,7 +224,7 @@ def test_dated_copy_of_D_before_its_points_scheme(bundled):
 
 
 def test_timeline_of_the_dated_copy(bundled):
-    label, rows = timeline(dated_copy_of_D(bundled), "D")
+    rows = assess(dated_copy_of_D(bundled), timeline=True).timelines[str(CSD["D"])]
     changes, last = [], None
     for date, c in rows:
         state = (local(c.stage), c.initial_cycle_closed, c.ready_to_move_on)
@@ -348,11 +348,13 @@ def test_bundled_assessment_matches_the_golden_file(base):
         "if the change is intended: chuangshu assess --format turtle > tests/expected/assessment.ttl"
 
 
-def test_assessment_graph_conforms_to_its_shape_and_the_shape_bites(base):
+def test_assessment_graph_conforms_to_its_shape_and_the_shape_bites(base, bundled):
     import pyshacl
 
     shapes = parse_file(REPO / "shapes" / "assessment.ttl")
     ok, _, text = pyshacl.validate(base.graph, shacl_graph=shapes)
+    assert ok, text
+    ok, _, text = pyshacl.validate(assess(bundled, timeline=True).graph, shacl_graph=shapes)  # its points too
     assert ok, text
     broken = Graph()
     for t in base.graph:
@@ -362,10 +364,13 @@ def test_assessment_graph_conforms_to_its_shape_and_the_shape_bites(base):
     assert not pyshacl.validate(broken, shacl_graph=shapes)[0]
 
 
-def test_every_conclusion_names_its_rule_and_the_rule_file_exists(base):
+def test_every_conclusion_names_its_rule_and_the_rule_file_exists(base, bundled):
     g = base.graph
     rules = set(g.subjects(RDF.type, CS.Rule))
-    assert len(rules) == len(list((REPO / "queries" / "rules").glob("*.rq")))
+    # every rule file but the timeline's points, which runs only when timelines are asked for
+    assert len(rules) == len(list((REPO / "queries" / "rules").glob("*.rq"))) - 1
+    timed = assess(bundled, timeline=True).graph
+    assert URIRef("https://w3id.org/chuangshu/rules/timeline-points") in set(timed.subjects(RDF.type, CS.Rule))
     for rule in rules:
         assert (REPO / str(g.value(rule, URIRef("http://purl.org/dc/terms/source")))).is_file()
         assert {l.language for l in g.objects(rule, RDFS.label)} == {"zh", "en"}

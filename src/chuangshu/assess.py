@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
@@ -19,7 +19,7 @@ from .errors import InputError
 from .load import is_named, no_community_error
 from .model import C, CommunityResult, label_of
 from .reason import entail
-from .results import build as build_results, read as read_results, result_queries
+from .results import answers, build_with_timelines
 from .rules import ENGINES, run_rules
 
 RUN = URIRef("https://w3id.org/chuangshu/rules/run")
@@ -65,6 +65,8 @@ class Assessment:
     engine: str
     as_of: str | None
     lang: str = "en"            # the language of every label in it
+    # each community's timeline, when asked for: {community IRI: [(when, result)]} (results.build_with_timelines)
+    timelines: dict = field(default_factory=dict)
 
     def to_frame(self, kind: str = "communities"):
         """A pandas data frame (``pip install 'chuangshu[frames]'``): one row per community
@@ -97,7 +99,8 @@ class Assessment:
                 if t[2] in made and t[2] not in seen:
                     seen.add(t[2])
                     todo.append(t[2])
-        return Assessment(keep, out, self.reasoner, self.engine, self.as_of, self.lang)
+        return Assessment(keep, out, self.reasoner, self.engine, self.as_of, self.lang,
+                          {k: v for k, v in self.timelines.items() if k in iris})
 
     def community(self, key: str) -> CommunityResult:
         """The result of the community named by its IRI, prefixed name (csd:D), ID or label."""
@@ -169,11 +172,19 @@ def with_reference_cases(graph: Graph) -> Graph:
 
 
 def assess_reasoned(reasoned: Graph, reasoner: str, *, as_of: Literal | None = None,
-                    engine: str = "oxigraph", lang: str = "en") -> Assessment:
+                    engine: str = "oxigraph", lang: str = "en", timeline: bool = False) -> Assessment:
+    """The rules over a reasoned graph (:func:`reasoned_graph`) and the results read back in ``lang``."""
+    return assess_reasoned_in((lang,), reasoned, reasoner, as_of=as_of, engine=engine, timeline=timeline)[lang]
+
+
+def assess_reasoned_in(langs, reasoned: Graph, reasoner: str, *, as_of: Literal | None = None,
+                       engine: str = "oxigraph", timeline: bool = False) -> dict[str, Assessment]:
+    """:func:`assess_reasoned` read in each of ``langs`` from one run of the rules (with ``timeline``,
+    each community's timeline too: ``queries/rules/12-timeline-points.rq``)."""
     bindings = {"asOf": as_of} if as_of is not None else {}
     reasoned = with_reference_cases(reasoned)
     runner = ENGINES[engine](reasoned)
-    concluded = run_rules(reasoned, bindings, engine=engine, runner=runner)
+    concluded = run_rules(reasoned, bindings, engine=engine, runner=runner, timeline=timeline)
     run = [(RUN, RDF.type, PROV.Activity),
            (RUN, RDFS.label, Literal("chuangshu assessment", lang="en")),
            (RUN, RDFS.label, Literal("创熟评估", lang="zh")),
@@ -184,8 +195,13 @@ def assess_reasoned(reasoned: Graph, reasoner: str, *, as_of: Literal | None = N
     for t in run:
         concluded.add(t)
     runner.add(run)
-    communities = read_results(runner.select, lang)
-    return Assessment(communities, concluded, reasoner, engine, str(as_of) if as_of is not None else None, lang)
+    rows = answers(runner.select)
+    date = str(as_of) if as_of is not None else None
+    out = {}
+    for lang in langs:
+        communities, lines = build_with_timelines(rows, lang)
+        out[lang] = Assessment(communities, concluded, reasoner, engine, date, lang, lines)
+    return out
 
 
 INFERENCES = ("entailments", "assessment")
@@ -203,86 +219,13 @@ def knowledge_graph(graph: Graph, *, parts=INFERENCES, as_of: Literal | None = N
 
 
 def assess(graph: Graph, *, as_of: Literal | str | None = None, reasoner: str = "auto",
-           engine: str = "oxigraph", lang: str = "en") -> Assessment:
-    """Assess every community in ``graph`` (ontology + case data)."""
+           engine: str = "oxigraph", lang: str = "en", timeline: bool = False) -> Assessment:
+    """Assess every community in ``graph`` (ontology + case data); with ``timeline``, each community's
+    timeline too (``Assessment.timelines``: the stage transitions its dates imply)."""
     if isinstance(as_of, str):
         as_of = parse_as_of(as_of)
     reasoned, name = reasoned_graph(graph, reasoner)
-    return assess_reasoned(reasoned, name, as_of=as_of, engine=engine, lang=lang)
-
-
-def community_dates(reasoned: Graph, community) -> list[str]:
-    """Every date at which what counts for ``community`` can change: a start, the latest start of
-    “by 2012”, an end, the programme's start."""
-    node = URIRef(str(community))
-    dates = {str(d) for i in reasoned.subjects(C("inCommunity"), node)
-             for p in ("startDate", "startNoLaterThan", "endDate") for d in reasoned.objects(i, C(p))}
-    dates |= {str(d) for d in reasoned.objects(node, C("programmeStart"))}
-    return sorted(dates)
-
-
-def not_after(date: str, as_of: str | None) -> bool:
-    """``date`` falls no later than ``as_of`` at the coarser of the two precisions (a year, a month, a day)."""
-    return as_of is None or date[:len(as_of)] <= as_of[:len(date)]
-
-
-def timelines(reasoned: Graph, reasoner: str, *, as_of: Literal | None = None, engine: str = "oxigraph",
-              langs: tuple[str, ...] = ("en",), progress=None, now: dict[str, Assessment] | None = None,
-              only: list[str] | None = None) -> dict[str, dict[str, list[tuple[str, CommunityResult]]]]:
-    """For every community: its assessment before its first dated fact and at each of its dates up to
-    ``as_of`` — the stage transitions the dates imply — in each of ``langs`` (``{lang: {IRI: rows}}``).
-
-    Each community's dates are assessed over its own part of the reasoned data (:mod:`chuangshu.subgraph`),
-    which gives the same conclusions about it as the whole: the cost grows with the number of communities
-    times their dates, not with the whole graph at every date of every community. ``progress`` (a callable
-    wrapping an iterable, e.g. tqdm) shows the communities; ``now``: the assessment as of ``as_of`` per
-    language, when it is at hand; ``only``: the IRIs of the communities wanted (default: all)."""
-    from .load import load_ontology
-    from .subgraph import community_subgraph
-
-    limit = str(as_of) if as_of is not None else None
-    now = dict(now or {})
-    for lang in langs:
-        if lang not in now:
-            now[lang] = assess_reasoned(reasoned, reasoner, as_of=as_of, engine=engine, lang=lang)
-    chosen = [c.community.iri for c in now[langs[0]].communities if only is None or c.community.iri in only]
-    own = {iri: [d for d in community_dates(reasoned, iri) if not_after(d, limit)] for iri in chosen}
-    onto = load_ontology()
-    data = Graph()
-    for t in reasoned:
-        if t not in onto:
-            data.add(t)
-    out: dict[str, dict] = {lang: {} for lang in langs}
-    for iri in (progress or iter)(chosen):
-        dates = own[iri]
-        if not dates:
-            for lang in langs:
-                out[lang][iri] = [("—", now[lang].community(iri))]
-            continue
-        part = with_reference_cases(onto + community_subgraph(data, onto, [URIRef(iri)]))
-        rows: dict[str, list] = {lang: [] for lang in langs}
-        runs = [(None, Literal("0001", datatype=XSD.gYear))] + [(d, parse_as_of(d)) for d in dates]
-        for shown, date in runs:        # None: before the first date, named in each language
-            runner = ENGINES[engine](part)
-            run_rules(part, {"asOf": date}, engine=engine, runner=runner)
-            answers = {name: runner.select(text) for name, text in result_queries()}
-            for lang in langs:
-                result = next(c for c in build_results(answers, lang) if c.community.iri == iri)
-                rows[lang].append((shown or pick_before(dates[0], lang), result))
-        for lang in langs:
-            out[lang][iri] = rows[lang]
-    return out
-
-
-def timeline(graph: Graph, key: str, *, reasoner: str = "auto", engine: str = "oxigraph",
-             lang: str = "en") -> tuple[str, list[tuple[str, CommunityResult]]]:
-    """One community's assessment before its first dated fact and at each date of its
-    interventions and programme start: the stage transitions the dates imply."""
-    reasoned, name = reasoned_graph(graph, reasoner)
-    now = assess_reasoned(reasoned, name, engine=engine, lang=lang)
-    first = now.community(key)
-    rows = timelines(reasoned, name, engine=engine, langs=(lang,), now={lang: now}, only=[first.community.iri])
-    return first.community.label, rows[lang][first.community.iri]
+    return assess_reasoned(reasoned, name, as_of=as_of, engine=engine, lang=lang, timeline=timeline)
 
 
 def dated_interventions(graph: Graph, community_iri: str, lang: str = "en") -> dict[str, list[tuple[str, str]]]:
@@ -304,7 +247,3 @@ def dated_interventions(graph: Graph, community_iri: str, lang: str = "en") -> d
     for d in graph.objects(node, C("programmeStart")):
         out.setdefault(str(d), []).append(("programme", label_of(graph, node, lang)))
     return {d: sorted(v, key=lambda x: x[1]) for d, v in out.items()}
-
-
-def pick_before(date: str, lang: str) -> str:
-    return f"{date} 之前" if lang == "zh" else f"before {date}"

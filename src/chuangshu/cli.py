@@ -303,7 +303,7 @@ def _load_checked(paths: tuple[Path, ...], lang: str, check: bool = True):
 
 
 def _load_part(paths: tuple[Path, ...], lang: str, keys, check: bool = True):
-    """Ontology + the part of the case data the named communities need, and their IRIs (:mod:`chuangshu.pipeline`)."""
+    """The part of the case data the named communities need, the ontology, and their IRIs (:mod:`chuangshu.pipeline`)."""
     from .pipeline import load_part
 
     return load_part(paths, keys, lang=lang, check=(lambda r: _stop_if_nonconforming(r, lang)) if check else None)
@@ -432,7 +432,7 @@ _NO_VALIDATE = click.option("--no-validate", is_flag=True, help=T(
 @click.pass_context
 def assess(ctx, paths, as_of, fmt, output, reasoner, engine, no_validate, endpoint, graph_iri, update_url, user, password,
            timeout, max_reply, chosen, fast, scale_engine, with_reference, every):
-    from .assess import assess as run_assessment, parse_as_of
+    from .assess import parse_as_of
     from .canon import canonical_turtle
     from .render import SHOWN, assessment_text
 
@@ -458,14 +458,13 @@ def assess(ctx, paths, as_of, fmt, output, reasoner, engine, no_validate, endpoi
 
         ep = _endpoint(ctx, endpoint, update=update_url, user=user, password=password, timeout=timeout, max_reply=max_reply)
         result = assess_remote(ep, graph_iri or DEFAULT_GRAPH, as_of=date, lang=lang)
-    elif chosen:
-        graph, seeds = _load_part(paths, lang, chosen, check=not no_validate)
-        rules = "rdflib" if engine == "rdflib" else "oxigraph"
-        result = run_assessment(graph, as_of=date, reasoner=reasoner, engine=rules, lang=lang).only(seeds)
     else:
         chosen_engine = "reference" if fmt == "turtle" and engine == "auto" else engine
+        part = _load_part(paths, lang, chosen, check=not no_validate) if chosen else None
         result = assess_files(paths, engine=chosen_engine, as_of=date, reasoner=reasoner, lang=lang, check=check,
-                              progress=sys.stderr.isatty())
+                              progress=sys.stderr.isatty(), loaded=part[:2] if part else None)
+        if part:
+            result = result.only(part[2])
     if fmt in ("csv", "xlsx", "parquet"):
         from .tables import community_table, recommendation_table
 
@@ -680,8 +679,8 @@ def explain(ctx, community, files, paths, as_of, reasoner, engine):
 
     lang = _lang(ctx)
     date = parse_as_of(as_of) if as_of is not None else None
-    graph, _ = _load_part(tuple(files) + tuple(paths), lang, [community])   # one community's part of a city
-    reasoned, name = reasoned_graph(graph, reasoner)
+    data, onto, _ = _load_part(tuple(files) + tuple(paths), lang, [community])   # one community's part of a city
+    reasoned, name = reasoned_graph(onto + data, reasoner)
     result = assess_reasoned(reasoned, name, as_of=date, engine=engine, lang=lang)
     echo(explain_text(result, reasoned + result.graph, community, lang), nl=False)
 
@@ -693,18 +692,22 @@ def explain(ctx, community, files, paths, as_of, reasoner, engine):
 @click.argument("community")
 @_FILES
 @_DATA_FILES
+@_AS_OF
 @_REASONER
-@_ENGINE
+@_ENGINES
 @click.pass_context
-def timeline(ctx, community, files, paths, reasoner, engine):
-    from .assess import dated_interventions, timeline as run_timeline
+def timeline(ctx, community, files, paths, as_of, reasoner, engine):
+    from .assess import dated_interventions, parse_as_of
+    from .pipeline import assess_files
     from .render import timeline_text
 
     lang = _lang(ctx)
-    graph, _ = _load_part(tuple(files) + tuple(paths), lang, [community])
-    label, rows = run_timeline(graph, community, reasoner=reasoner, engine=engine, lang=lang)
-    events = dated_interventions(graph, rows[0][1].community.iri, lang) if rows else {}
-    echo(timeline_text(label, rows, lang, events), nl=False)
+    data, onto, seeds = _load_part(tuple(files) + tuple(paths), lang, [community])
+    result = assess_files(engine=engine, as_of=parse_as_of(as_of) if as_of is not None else None, reasoner=reasoner,
+                          lang=lang, loaded=(data, onto), timeline=True)
+    c = result.community(str(seeds[0]))
+    echo(timeline_text(c.community.label, result.timelines[c.community.iri], lang,
+                       dated_interventions(data, c.community.iri, lang)), nl=False)
 
 
 @cli.command(help=T(
@@ -1011,7 +1014,7 @@ def qca(ctx, paths, as_of, fuzzy, by, codebook, fmt, output, reasoner, engine, n
                                                   "若 DIR 已存在则替换（仅在新报告完整写出之后）。"))
 @_AS_OF
 @_REASONER
-@_ENGINE
+@_ENGINES
 @_NO_VALIDATE
 @click.option("--community", "chosen", multiple=True, metavar="COMMUNITY", help=T(
     "Report on this community only (an ID, a label or an IRI; repeatable), reasoned over its part of the data.",

@@ -22,6 +22,7 @@ from rdflib.namespace import XSD
 from . import resources
 from .errors import InputError
 from .load import PREFIXES, compact
+from .slots import BAD_IRI, fill_slots, values_block
 
 _TOKEN = re.compile(
     r'"""[\s\S]*?"""' "|'''[\\s\\S]*?'''"  # long strings
@@ -42,7 +43,6 @@ def sparql_keywords(text: str) -> set[str]:
 
 
 _META = re.compile(r"^#\s*([a-z]+)(@(zh|en))?:\s*(.+?)\s*$")
-_BAD_IRI = re.compile(r'[\s<>"{}|\\^`]')
 
 
 @dataclass
@@ -151,7 +151,7 @@ def parse_term(value: str):
         prefix, localname = value.split(":", 1)
         iri = PREFIXES[prefix] + localname
     if iri is not None:
-        if _BAD_IRI.search(iri) or not iri:
+        if BAD_IRI.search(iri) or not iri:
             raise InputError(f"not a valid IRI: {iri!r}", f"不是有效的 IRI：{iri!r}", where="--param")
         return URIRef(iri)
     m = re.fullmatch(r'"(.*)"@([A-Za-z]+(-[A-Za-z0-9]+)*)', value, re.S)
@@ -333,49 +333,6 @@ def _variables(text: str, rows: list[dict]) -> list[str]:
             if k not in names:
                 names.append(k)
     return names
-
-
-_SLOT_ONE = re.compile(r"VALUES\s+\?(\w+)\s*\{\s*UNDEF\s*\}")
-_SLOT_MANY = re.compile(r"VALUES\s*\(((?:\s*\?\w+)+)\s*\)\s*\{\s*\(((?:\s*UNDEF)+)\s*\)\s*\}")
-
-
-def _serialized(term) -> str:
-    if isinstance(term, URIRef) and _BAD_IRI.search(str(term)):
-        raise InputError(f"not a valid IRI: {term!r}", f"不是有效的 IRI：{term!r}", where="--param")
-    if not isinstance(term, (URIRef, Literal)):
-        raise InputError("a parameter must be an IRI or a literal", "参数须为 IRI 或字面量", where="--param")
-    return term.n3()
-
-
-def fill_slots(text: str, bindings: dict) -> tuple[str, dict]:
-    """For a remote endpoint, which has no binding API: fill the query's parameter slots
-    (``VALUES ?x { UNDEF }`` or ``VALUES (?x ?y) { (UNDEF UNDEF) }``) with the bound RDF
-    terms, each serialized by rdflib. Returns the text and the bindings it had no slot for."""
-    left = dict(bindings)
-
-    def one(m):
-        name = m.group(1)
-        return f"VALUES ?{name} {{ {_serialized(left.pop(name))} }}" if name in left else m.group(0)
-
-    def many(m):
-        names = [n.lstrip("?") for n in m.group(1).split()]
-        if not any(n in left for n in names):
-            return m.group(0)
-        cells = [_serialized(left.pop(n)) if n in left else "UNDEF" for n in names]
-        return f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(cells)}) }}"
-
-    text = _SLOT_ONE.sub(one, text)
-    text = _SLOT_MANY.sub(many, text)
-    return text, left
-
-
-def values_block(bindings: dict) -> str:
-    """A SPARQL VALUES clause for ``bindings``, each value serialized as an RDF term."""
-    names = sorted(bindings)
-    terms = []
-    for n in names:
-        terms.append(_serialized(bindings[n]))
-    return "\nVALUES (" + " ".join("?" + n for n in names) + ") { (" + " ".join(terms) + ") }\n"
 
 
 def run_remote(query: Query, endpoint, bindings: dict, *, user: str | None = None,

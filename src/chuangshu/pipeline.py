@@ -77,15 +77,15 @@ def no_community(files):
     return InputError(en, zh)
 
 
-def load_part(paths=(), keys=(), *, lang: str = "en", check=None) -> tuple[Graph, list]:
-    """Ontology + the part of the case data that the communities ``keys`` (IDs, labels or IRIs) need
-    (:mod:`chuangshu.subgraph`): the whole input validated first, only that part reasoned over after.
-    Returns that graph and the communities' IRIs."""
+def load_part(paths=(), keys=(), *, lang: str = "en", check=None) -> tuple[Graph, Graph, list]:
+    """The part of the case data that the communities ``keys`` (IDs, labels or IRIs) need
+    (:mod:`chuangshu.subgraph`), the ontology, and the communities' IRIs: the whole input validated first,
+    only that part reasoned over after (``assess_files(loaded=(part, ontology))``)."""
     from .subgraph import community_subgraph, find_community
 
     data, onto = load_validated(paths, lang=lang, check=check)
     seeds = [find_community(data, onto, k) for k in keys]
-    return onto + community_subgraph(data, onto, seeds), seeds
+    return community_subgraph(data, onto, seeds), onto, seeds
 
 
 def knowledge_parts(paths, parts, *, lang: str = "en", as_of=None, reasoner: str = "auto", engine: str = "oxigraph",
@@ -132,45 +132,59 @@ def choose_engine(files, engine: str = "auto") -> str:
 
 
 def assess_files(paths=(), *, engine: str = "auto", as_of=None, reasoner: str = "auto", lang: str = "en", check=None,
-                 progress: bool = False, loaded=None):
+                 progress: bool = False, loaded=None, timeline: bool = False):
     """Every community of the files (default: the bundled data) assessed on ``engine``: an
     :class:`~chuangshu.assess.Assessment`. ``check`` sees the validation report first (and may stop the
     run); ``as_of`` a literal (:func:`chuangshu.assess.parse_as_of`) or None. ``loaded``: the (case data,
-    ontology) of :func:`load_validated` when the caller has them already (they are then not read again,
-    nor validated; the DuckDB engine reads the files itself)."""
-    from .assess import Assessment, assess
+    ontology) of :func:`load_validated` (or of :func:`load_part`) when the caller has them already: they are
+    then not read again, nor validated. ``timeline``: each community's timeline too
+    (``Assessment.timelines``)."""
+    return assess_files_in((lang,), paths, engine=engine, as_of=as_of, reasoner=reasoner, check=check,
+                           progress=progress, loaded=loaded, timeline=timeline)[lang]
+
+
+def assess_files_in(langs, paths=(), *, engine: str = "auto", as_of=None, reasoner: str = "auto", check=None,
+                    progress: bool = False, loaded=None, timeline: bool = False) -> dict:
+    """:func:`assess_files` read in each of ``langs`` from one run: ``{lang: Assessment}``."""
+    from .assess import Assessment, assess_reasoned_in, reasoned_graph
     from .i18n import pick
 
     files = list(paths) or resources.data_files()
-    engine = choose_engine(files, engine)
+    engine = choose_engine(files, engine) if loaded is None else ("oxigraph" if engine == "auto" else engine)
+    date = str(as_of) if as_of is not None else None
     if engine in ("reference", "rdflib"):
-        data, onto = loaded or load_validated(paths, lang=lang, check=check)
-        return assess(onto + data, as_of=as_of, reasoner=reasoner, engine="rdflib" if engine == "rdflib" else "oxigraph",
-                      lang=lang)
-    if engine == "oxigraph":
+        data, onto = loaded or load_validated(paths, lang=langs[0], check=check)
+        reasoned, name = reasoned_graph(onto + data, reasoner)
+        return assess_reasoned_in(langs, reasoned, name, as_of=as_of, engine="rdflib" if engine == "rdflib" else "oxigraph",
+                                  timeline=timeline)
+    if engine not in ENGINES:
+        raise ValueError(f"engine is one of {ENGINES}")
+    if engine == "oxigraph" or loaded is not None:
+        from .engines.columnar import ColumnarRun
         from .scale import ScaleRun
 
-        data, _ = loaded or load_validated(paths, lang=lang, check=check)  # read and validated as the reference path does
-        with ScaleRun() as run:
+        data, _ = loaded or load_validated(paths, lang=langs[0], check=check)  # read and validated as the reference path does
+        run = ScaleRun() if engine == "oxigraph" else ColumnarRun()
+        with run:
             run.load([])  # the ontology
             run.add_graph(data)
             run.add_reference_cases()
             run.reason()
-            run.rules(as_of)
-            communities = run.results(lang)
-        name = pick(lang, "compiled entailments (queries/entailment)", "编译的蕴涵（queries/entailment）")
-    elif engine == "duckdb":
+            run.rules(as_of, timeline=timeline)
+            read = {lang: run.results_with_timelines(lang) for lang in langs}
+    else:
         from .scale import run_pipeline
 
-        validate = check is not None and loaded is None
-        run, _, _ = run_pipeline(files, as_of=as_of, progress=progress, validate=validate, lang=lang,
-                                 allow_warnings=True, check=check if validate else None, engine="columnar")
+        validate = check is not None
+        run, _, _ = run_pipeline(files, as_of=as_of, progress=progress, validate=validate, lang=langs[0],
+                                 allow_warnings=True, check=check if validate else None, engine="columnar",
+                                 timeline=timeline)
         with run:
-            communities = run.results(lang)
-        name = pick(lang, "compiled entailments (queries/entailment, SQL)", "编译的蕴涵（queries/entailment，SQL）")
-    else:
-        raise ValueError(f"engine is one of {ENGINES}")
+            read = {lang: run.results_with_timelines(lang) for lang in langs}
+    sql = engine == "duckdb"
     # the engines give the results; the rules' conclusions as a graph with their provenance come from
     # the reference engine (Turtle output, export --with assessment)
-    return Assessment(communities, Graph(), name, engine, str(as_of) if as_of is not None else None, lang)
-
+    return {lang: Assessment(communities, Graph(), pick(lang, "compiled entailments (queries/entailment" + (", SQL)" if sql else ")"),
+                                                        "编译的蕴涵（queries/entailment" + ("，SQL）" if sql else "）")),
+                             engine, date, lang, timelines=lines)
+            for lang, (communities, lines) in read.items()}

@@ -161,7 +161,7 @@ def assess_remote(endpoint: Endpoint, graph_iri: str, *, as_of: Literal | None =
     and read the assessment back. A store that cannot run the rule files (its dialect says so) gets the
     same conclusions computed here from its graph and written back."""
     from .assess import Assessment
-    from .library import fill_slots
+    from .slots import fill_slots
     from .results import read as read_results
     from .rules import OxigraphEngine, load_rules, run_rules
 

@@ -131,15 +131,14 @@ class ReportInput:
     as_of: str | None
 
 
-def report_input(files: list[Path], *, as_of=None, reasoner: str = "auto", engine: str = "oxigraph",
+def report_input(files: list[Path], *, as_of=None, reasoner: str = "auto", engine: str = "auto",
                  validate: bool = True, progress: bool = False, on_report=None, only=()) -> ReportInput:
-    """Load the files, validate them (``on_report`` sees the report first: it may stop the run), reason
-    once, then assess and draw the timelines in both languages. ``only``: the communities to report on
-    (IDs, labels or IRIs; default: all), reasoned over their part of the data alone."""
-    from tqdm import tqdm
-
-    from .assess import assess_reasoned, reasoned_graph, timelines
+    """Load the files, validate them (``on_report`` sees the report first: it may stop the run), then
+    assess them once on ``engine`` (:func:`chuangshu.pipeline.assess_files_in`), every community's
+    timeline with it, read in both languages. ``only``: the communities to report on (IDs, labels or IRIs;
+    default: all), assessed over their part of the data alone."""
     from .load import load_ontology, load_sources
+    from .pipeline import assess_files_in
     from .subgraph import community_subgraph, find_community
     from .validate import validate_graph
 
@@ -154,14 +153,12 @@ def report_input(files: list[Path], *, as_of=None, reasoner: str = "auto", engin
             validation[lang] = report.results
     seeds = [find_community(data, onto, k) for k in only]
     part = community_subgraph(data, onto, seeds) if seeds else data
-    reasoned, name = reasoned_graph(onto + part, reasoner)
-    assessments = {lang: assess_reasoned(reasoned, name, as_of=as_of, engine=engine, lang=lang) for lang in LANGS}
+    assessments = assess_files_in(LANGS, files, engine=engine, as_of=as_of, reasoner=reasoner, loaded=(part, onto),
+                                  timeline=True, progress=progress)
     if seeds:
         assessments = {lang: a.only(seeds) for lang, a in assessments.items()}
-    bar = (lambda it: tqdm(it, desc="timelines · 时间线", unit="community", leave=False)) if progress else None
-    lines = timelines(reasoned, name, as_of=as_of, engine=engine, langs=LANGS, progress=bar, now=assessments,
-                      only=[str(s) for s in seeds] or None)
-    return ReportInput(data=data, ontology=onto, assessments=assessments, timelines=lines, validation=validation,
+    return ReportInput(data=data, ontology=onto, assessments=assessments,
+                       timelines={lang: a.timelines for lang, a in assessments.items()}, validation=validation,
                        as_of=str(as_of) if as_of is not None else None)
 
 

@@ -132,15 +132,30 @@ def _first(rows: list[dict], name: str):
     return min(values, key=lambda v: (str(type(v)), str(v))) if values else None
 
 
+def answers(select) -> dict[str, list[dict]]:
+    """The rows of every results query from an engine: ``select(text)`` answers a SELECT with rows of
+    rdflib terms (:class:`chuangshu.rules.OxigraphEngine` and the others give that)."""
+    return {name: select(text) for name, text in result_queries()}
+
+
 def read(select, lang: str = "en") -> list[CommunityResult]:
-    """The communities' results from an engine: ``select(text)`` answers a SELECT with rows of rdflib
-    terms (:class:`chuangshu.rules.OxigraphEngine` and the others give that)."""
-    return build({name: select(text) for name, text in result_queries()}, lang)
+    """The communities' results from an engine (:func:`answers`, then :func:`build`)."""
+    return build(answers(select), lang)
 
 
 def build(rows: dict[str, list[dict]], lang: str = "en") -> list[CommunityResult]:
     """The communities' results from the rows of each results query (``{name: [{variable: rdflib
     term}]}``, unbound variables left out), labelled in ``lang``; ordered by community IRI."""
+    return build_with_timelines(rows, lang)[0]
+
+
+def build_with_timelines(rows: dict[str, list[dict]], lang: str = "en") -> tuple[list[CommunityResult], dict]:
+    """:func:`build`, and each community's timeline when the run made its points
+    (``queries/rules/12-timeline-points.rq``): ``{community IRI: [(when, result)]}`` — the assessment
+    before its first dated fact (``when``: "before DATE") and at each of its dates up to the run's, in
+    order; a community with no date up to then has the one row ("—", the run's assessment). A point holds
+    what a timeline shows — type, findings, cycles, stage, readiness, stages begun early — and no readings,
+    steps, gaps or recommendations."""
     labels = _Labels(rows["labels"], lang)
     steps = _steps(rows["steps"], labels)
     per = {name: _by(rows[name], "a") for name in ("closures", "findings", "gaps", "recommendations", "step-findings",
@@ -148,11 +163,35 @@ def build(rows: dict[str, list[dict]], lang: str = "en") -> list[CommunityResult
     rec_values = _by(rows["recommendation-values"], "r")
     evidence = _by(rows["evidence"], "r")
     gap_rows = {r["gap"]: r for r in rows["gaps"] if "gap" in r}
-    out = []
+    out, points = [], defaultdict(list)
     for a, arows in _by(rows["assessments"], "a").items():
-        out.append(_community(a, arows, per, rec_values, evidence, gap_rows, steps, labels))
+        of = _first(arows, "of")
+        result = _community(a, arows, per, rec_values, evidence, gap_rows, steps if of is None else [], labels)
+        if of is None:
+            out.append(result)
+        else:
+            points[str(of)].append(result)
     out.sort(key=lambda c: c.community.iri)
-    return out
+    lines = {}
+    if points:
+        for c in out:
+            own = sorted(points.get(c.iri, ()), key=lambda p: p.as_of or "")
+            dated = [p for p in own if p.as_of != BEFORE]
+            if not dated:
+                lines[c.community.iri] = [("—", c)]
+                continue
+            before = [p for p in own if p.as_of == BEFORE]
+            lines[c.community.iri] = ([(before_label(dated[0].as_of, lang), before[0])] if before else []) + \
+                [(p.as_of, p) for p in dated]
+    return out, lines
+
+
+BEFORE = "0001"  # the date of a timeline's point before the community's first dated fact
+
+
+def before_label(date: str, lang: str) -> str:
+    """How a timeline names its point before ``date``, the first."""
+    return f"{date} 之前" if lang == "zh" else f"before {date}"
 
 
 def _steps(rows: list[dict], labels: _Labels) -> list[dict]:

@@ -19,9 +19,11 @@ from rdflib.namespace import RDF, RDFS
 from . import resources
 from .errors import ChuangshuError
 from .load import CS, from_oxigraph
+from .slots import slot_names
 
 RULE_CLASS = URIRef(CS + "Rule")
-_META = re.compile(r"^#\s*(rule|label@en|label@zh|comment@en|comment@zh):\s*(.+?)\s*$")
+_META = re.compile(r"^#\s*(rule|label@en|label@zh|comment@en|comment@zh|when):\s*(.+?)\s*$")
+WHEN = ("timeline",)  # what a rule's ``# when:`` header may name: it then runs only when the caller asks for it
 
 
 @dataclass
@@ -31,10 +33,16 @@ class Rule:
     text: str
     labels: dict[str, str] = field(default_factory=dict)
     comments: dict[str, str] = field(default_factory=dict)
+    when: str | None = None     # the run runs this rule only when asked for this (``# when: timeline``)
 
     @property
     def name(self) -> str:
         return self.path.stem
+
+    @property
+    def parameters(self) -> set[str]:
+        """The names the rule declares as parameters (``VALUES ?asOf { UNDEF }``)."""
+        return slot_names(self.text)
 
     def describe(self, graph: Graph) -> None:
         """Add the rule's own description (a cs:Rule) to ``graph``."""
@@ -47,7 +55,9 @@ class Rule:
         graph.add((node, URIRef("http://purl.org/dc/terms/source"), Literal(f"queries/rules/{self.path.name}")))
 
 
-def load_rules(folder: Path | None = None) -> list[Rule]:
+def load_rules(folder: Path | None = None, *, timeline: bool = False, every: bool = False) -> list[Rule]:
+    """The rules in file order; a rule with ``# when: timeline`` only with ``timeline`` (every rule with
+    ``every``, as a check that they all compile wants them)."""
     folder = folder or resources.resource_dir("queries") / "rules"
     rules = []
     for path in sorted(folder.glob("*.rq")):
@@ -60,10 +70,17 @@ def load_rules(folder: Path | None = None) -> list[Rule]:
         if "rule" not in meta:
             raise ChuangshuError("rule file has no '# rule: IRI' header", "规则文件缺少“# rule: IRI”头部",
                                  where=str(path))
+        when = meta.get("when")
+        if when is not None and when not in WHEN:
+            raise ChuangshuError(f"unknown '# when: {when}' (known: {', '.join(WHEN)})",
+                                 f"未知的“# when: {when}”（可用：{'、'.join(WHEN)}）", where=str(path))
+        if when == "timeline" and not (timeline or every):
+            continue
         rules.append(Rule(
             path=path, iri=meta["rule"], text=text,
             labels={k[-2:]: v for k, v in meta.items() if k.startswith("label@")},
             comments={k[-2:]: v for k, v in meta.items() if k.startswith("comment@")},
+            when=when,
         ))
     return rules
 
@@ -125,7 +142,14 @@ class OxigraphEngine:
         if isinstance(result, ox.QueryTriples):
             return "graph", None, [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in result]
         names = [v.value for v in result.variables]
-        return "rows", names, [{n: from_ox(row[n]) for n in names if row[n] is not None} for row in result]
+        made: dict = {}  # each term converted once; a solution read by position (by name costs twice as much)
+
+        def term(v):
+            found = made.get(v)
+            if found is None:
+                found = made[v] = from_ox(v)
+            return found
+        return "rows", names, [{n: term(v) for n, v in zip(names, row) if v is not None} for row in result]
 
 
 class RdflibEngine:
@@ -163,16 +187,18 @@ ENGINES = {"oxigraph": OxigraphEngine, "rdflib": RdflibEngine}
 
 
 def run_rules(graph: Graph, bindings: dict[str, object] | None = None, *, engine: str = "oxigraph",
-              rules: list[Rule] | None = None, runner=None) -> Graph:
+              rules: list[Rule] | None = None, runner=None, timeline: bool = False) -> Graph:
     """Run the rules over ``graph``; return only what they conclude (plus the rules' descriptions).
     With ``runner`` (an engine of :data:`ENGINES` holding ``graph``), on it: it then holds the
     conclusions too, for the results queries."""
-    rules = rules if rules is not None else load_rules()
+    rules = rules if rules is not None else load_rules(timeline=timeline)
     runner = runner if runner is not None else ENGINES[engine](graph)
     out = Graph()
     for rule in rules:
-        # bind only what the rule names: Oxigraph refuses a substitution for an absent variable
-        used = {k: v for k, v in (bindings or {}).items() if re.search(rf"[?$]{re.escape(k)}\b", rule.text)}
+        # bind only the parameters the rule declares (its slots): a rule may use the same name for its own
+        # variable (the timeline's points read each assessment's date as ?asOf), and Oxigraph refuses a
+        # substitution for an absent variable
+        used = {k: v for k, v in (bindings or {}).items() if k in rule.parameters}
         try:
             triples = runner.construct(rule.text, used)
         except (SyntaxError, ValueError, OSError, RuntimeError) as err:

@@ -160,11 +160,11 @@ class ScaleRun(EngineRun):
             self.check_consistent()
         self._timed("reason", run)
 
-    def rules(self, as_of: Literal | None = None) -> None:
-        from .library import fill_slots
+    def rules(self, as_of: Literal | None = None, *, timeline: bool = False) -> None:
+        from .slots import fill_slots
 
         def run():
-            rules = load_rules()
+            rules = load_rules(timeline=timeline)
             for rule in rules:
                 text, _ = fill_slots(rule.text, {"asOf": as_of} if as_of is not None else {})
                 # the same rule, its conclusions inserted in place instead of returned
@@ -196,7 +196,16 @@ class ScaleRun(EngineRun):
         return self._timed("details", lambda: {name: rows(name) for name in names})
 
     def select_terms(self, text: str) -> list[dict]:
-        return [{k: from_oxigraph(v) for k, v in row.items()} for row in select(self.store, text)]
+        made: dict = {}  # each term converted once (a results query names the same few terms many times)
+
+        def term(v):
+            found = made.get(v)
+            if found is None:
+                found = made[v] = from_oxigraph(v)
+            return found
+        result = self.store.query(text)
+        names = [v.value for v in result.variables]
+        return [{n: term(v) for n, v in zip(names, row) if v is not None} for row in result]
 
     def export(self, path: Path, fmt: ox.RdfFormat = ox.RdfFormat.N_TRIPLES) -> None:
         self._timed("export", lambda: self.store.dump(output=str(path), format=fmt, from_graph=ox.DefaultGraph()))
@@ -206,13 +215,14 @@ def select(store: ox.Store, query: str) -> list[dict]:
     """Rows of a SELECT as {variable: Oxigraph term}, unbound variables left out."""
     result = store.query(query)
     names = [v.value for v in result.variables]
-    return [{n: row[n] for n in names if row[n] is not None} for row in result]
+    # by position: a solution's lookup by name costs twice as much
+    return [{n: v for n, v in zip(names, row) if v is not None} for row in result]
 
 
 def run_pipeline(files: list[Path], *, as_of: Literal | None = None, progress: bool = False,
                  validate: bool = True, lang: str = "en", allow_warnings: bool = False,
                  check=None, engine: str = "oxigraph", lean: bool = False,
-                 itemize_info: bool = True) -> tuple[EngineRun, object, list[dict]]:
+                 itemize_info: bool = True, timeline: bool = False) -> tuple[EngineRun, object, list[dict]]:
     """load → validate → reason → rules → assess in one engine. ``check`` sees the validation
     report as soon as it is ready and may stop the run by raising: before anything is inferred, or,
     where validation runs beside reasoning and the rules (the columnar engine), at the first query
@@ -224,7 +234,8 @@ def run_pipeline(files: list[Path], *, as_of: Literal | None = None, progress: b
     With ``lean`` the columnar engine keeps only what later rules and the results read (no reasons,
     no PROV-O): the same table, from fewer triples. Without ``itemize_info`` the Info results of a
     constraint whose message names no value are counted, not listed (``Report.tallies``): what a
-    city's validation summary needs, without 10⁵ results named and labelled one by one.
+    city's validation summary needs, without 10⁵ results named and labelled one by one. With
+    ``timeline`` the rules also make each community's timeline (``queries/rules/12-timeline-points.rq``).
     """
     from .fastshacl import compile_shapes
     from .validate import shapes_graph
@@ -263,7 +274,7 @@ def run_pipeline(files: list[Path], *, as_of: Literal | None = None, progress: b
                 checked()  # before anything is inferred
         run.add_reference_cases()
         run.reason()
-        run.rules(as_of)
+        run.rules(as_of, timeline=timeline)
         checked()  # if it was not ready before
         report = validation.result() if validate else None
         rows = run.assess()

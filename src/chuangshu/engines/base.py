@@ -27,6 +27,7 @@ DETAIL_QUERIES = ("recommendations", "gaps", "labels")
 class EngineRun:
     timings: dict[str, float] = field(default_factory=dict)
     tick: object = None   # called after every query (a progress bar's update), or None
+    _answers: dict | None = field(default=None, repr=False)  # the results queries' rows, once selected
 
     def _tick(self, step: str) -> None:
         if self.tick is not None:
@@ -72,12 +73,27 @@ class EngineRun:
         """Rows of a SELECT over the run's graph as {variable: rdflib term}, unbound ones left out."""
         raise NotImplementedError
 
+    def answers(self) -> dict:
+        """The rows of every results query (``queries/results/``) over the run's graph, selected once
+        (read in as many languages as wanted: :meth:`results`)."""
+        if self._answers is None:
+            from ..results import answers
+
+            self._answers = self._timed("results", lambda: answers(self.select_terms))
+        return self._answers
+
     def results(self, lang: str = "en"):
         """Every community's results (:class:`chuangshu.model.CommunityResult`, labelled in ``lang``) from
         the results queries (``queries/results/``), as every engine gives them."""
-        from ..results import read
+        return self.results_with_timelines(lang)[0]
 
-        return self._timed("results", lambda: read(self.select_terms, lang))
+    def results_with_timelines(self, lang: str = "en"):
+        """:meth:`results` and the communities' timelines when the rules made them (``rules(…, timeline=True)``;
+        :func:`chuangshu.results.build_with_timelines`)."""
+        from ..results import build_with_timelines
+
+        rows = self.answers()
+        return self._timed("results", lambda: build_with_timelines(rows, lang))
 
     def detail_tables(self):
         """A DuckDB connection holding the rows of :meth:`details` as the tables ``details_NAME``

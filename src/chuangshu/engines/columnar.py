@@ -391,6 +391,10 @@ class ColumnarRun(EngineRun):
             self._staged.append(lines)
             self._commit()
 
+    def add_graph(self, graph) -> None:
+        """An rdflib graph's triples into the graph (as :meth:`add_triples`; one community's part, say)."""
+        self.add_triples(graph)
+
     def add_named_graphs(self, graphs: dict) -> None:
         """Named graphs ({IRI: rdflib triples}) into the table named_triples (g, s, p, o), which GRAPH and
         FROM read when a query is compiled with the graphs' names (``compile_query(graphs=…)``)."""
@@ -717,12 +721,12 @@ class ColumnarRun(EngineRun):
             self.check_consistent()
         self._timed("reason", run)
 
-    def rules(self, as_of: Literal | None = None) -> None:
-        from ..library import fill_slots
+    def rules(self, as_of: Literal | None = None, *, timeline: bool = False) -> None:
+        from ..slots import fill_slots
         from ..rules import describe_rules, load_rules
 
         def run():
-            rules = load_rules()
+            rules = load_rules(timeline=timeline)
             keeps = _read_later(rules) if self.lean else [None] * len(rules)
             for rule, keep in zip(rules, keeps):
                 text, _ = fill_slots(rule.text, {"asOf": as_of} if as_of is not None else {})
@@ -867,7 +871,7 @@ def check_compiles() -> list[str]:
 
     compiled = [c for f in entailment_files()
                 for c in _compiled_update(f.read_text(encoding="utf-8"), f"queries/entailment/{f.name}")]
-    compiled += [_compiled_query(rule.text, f"queries/rules/{rule.path.name}") for rule in load_rules()]
+    compiled += [_compiled_query(rule.text, f"queries/rules/{rule.path.name}") for rule in load_rules(every=True)]
     for c in compile_shapes(shapes_graph()):
         if c.count is not None:
             continue  # counted in one pass per focus class (ColumnarRun._count_queries), not through SPARQL
