@@ -17,6 +17,7 @@ import uuid
 from rdflib import BNode, Graph, Literal, URIRef
 
 from .errors import ChuangshuError
+from .slots import BAD_IRI
 from .sparql_client import Endpoint, RemoteError, refused
 
 __all__ = ["ASSESSMENT_GRAPH", "DEFAULT_GRAPH", "Endpoint", "RemoteError", "assess_remote", "chunks", "count", "push"]
@@ -72,11 +73,10 @@ def _nt(triples) -> str:
 def checked_graph_iri(graph_iri: str | None) -> str | None:
     """The graph IRI as a SPARQL term, after checking it is an IRI and nothing more: SPARQL
     Update has no way to bind a graph name, so the term is serialized by rdflib."""
-    from .library import _BAD_IRI
 
     if graph_iri is None:
         return None
-    if _BAD_IRI.search(graph_iri) or not graph_iri.startswith(("http://", "https://", "urn:")):
+    if BAD_IRI.search(graph_iri) or not graph_iri.startswith(("http://", "https://", "urn:")):
         raise ChuangshuError(f"not a graph IRI: {graph_iri!r}", f"不是图 IRI：{graph_iri!r}", where="--graph")
     return URIRef(graph_iri).n3()
 
