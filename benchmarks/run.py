@@ -94,7 +94,7 @@ def child(mode: str, path: str) -> dict:
         from rdflib import Graph
 
         from chuangshu import resources
-        from chuangshu.load import load_ontology, parse_file
+        from chuangshu.rdf import load_ontology, parse_file
         from chuangshu.reason import entail_owlrl
         from chuangshu.rules import run_rules
 

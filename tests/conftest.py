@@ -35,7 +35,7 @@ def ontology() -> Graph:
 @pytest.fixture(scope="session")
 def core_ontology() -> Graph:
     """ontology/chuangshu.ttl alone, as a user who opens the file gets it."""
-    from chuangshu.load import parse_file
+    from chuangshu.rdf import parse_file
 
     return parse_file(resources.resource_dir("ontology") / "chuangshu.ttl")
 

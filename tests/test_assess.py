@@ -14,7 +14,7 @@ from rdflib.namespace import RDF, RDFS
 from chuangshu import load_graph
 from chuangshu.assess import assess, assess_reasoned, parse_as_of, reasoned_graph
 from chuangshu.cli import cli
-from chuangshu.load import parse_file
+from chuangshu.rdf import parse_file
 from chuangshu.reason import java_available
 
 from conftest import CS, REPO

@@ -169,7 +169,7 @@ def test_quotations_are_copied_exactly_from_the_paper(g):
 def test_every_fact_is_traceable_to_the_paper(g):
     data_subjects = set()
     for f in resources.data_files():
-        from chuangshu.load import parse_file
+        from chuangshu.rdf import parse_file
 
         data_subjects |= {s for s in parse_file(f).subjects(RDF.type, None) if isinstance(s, URIRef)}
     exempt = {CSD.paper, CSD["author-chen-zepeng"], CSD["author-lei-xiaokang"]}

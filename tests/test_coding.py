@@ -11,7 +11,7 @@ from rdflib import Graph
 from chuangshu import load_graph
 from chuangshu.assess import assess
 from chuangshu.cli import cli
-from chuangshu.load import load_ontology
+from chuangshu.rdf import load_ontology
 
 from conftest import REPO
 

@@ -20,7 +20,8 @@ from rdflib.plugins.sparql.parser import parseQuery
 
 from chuangshu import resources
 from chuangshu.engines.columnar import ColumnarRun
-from chuangshu.load import load_ontology, load_sources
+from chuangshu.rdf import load_ontology
+from chuangshu.load import load_sources
 from chuangshu.reason import entail, java_available
 from chuangshu.rules import load_rules
 from chuangshu.scale import ScaleRun

@@ -19,7 +19,7 @@ from rdflib import URIRef
 from rdflib.namespace import FOAF, RDF
 
 from chuangshu.cli import cli
-from chuangshu.load import CS, parse_file
+from chuangshu.rdf import CS, parse_file
 
 from conftest import REPO
 

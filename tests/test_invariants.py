@@ -34,7 +34,8 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from chuangshu.assess import assess, parse_as_of
-from chuangshu.load import load_graph, load_ontology
+from chuangshu.rdf import load_ontology
+from chuangshu.load import load_graph
 from chuangshu.scale import run_pipeline
 
 from test_scale import _assessment_triples, _assessment_triples_of_store

@@ -18,7 +18,7 @@ from rdflib.namespace import DCAT, RDF, VOID
 from chuangshu.cli import cli
 from chuangshu.export import context_file
 from chuangshu.library import find_query, library, parse_term, run_remote
-from chuangshu.load import parse_file
+from chuangshu.rdf import parse_file
 from chuangshu.remote import ASSESSMENT_GRAPH, DEFAULT_GRAPH, Endpoint, RemoteError, chunks, push
 
 from conftest import REPO
@@ -51,7 +51,7 @@ def test_json_ld_is_compacted_with_the_versioned_context(tmp_path):
     doc = json.loads(out.read_text(encoding="utf-8"))
     ctx = json.loads(context_file().read_text(encoding="utf-8"))["@context"]
     assert doc["@context"] == ctx and ctx["@protected"] is True and ctx["id"] == "@id"
-    from chuangshu.load import load_ontology
+    from chuangshu.rdf import load_ontology
     from chuangshu.publish import ontology_version
 
     assert context_file().name == f"chuangshu-{ontology_version(load_ontology())}.jsonld"
@@ -205,13 +205,13 @@ def test_push_by_sparql_update_in_chunks_keeps_blank_nodes(store):
     assert result.exit_code == 0, result.output
     assert "SPARQL Update" in result.output
     back = store.endpoint().construct("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://example.org/g> { ?s ?p ?o } }")
-    from chuangshu.load import load_ontology
+    from chuangshu.rdf import load_ontology
 
     assert isomorphic(back, load_ontology())
 
 
 def test_chunks_keep_blank_node_components_together():
-    from chuangshu.load import load_ontology
+    from chuangshu.rdf import load_ontology
 
     g = load_ontology()
     parts = chunks(g, 50)
@@ -282,7 +282,7 @@ def test_a_hostile_graph_name_is_refused_before_anything_is_sent():
 
 
 def test_a_failed_push_keeps_the_previous_graph_on_a_real_store(store, monkeypatch):
-    from chuangshu.load import load_ontology
+    from chuangshu.rdf import load_ontology
     from chuangshu.sparql_client import Endpoint as Client
 
     ep = store.endpoint()

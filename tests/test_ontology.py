@@ -11,7 +11,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from chuangshu.canon import canonical_turtle, is_canonical
-from chuangshu.load import ONTOLOGY_IRI, parse_file
+from chuangshu.rdf import ONTOLOGY_IRI, parse_file
 from chuangshu.reason import check_consistency, infer_owlrl, java_available
 
 from conftest import CS, REPO, rdf_files
@@ -333,7 +333,7 @@ def test_entailments_are_cached_by_the_inputs_canonical_form(tmp_path, monkeypat
         g.add(t)
     g.add((URIRef("https://example.org/D"), CS.hasForm, CS.CommodityHousing))
     first, name = reason.entail(g, "owlrl")
-    from chuangshu.load import load_ontology
+    from chuangshu.rdf import load_ontology
 
     again = load_ontology()  # the same input parsed anew: other blank-node labels, the same key
     assert {b for t in again for b in t if isinstance(b, BNode)} != {b for t in g for b in t if isinstance(b, BNode)}

@@ -18,7 +18,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS
 
 from chuangshu.dlprofile import check_dl_profile, checker_available
-from chuangshu.load import load_ontology, parse_file, parse_files
+from chuangshu.rdf import load_ontology, parse_file, parse_files
 from chuangshu.publish import (ONTOLOGY_IRI, _runnable_text, changelog_entry, context_path, context_text,
                                ontology_version, query_library_graph)
 from chuangshu.reason import java_available
@@ -101,7 +101,8 @@ def test_the_context_is_generated_from_the_ontology_and_up_to_date(version):
 
 
 def test_the_context_covers_every_property_the_data_and_the_assessment_use(version):
-    from chuangshu.assess import knowledge_graph, with_reference_cases
+    from chuangshu.assess import knowledge_graph
+    from chuangshu.reference import with_reference_cases
     from chuangshu.load import load_graph
 
     ctx = json.loads(context_path(version).read_text(encoding="utf-8"))["@context"]

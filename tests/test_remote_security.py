@@ -29,7 +29,7 @@ from rdflib.compare import isomorphic
 from chuangshu.cli import cli
 from chuangshu.errors import ChuangshuError
 from chuangshu.library import Query, run_local, sparql_keywords
-from chuangshu.load import CS, parse_file
+from chuangshu.rdf import CS, parse_file
 from chuangshu.server import host_allowed
 from chuangshu.sparql_client import Endpoint, RemoteError
 from chuangshu.tabular import FORMULA_START, neutralise, restore

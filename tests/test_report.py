@@ -131,7 +131,7 @@ def test_recommendations_come_ranked_with_reasons_cases_and_quotations(report):
 
 
 def test_a_finding_names_its_path_in_the_readers_language(report):
-    from chuangshu.load import load_ontology
+    from chuangshu.rdf import load_ontology
     from chuangshu.model import path_label
 
     onto = load_ontology()

@@ -17,7 +17,8 @@ from chuangshu.assess import assess, parse_as_of
 from chuangshu.cli import cli
 from chuangshu.engines.columnar import ColumnarRun
 from chuangshu.engines.sparql_sql import from_nt
-from chuangshu.load import load_graph, parse_files
+from chuangshu.rdf import parse_files
+from chuangshu.load import load_graph
 from chuangshu.scale import run_pipeline
 from chuangshu.synth import synthesize
 from chuangshu.validate import validate_files
@@ -78,7 +79,7 @@ def test_fast_validation_matches_pyshacl_on_synthetic_data(synthetic, engine):
 
 
 def _assessment_triples_of_store(run) -> set:
-    from chuangshu.load import from_oxigraph
+    from chuangshu.rdf import from_oxigraph
 
     if isinstance(run, ColumnarRun):
         return {tuple(from_nt(x) for x in row) for row in run.con.execute(
@@ -601,7 +602,8 @@ def test_the_fast_table_orders_a_community_s_details_the_same_whatever_order_the
     """Gaps in the order the cycles close (rank as a number), then by name; recommendations by
     priority as a number, then by IRI; a missing label falls back to the local name, a missing en
     name of the community to its plain label. The rows in any order give one table."""
-    from chuangshu.tables import detail_tables, fast_table
+    from chuangshu.engines.base import detail_tables
+    from chuangshu.tables import fast_table
 
     cs = "https://w3id.org/chuangshu/ontology#"
     gaps = [{"community": "c", "rank": r, "dimension": cs + d, "group": cs + g}

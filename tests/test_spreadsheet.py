@@ -18,7 +18,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from chuangshu import resources
 from chuangshu.cli import cli
-from chuangshu.load import parse_files
+from chuangshu.rdf import parse_files
 from chuangshu.sheets import ALL_SHEETS, SHEETS, code_lists, identifier_of, mint
 from chuangshu.spreadsheet import import_files, parse_date, parse_number, to_rows
 from chuangshu.tabular import column_letter

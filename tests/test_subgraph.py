@@ -16,7 +16,8 @@ from rdflib import XSD, Graph, Literal
 
 from chuangshu.assess import assess
 from chuangshu.cli import cli
-from chuangshu.load import load_ontology, load_sources
+from chuangshu.rdf import load_ontology
+from chuangshu.load import load_sources
 from chuangshu.subgraph import communities, community_subgraph
 from chuangshu.synth import synthesize
 
@@ -74,7 +75,7 @@ def test_assess_community_gives_that_community_of_the_whole(city):
 def test_the_turtle_of_one_community_is_its_share_of_the_whole_and_conforms():
     import pyshacl
 
-    from chuangshu.load import parse_file
+    from chuangshu.rdf import parse_file
 
     whole = Graph().parse(data=run("assess", "--format", "turtle").output, format="turtle")
     s = Graph().parse(data=run("assess", "--community", "S", "--format", "turtle").output, format="turtle")

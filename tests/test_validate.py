@@ -17,7 +17,7 @@ from rdflib.namespace import RDF
 
 from chuangshu import resources
 from chuangshu.cli import cli
-from chuangshu.load import load_ontology, parse_file, parse_files
+from chuangshu.rdf import load_ontology, parse_file, parse_files
 from chuangshu.validate import compact, validate_files
 
 from conftest import REPO

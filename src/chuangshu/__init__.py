@@ -26,7 +26,8 @@ except PackageNotFoundError:  # running from a source tree that was not installe
 from .assess import assess
 from .errors import ChuangshuError, InputError
 from .library import query
-from .load import load_graph, load_ontology, parse_file
+from .rdf import load_ontology, parse_file
+from .load import load_graph
 from .reason import check_consistency, infer_owlrl
 from .summary import summarize
 from .validate import validate_files

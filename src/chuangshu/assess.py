@@ -9,16 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib.namespace import PROV, RDF, RDFS, XSD
 
-from . import resources
 from .errors import InputError
-from .load import is_named, no_community_error
+from .rdf import is_named, no_community_error
 from .model import C, CommunityResult, label_of
 from .reason import entail
+from .reference import with_reference_cases
 from .results import answers, build_with_timelines
 from .rules import ENGINES, run_rules
 
@@ -131,44 +130,6 @@ def reasoned_graph(graph: Graph, reasoner: str = "auto") -> tuple[Graph, str]:
     for t in entailed:
         out.add(t)
     return out, name
-
-
-@lru_cache(maxsize=1)
-def reference_graph() -> Graph:
-    """The reference cases (the paper's D and S, and the communities of public reports in
-    ``data/cases``): always at hand, so that recommendations have evidence whatever file is assessed."""
-    from .load import parse_files
-
-    return parse_files(resources.reference_files())
-
-
-def reference_triples(own) -> list[tuple]:
-    """The triples that bring in every reference community not among ``own`` (community IRIs),
-    marked ``cs:referenceOnly`` (its interventions are evidence; it is not assessed): the community,
-    its interventions, the quotations and interviews that evidence them and their sources. A
-    community the data holds is never mixed with its reference copy, so an edited D stays as edited."""
-    reference = reference_graph()
-    out, nodes = [], set()
-    for c in sorted(set(reference.subjects(RDF.type, C("Community"))) - set(own)):
-        out.append((c, C("referenceOnly"), Literal(True)))
-        cases = set(reference.subjects(C("inCommunity"), c))
-        quotes = {q for i in cases for q in reference.subjects(C("evidences"), i)}
-        nodes |= {c} | cases | quotes
-        nodes |= {v for q in quotes for v in reference.objects(q, C("fromInterview"))}
-        nodes |= {src for x in cases | {c} for src in reference.objects(x, DCTERMS.source)}
-    for node in nodes:
-        out.extend(reference.triples((node, None, None)))
-    return out
-
-
-def with_reference_cases(graph: Graph) -> Graph:
-    """``graph`` plus the reference communities it does not hold (:func:`reference_triples`)."""
-    out = Graph()
-    for t in graph:
-        out.add(t)
-    for t in reference_triples(graph.subjects(RDF.type, C("Community"))):
-        out.add(t)
-    return out
 
 
 def assess_reasoned(reasoned: Graph, reasoner: str, *, as_of: Literal | None = None,

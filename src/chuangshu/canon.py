@@ -18,7 +18,7 @@ from pathlib import Path
 from rdflib import BNode, Graph
 
 from .errors import InputError
-from .load import PREFIXES, parse_file
+from .rdf import PREFIXES, parse_file
 
 
 def canonical_turtle(graph: Graph) -> str:

@@ -747,7 +747,7 @@ def query(ctx, query, files, list_, paths, params, endpoint, graphs, user, passw
     from .assess import knowledge_graph, parse_as_of
     from .library import (check_params, find_query, library, parse_param, refuse_service, render, resolve_params,
                           run_local, run_remote, term_labels)
-    from .load import load_ontology
+    from .rdf import load_ontology
 
     lang = _lang(ctx)
     if list_ or not query:
@@ -983,7 +983,7 @@ def compare(ctx, communities, paths, as_of, fmt, output, reasoner, engine, with_
 @click.pass_context
 def qca(ctx, paths, as_of, fuzzy, by, codebook, fmt, output, reasoner, engine, no_validate, with_reference):
     from .assess import parse_as_of
-    from .load import load_ontology
+    from .rdf import load_ontology
     from .pipeline import assess_files
     from .tables import qca_codebook, qca_table
 
@@ -1056,7 +1056,7 @@ def report(ctx, paths, out_dir, overwrite, as_of, reasoner, engine, no_validate,
     "以文本行或 ROBOT 式 TSV（级别、规则、主体、属性、值）输出报告。"))
 @click.pass_context
 def check_ontology(ctx: click.Context, ontology_file: Path | None, skipped: tuple[str, ...], fmt: str) -> None:
-    from .load import load_ontology, parse_file
+    from .rdf import load_ontology, parse_file
 
     lang = _lang(ctx)
     graph = parse_file(ontology_file) if ontology_file else load_ontology()
@@ -1171,7 +1171,7 @@ def docs(ctx, out_dir, as_of):
 @click.pass_context
 def fmt(ctx: click.Context, paths: tuple[Path, ...], check: bool, force: bool) -> None:
     from .canon import canonicalize_file, comment_lines, is_canonical
-    from .load import require_file
+    from .rdf import require_file
 
     lang = _lang(ctx)
     invalid = resources.resource_dir("data") / "examples" / "invalid"

@@ -17,7 +17,7 @@ from rdflib.namespace import RDF
 from .columns import wrap
 from .model import label_of
 from .i18n import pick as L
-from .load import CS
+from .rdf import CS
 
 C = lambda n: URIRef(CS + n)  # noqa: E731
 BLUE, GREEN, ORANGE, GREY = "#1f5f8b", "#2e7d32", "#c25e00", "#8a8f98"

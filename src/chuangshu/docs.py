@@ -25,7 +25,8 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from . import resources
 from .diagrams import stage_model_svg
 from .i18n import pick as L
-from .load import CS, ONTOLOGY_IRI, PREFIXES, load_ontology
+from .rdf import CS, ONTOLOGY_IRI, PREFIXES, load_ontology
+from .versions import changelog_entry, ontology_version
 
 LANGS = ("en", "zh")
 SH = "http://www.w3.org/ns/shacl#"
@@ -266,7 +267,7 @@ _PARSED: dict = {}
 
 def _parsed(path: Path) -> Graph:
     if path not in _PARSED:
-        from .load import parse_file
+        from .rdf import parse_file
 
         _PARSED[path] = parse_file(path)
     return _PARSED[path]
@@ -330,13 +331,13 @@ def _environment() -> Environment:
 
 
 def build_site(out: Path, *, ontology: Graph | None = None, version: str | None = None, date: str | None = None,
-               release: Path | None = None, as_of: str | None = None) -> Path:
-    """Write the site into ``out`` (a new folder). ``release``: the folder holding the release
-    artefacts beside ``out``, listed as downloads. Query results are those on the bundled data as of
+               downloads=(), as_of: str | None = None) -> Path:
+    """Write the site into ``out`` (a new folder). ``downloads``: the release artefacts beside ``out``
+    (:class:`chuangshu.publish.Artefact`), listed as downloads. Query results are those on the bundled data as of
     ``as_of`` (default: the release date), so that the site is the same wherever it is built."""
     from .assess import knowledge_graph, parse_as_of
-    from .load import load_graph, parse_files
-    from .publish import changelog_entry, ontology_version
+    from .rdf import parse_files
+    from .load import load_graph
 
     ontology = ontology if ontology is not None else load_ontology()
     version = version or ontology_version(ontology)
@@ -348,11 +349,7 @@ def build_site(out: Path, *, ontology: Graph | None = None, version: str | None 
     out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(_TEMPLATES / "style.css", out / "style.css")
     ont = URIRef(ONTOLOGY_IRI)
-    downloads = []
-    if release is not None:
-        from .publish import _artefacts
-
-        downloads = [a for a in _artefacts(version) if (release / a.name).exists()]
+    downloads = list(downloads)
     (out / "index.html").write_text(env.get_template("choose.html").render(
         version=version, title_en=_text(ontology, ont, DCTERMS.title, "en"),
         title_zh=_text(ontology, ont, DCTERMS.title, "zh")), encoding="utf-8")

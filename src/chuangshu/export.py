@@ -16,7 +16,7 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
 
 from . import resources
 from .canon import canonical_turtle, write_all_atomic, write_atomic
-from .load import ONTOLOGY_IRI, PREFIXES, new_graph
+from .rdf import ONTOLOGY_IRI, PREFIXES, new_graph
 
 FORMATS = {
     "turtle": (".ttl", "text/turtle"),

@@ -588,7 +588,7 @@ class ShapesCompiler:
 
 def _path_text(g: Graph, node) -> str:
     """The report's compact form of a path: an IRI compacted, an inverse as ^, the rest as in SPARQL."""
-    from .load import compact
+    from .rdf import compact
 
     if isinstance(node, URIRef):
         return compact(node)
@@ -612,14 +612,14 @@ def compile_shapes(shapes: Graph) -> list[CompiledConstraint]:
 
 def _template(shapes: Graph, c: CompiledConstraint, lang: str) -> str:
     """A constraint's sh:message in ``lang``, placeholders ({?var}, {$this}) unfilled."""
-    from .validate import _text
+    from .shapes import _text
 
     return _text(shapes, c.node, URIRef(SH + "message"), lang) or ""
 
 
 def fixed_message(shapes: Graph, c: CompiledConstraint, lang: str, label) -> str | None:
     """A constraint's message when it names no value of a result (the same for all its results), else None."""
-    from .validate import humanize
+    from .shapes import humanize
 
     template = _template(shapes, c, lang)
     return humanize(template, lambda iri: label(URIRef(iri))) if "{" not in template else None
@@ -636,8 +636,8 @@ def build_report(shapes: Graph, found, label, *, lang: str, allow_warnings: bool
     :class:`CompiledConstraint` and its rows, {variable: rdflib term}; ``counted``: pairs of a
     constraint and how many results it has, counted rather than listed); ``label(iri)`` names an IRI
     in ``lang`` or gives None. Shared by every engine that runs the compiled constraints."""
-    from .load import compact
-    from .validate import SEVERITY_ORDER, Report, Result, fill_message, format_value
+    from .rdf import compact
+    from .shapes import SEVERITY_ORDER, Report, Result, fill_message, format_value
 
     name = lambda iri: label(URIRef(iri))  # noqa: E731
     tallies: dict = {}

@@ -56,11 +56,6 @@ def results_frame(table, labels: dict | None = None):
     return pandas().DataFrame(rows, columns=columns)
 
 
-def report_frame(report):
-    """A validation report (:class:`chuangshu.validate.Report`): one row per result."""
-    from dataclasses import asdict, fields
-
-    from .validate import Result
-
-    shown = [f.name for f in fields(Result) if f.repr]  # (not the RDF terms kept for comparing engines)
-    return pandas().DataFrame([{k: v for k, v in asdict(r).items() if k in shown} for r in report.results], columns=shown)
+def rows_frame(rows: list[dict], columns: list[str]):
+    """Rows (dicts) as a pandas data frame with these columns (a validation report's results, say)."""
+    return pandas().DataFrame(rows, columns=columns)

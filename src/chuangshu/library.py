@@ -21,7 +21,7 @@ from rdflib.namespace import XSD
 
 from . import resources
 from .errors import InputError
-from .load import PREFIXES, compact
+from .rdf import PREFIXES, compact
 from .slots import BAD_IRI, fill_slots, values_block
 
 _TOKEN = re.compile(
@@ -272,7 +272,7 @@ def run_local(query: Query, graph, bindings: dict, engine: str = "oxigraph", *, 
     if kind == "boolean":
         return Table(["boolean"], [{"boolean": Literal(result)}], ask=True)
     if kind == "graph":
-        from .load import new_graph
+        from .rdf import new_graph
 
         g = new_graph()
         for t in result:

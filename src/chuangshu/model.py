@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDFS
 
-from .load import CS, expand
+from .rdf import CS, expand
 
 C = lambda name: URIRef(CS + name)  # noqa: E731
 DIMENSIONS = [C("GeneralizedTrust"), C("ParticipationNetwork"), C("ReciprocityNorm")]

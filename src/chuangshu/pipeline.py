@@ -30,7 +30,8 @@ from . import resources
 def load_validated(paths=(), *, lang: str = "en", check=None) -> tuple[Graph, Graph]:
     """(case data, ontology): the files (default: the bundled data) loaded; with ``check``, validated
     first (Warnings allowed) and the report handed to ``check``."""
-    from .load import has_community, load_ontology, load_sources
+    from .rdf import load_ontology
+    from .load import has_community, load_sources
     from .validate import validate_graph
 
     files = list(paths) or resources.data_files()

@@ -33,8 +33,10 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, SKOS, VOID, XSD
 
 from . import resources
 from .canon import canonical_turtle, new_folder, write_atomic
+from .docs import build_site
 from .errors import ChuangshuError, InputError
-from .load import CS, ONTOLOGY_IRI, PREFIXES, load_ontology, new_graph, parse_files
+from .rdf import CS, ONTOLOGY_IRI, PREFIXES, load_ontology, new_graph, parse_files
+from .versions import changelog_entry, ontology_version
 
 SH = "http://www.w3.org/ns/shacl#"
 SCHEMA = "https://schema.org/"
@@ -44,39 +46,6 @@ PROJECT = "https://w3id.org/chuangshu/"
 CC_BY = URIRef("https://creativecommons.org/licenses/by/4.0/")
 MIT = URIRef("https://spdx.org/licenses/MIT")
 IANA = "https://www.iana.org/assignments/media-types/"
-
-
-# --- the version and its changelog entry -------------------------------------------------------
-
-def ontology_version(ontology: Graph) -> str:
-    version = ontology.value(URIRef(ONTOLOGY_IRI), OWL.versionInfo)
-    if version is None:
-        raise InputError("the ontology has no owl:versionInfo", "本体缺少 owl:versionInfo")
-    return str(version)
-
-
-@dataclass
-class ChangelogEntry:
-    version: str
-    date: str
-    text: str
-
-
-def changelog_file() -> Path:
-    return resources.project_file("CHANGELOG.md")
-
-
-def changelog_entry(version: str, path: Path | None = None) -> ChangelogEntry:
-    """The section ``## VERSION — YYYY-MM-DD`` of CHANGELOG.md."""
-    path = path or changelog_file()
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    heads = list(re.finditer(r"^## (\S+) — (\d{4}-\d{2}-\d{2})\s*$", text, re.M))
-    for i, m in enumerate(heads):
-        if m.group(1) == version:
-            end = heads[i + 1].start() if i + 1 < len(heads) else len(text)
-            return ChangelogEntry(version, m.group(2), text[m.start():end].strip() + "\n")
-    raise InputError(f"CHANGELOG.md has no entry `## {version} — YYYY-MM-DD`: say what the release changes first",
-                     f"CHANGELOG.md 中没有 `## {version} — YYYY-MM-DD` 条目：请先写明此次发布的变更", where=str(path))
 
 
 # --- base and full ----------------------------------------------------------------------------
@@ -400,9 +369,8 @@ def build_release(out_dir: Path, *, docs: bool = True, overwrite: bool = False, 
         (work / "CHANGELOG.md").write_text(entry.text, encoding="utf-8")
         shutil.copyfile(resources.project_file("CITATION.cff"), work / "CITATION.cff")
         if docs:
-            from .docs import build_site
-
-            build_site(work / "docs", ontology=full, version=version, date=entry.date, release=work)
+            downloads = [a for a in _artefacts(version) if (work / a.name).exists()]
+            build_site(work / "docs", ontology=full, version=version, date=entry.date, downloads=downloads)
         description = release_description(version, entry.date, work, _artefacts(version), docs)
         (work / "void.ttl").write_text(canonical_turtle(description), encoding="utf-8")
     return target

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV
 
-from .assess import Assessment
 from .columns import pad
 from .model import CommunityResult, label_of
 from .i18n import pick
-from .load import CS
+from .rdf import CS
+
+if TYPE_CHECKING:  # for annotations only: the assessment is made above the outputs
+    from .assess import Assessment
 
 
 def yes_no(lang: str, value: bool) -> str:

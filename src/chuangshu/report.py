@@ -27,7 +27,7 @@ from .assess import Assessment, dated_interventions
 from .model import DIMENSIONS, CommunityResult, label_of, path_label
 from .diagrams import stage_model_svg, stages, timeline_svg
 from .i18n import pick as L, severity
-from .load import CS
+from .rdf import CS
 from .render import SHOWN, recommendation_groups, recommendation_what
 
 LANGS = ("en", "zh")
@@ -137,7 +137,8 @@ def report_input(files: list[Path], *, as_of=None, reasoner: str = "auto", engin
     assess them once on ``engine`` (:func:`chuangshu.pipeline.assess_files_in`), every community's
     timeline with it, read in both languages. ``only``: the communities to report on (IDs, labels or IRIs;
     default: all), assessed over their part of the data alone."""
-    from .load import load_ontology, load_sources
+    from .rdf import load_ontology
+    from .load import load_sources
     from .pipeline import assess_files_in
     from .subgraph import community_subgraph, find_community
     from .validate import validate_graph

@@ -18,7 +18,7 @@ from rdflib.namespace import RDF, RDFS
 
 from . import resources
 from .errors import ChuangshuError
-from .load import CS, from_oxigraph
+from .rdf import CS, from_oxigraph
 from .slots import slot_names
 
 RULE_CLASS = URIRef(CS + "Rule")

@@ -22,7 +22,7 @@ from . import resources
 from .engines.base import DETAIL_QUERIES, EngineRun, entailment_files
 from .errors import ChuangshuError, InputError
 from .i18n import preferred
-from .load import PREFIXES, check_xml, from_oxigraph, rdf_format
+from .rdf import PREFIXES, check_xml, from_oxigraph, rdf_format
 from .rules import describe_rules, load_rules, to_ox
 
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -112,7 +112,7 @@ class ScaleRun(EngineRun):
                  shapes: Graph | None = None):
         """The graph validated against ``shapes`` (default: the case-data shapes), compiled to SPARQL."""
         from .fastshacl import build_report, compile_shapes, tallied
-        from .validate import shapes_graph
+        from .shapes import shapes_graph
 
         def run():
             nonlocal shapes
@@ -141,8 +141,8 @@ class ScaleRun(EngineRun):
     def add_reference_cases(self) -> None:
         """The reference communities the data do not hold, as evidence for recommendations
         (the same triples the reference path adds: :func:`chuangshu.assess.reference_triples`)."""
-        from .assess import reference_triples
-        from .load import CS
+        from .reference import reference_triples
+        from .rdf import CS
         from .rules import to_ox
 
         def run():
@@ -238,7 +238,7 @@ def run_pipeline(files: list[Path], *, as_of: Literal | None = None, progress: b
     ``timeline`` the rules also make each community's timeline (``queries/rules/12-timeline-points.rq``).
     """
     from .fastshacl import compile_shapes
-    from .validate import shapes_graph
+    from .shapes import shapes_graph
 
     n_constraints = len(compile_shapes(shapes_graph())) if validate and progress else 0
     bar = _progress(2 + n_constraints + len(entailment_files()) + len(load_rules()), progress)

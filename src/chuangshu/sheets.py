@@ -32,7 +32,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS
 
 from . import resources
-from .load import CS, PREFIXES, compact
+from .rdf import CS, PREFIXES, compact
 
 CSD = PREFIXES["csd"]
 C = lambda local: URIRef(CS + local)  # noqa: E731
@@ -333,7 +333,7 @@ def code_lists_query() -> str:
 
 @lru_cache(maxsize=1)
 def _bundled_code_lists() -> dict[str, tuple[Code, ...]]:
-    from .load import load_ontology
+    from .rdf import load_ontology
 
     return code_lists(load_ontology())
 

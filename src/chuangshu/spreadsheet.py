@@ -32,7 +32,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from .load import PREFIXES, compact, new_graph
+from .rdf import PREFIXES, compact, new_graph
 from .sheets import ALL_SHEETS, SHEETS, STATEMENTS, Code, Column, Sheet, code_lists, find_sheet, identifier_of, match_columns, mint
 from .tabular import Table, column_letter, read_tables
 

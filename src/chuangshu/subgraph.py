@@ -23,7 +23,7 @@ from __future__ import annotations
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
-from .load import CS, is_named, no_community_error
+from .rdf import CS, is_named, no_community_error
 
 C = lambda n: URIRef(CS + n)  # noqa: E731
 DOCUMENTED = ("Publication", "NewsReport", "GovernmentPage")

@@ -12,7 +12,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from . import resources
-from .load import CS
+from .rdf import CS
 
 QUERIES = ("terms", "instances", "communities", "dimensions", "labels")
 

@@ -15,16 +15,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from .assess import Assessment
 from .model import DIMENSIONS, CommunityResult, label_of
 from .engines.sparql_sql import q, sql_str
 from .i18n import pick
-from .load import CS
+from .rdf import CS
 from .render import recommendation_what, stage_text, type_text
+
+if TYPE_CHECKING:  # for annotations only: the assessment is made above the outputs
+    from .assess import Assessment
 
 C = lambda n: URIRef(CS + n)  # noqa: E731
 
@@ -274,12 +277,6 @@ FAST_KEYS = ["community", "label_zh", "label_en", "capital_type", "capital_type_
              "recommendations", "recommendations_zh", "recommendations_en", "first_priority"]
 
 
-DETAILS = {  # the columns of each queries/scale/NAME.rq the table reads, as :func:`detail_tables` holds them
-    "recommendations": ("community", "priority", "kind", "what", "zh", "en"),
-    "gaps": ("community", "rank", "dimension", "group"),
-    "labels": ("community", "label", "lang"),
-}
-
 # Each community's names, missing dimension × scope groups and ranked recommendations, from the
 # details tables (DuckDB SQL: a city's hundreds of thousands of rows are grouped and joined there,
 # not one by one in Python). LOCAL is what follows an IRI's last # or /; an empty label counts as none.
@@ -317,23 +314,6 @@ _TABLE_SQL = {
          (f"CASE WHEN en <> '' THEN en ELSE {_LOCAL.format('what')} END", "; "),
          ("CAST(priority AS BIGINT)", None)]),
 }
-
-
-def detail_tables(details: dict[str, list[dict]]):
-    """An in-memory DuckDB holding the rows of an engine's ``details()`` as ``details_NAME`` tables
-    (a label's (text, language) pair as two columns)."""
-    import duckdb
-
-    con = duckdb.connect()
-    for name, cols in DETAILS.items():
-        rows = details[name]
-        if name == "labels":
-            columns = [[r["community"] for r in rows], [r["label"][0] for r in rows], [r["label"][1] or None for r in rows]]
-        else:
-            columns = [[r.get(c) for r in rows] for c in cols]
-        picks = ", ".join(f'unnest(?::VARCHAR[]) AS "{c}"' for c in cols)
-        con.execute(f"CREATE TABLE details_{name} AS SELECT {picks}", columns)
-    return con
 
 
 # the columns of the city table that come from the summary, in a table of their own (``fast_communities``)

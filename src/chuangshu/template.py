@@ -146,7 +146,7 @@ def type_defaults(onto, iri) -> tuple[str, str, str]:
     · stage``), and whether it is the paper's or an extension; empty for any other code."""
     from rdflib import URIRef
 
-    from .load import CS
+    from .rdf import CS
 
     node = URIRef(iri)
     origin = onto.value(node, URIRef(CS + "catalogueOrigin"))
@@ -173,7 +173,7 @@ def _label(graph, node, lang) -> str:
 
 
 def _codes_rows(codes) -> list[list[str]]:
-    from .load import load_ontology
+    from .rdf import load_ontology
 
     onto = load_ontology()
     rows = []

@@ -97,9 +97,7 @@ class EngineRun:
 
     def detail_tables(self):
         """A DuckDB connection holding the rows of :meth:`details` as the tables ``details_NAME``
-        (see :func:`chuangshu.tables.detail_tables`); the columnar engine makes them in its own."""
-        from ..tables import detail_tables
-
+        (see :func:`detail_tables`); the columnar engine makes them in its own."""
         return detail_tables(self.details())
 
     def close(self) -> None:
@@ -115,3 +113,27 @@ class EngineRun:
 def entailment_files() -> list[Path]:
     """The entailment updates (``queries/entailment/*.ru``) every engine runs, in order."""
     return sorted((resources.resource_dir("queries") / "entailment").glob("*.ru"))
+
+
+DETAILS = {  # the columns of each queries/scale/NAME.rq the table reads, as :func:`detail_tables` holds them
+    "recommendations": ("community", "priority", "kind", "what", "zh", "en"),
+    "gaps": ("community", "rank", "dimension", "group"),
+    "labels": ("community", "label", "lang"),
+}
+
+
+def detail_tables(details: dict[str, list[dict]]):
+    """An in-memory DuckDB holding the rows of an engine's ``details()`` as ``details_NAME`` tables
+    (a label's (text, language) pair as two columns)."""
+    import duckdb
+
+    con = duckdb.connect()
+    for name, cols in DETAILS.items():
+        rows = details[name]
+        if name == "labels":
+            columns = [[r["community"] for r in rows], [r["label"][0] for r in rows], [r["label"][1] or None for r in rows]]
+        else:
+            columns = [[r.get(c) for r in rows] for c in cols]
+        picks = ", ".join(f'unnest(?::VARCHAR[]) AS "{c}"' for c in cols)
+        con.execute(f"CREATE TABLE details_{name} AS SELECT {picks}", columns)
+    return con

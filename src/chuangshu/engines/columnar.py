@@ -309,7 +309,7 @@ class ColumnarRun(EngineRun):
         """Any RDF file Oxigraph reads, written as canonical N-Triples in the run's folder."""
         import pyoxigraph as ox
 
-        from ..load import PREFIXES, check_xml, rdf_format
+        from ..rdf import PREFIXES, check_xml, rdf_format
 
         fmt = rdf_format(path)
         if fmt == ox.RdfFormat.RDF_XML:
@@ -541,7 +541,7 @@ class ColumnarRun(EngineRun):
         from concurrent.futures import ThreadPoolExecutor
 
         from ..fastshacl import build_report, compile_shapes, tallied
-        from ..validate import shapes_graph
+        from ..shapes import shapes_graph
 
         started = time.perf_counter()
         custom = shapes is not None
@@ -697,8 +697,8 @@ class ColumnarRun(EngineRun):
         (the same triples the reference path adds: :func:`chuangshu.assess.reference_triples`)."""
         from rdflib.namespace import RDF
 
-        from ..assess import reference_graph, reference_triples
-        from ..load import CS
+        from ..reference import reference_graph, reference_triples
+        from ..rdf import CS
 
         def run():
             community = URIRef(CS + "Community")
@@ -867,7 +867,7 @@ def check_compiles() -> list[str]:
     for the dictionary in one go (:meth:`ColumnarRun.load`) rather than a few at each of ~200 queries."""
     from ..fastshacl import compile_shapes
     from ..rules import load_rules
-    from ..validate import shapes_graph
+    from ..shapes import shapes_graph
 
     compiled = [c for f in entailment_files()
                 for c in _compiled_update(f.read_text(encoding="utf-8"), f"queries/entailment/{f.name}")]

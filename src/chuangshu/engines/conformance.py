@@ -450,7 +450,7 @@ def _from_rdflib(result):
 def _from_oxigraph(result):
     import pyoxigraph as ox
 
-    from ..load import from_oxigraph
+    from ..rdf import from_oxigraph
 
     if isinstance(result, ox.QueryBoolean):
         return ("bool", bool(result))
