@@ -17,6 +17,7 @@ import click
 from . import __version__, resources
 from .errors import ChuangshuError, InputError, stopped_query
 from .i18n import LANGS, default_lang, pick
+from .render import validation_text
 
 
 def _argv_lang() -> str:
@@ -174,6 +175,7 @@ _PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
               help=T("Output format.", "输出格式。"))
 @click.pass_context
 def summary(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
+    from .render import summary_text
     from .summary import summarize_files
 
     lang = _lang(ctx)
@@ -181,69 +183,7 @@ def summary(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
     if fmt == "json":
         echo(json.dumps(info, ensure_ascii=False, indent=2))
         return
-    from .columns import pad, width
-
-    echo(pick(lang, "chuangshu knowledge graph", "创熟知识图谱"))
-    rows = [
-        (pick(lang, "triples", "三元组"), info["triples"]),
-        (pick(lang, "ontology classes", "本体类"), info["classes"]),
-        (pick(lang, "ontology properties", "本体属性"), info["properties"]),
-        (pick(lang, "ontology individuals", "本体个体"), info["individuals"]),
-    ]
-    for name, count in info["instances"].items():
-        rows.append((f"{info['instance_labels'][name]} (cs:{name})", count))
-    w = max(width(r[0]) for r in rows)
-    for name, value in rows:
-        echo(f"  {pad(name, w)}  {value}")
-    if info["communities"]:
-        echo(pick(lang, "communities:", "社区："))
-    for c in info["communities"]:
-        dims = ", ".join(f"{k} {v}" for k, v in c["coded_dimensions"].items())
-        echo("  " + pick(lang, f"{c['label']} — {c['form'] or 'form not recorded'}; {c['interventions']} interventions"
-                               f"{' (coded: ' + dims + ')' if dims else ''}; {c['interviews']} interviews, {c['quotations']} quotations",
-                         f"{c['label']} —— {c['form'] or '未记录形态'}；举措 {c['interventions']} 项"
-                         f"{'（编码：' + dims + '）' if dims else ''}；访谈 {c['interviews']} 次，引文 {c['quotations']} 条"))
-
-
-def _render_report(report, fmt: str, lang: str) -> str:
-    from .canon import canonical_turtle
-    from .columns import width
-
-    if fmt == "json":
-        return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
-    if fmt == "turtle":
-        return canonical_turtle(report.report_graph)
-    from .i18n import severity
-
-    sev = lambda s: severity(lang, s)  # noqa: E731
-    lines = []
-    if fmt == "table":
-        head = [pick(lang, h_en, h_zh) for h_en, h_zh in (
-            ("severity", "严重度"), ("where", "位置"), ("focus node", "焦点节点"),
-            ("path", "路径"), ("value", "值"), ("message", "消息"))]
-        # a spreadsheet's column (named by its header) stands for the property path
-        rows = [[sev(r.severity), r.where(lang), r.focus_label, "" if r.column else (r.path or ""), r.value or "", r.message]
-                for r in report.results]
-        widths = [max([width(h)] + [width(row[i]) for row in rows]) for i, h in enumerate(head[:-1])]
-        fmt_row = lambda row: " | ".join([c + " " * (w - width(c)) for c, w in zip(row, widths)] + [row[-1]])
-        lines.append(fmt_row(head))
-        lines.append("-+-".join("-" * w for w in widths) + "-+-" + "-" * 20)
-        lines.extend(fmt_row(row) for row in rows)
-    else:
-        for r in report.results:
-            where = f"{r.where(lang)}: " if r.file else ""
-            path = f" {r.path}" if r.path and not r.column else ""
-            value = f" = {r.value}" if r.value else ""
-            lines.append(f"[{sev(r.severity)}] {where}{r.focus_label}{path}{value} — {r.message} ({r.constraint})")
-    c = report.counts()
-    verdict = pick(lang, "conforms" if report.conforms else "does not conform",
-                   "符合约束" if report.conforms else "不符合约束")
-    lines.append(pick(
-        lang,
-        f"{verdict}: {c['Violation']} violation(s), {c['Warning']} warning(s), {c['Info']} info",
-        f"{verdict}：违规 {c['Violation']} 项，警告 {c['Warning']} 项，提示 {c['Info']} 项",
-    ))
-    return "\n".join(lines)
+    echo(summary_text(info, lang), nl=False)
 
 
 @cli.command(help=T(
@@ -270,7 +210,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, allow_warnin
     lang = _lang(ctx)
     report = validate_files(paths or None, lang=lang, allow_warnings=allow_warnings, need_report_graph=fmt == "turtle",
                             engine=engine)
-    echo(_render_report(report, fmt, lang))
+    echo(validation_text(report, fmt, lang))
     if report.no_community:  # a blank template "conforms": say what was not there
         from .pipeline import no_community
 
@@ -283,7 +223,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, allow_warnin
 def _stop_if_nonconforming(report, lang: str) -> None:
     """A Violation in the input stops the run: the report on stderr, exit 1."""
     if not report.conforms:
-        echo(_render_report(report, "text", lang), err=True)
+        echo(validation_text(report, "text", lang), err=True)
         echo(pick(lang, "the data does not conform to the shapes; fix it first (see chuangshu validate)",
                         "数据不符合约束，请先修正（参见 chuangshu validate）"), err=True)
         raise click.exceptions.Exit(1)
@@ -550,20 +490,10 @@ def _fast_results(run, report, rows, fmt, output, lang, files, date, scale_engin
                           "engine": scale_engine, "timings_s": {k: round(v, 3) for k, v in run.timings.items()},
                           "communities": communities}, ensure_ascii=False, indent=2) + "\n", output, lang, files)
         return
-    from collections import Counter
+    from .render import fast_text, stage_counts_text
 
-    from .render import yes_no
-
-    head = [pick(lang, h_en, h_zh) for h_en, h_zh in (("community", "社区"), ("type", "类型"), ("stage", "阶段"),
-                                                   ("ready", "可进入下一阶段"), ("warming begun early", "升温提前开始"),
-                                                   ("first recommendations", "首要建议"))]
-    lines = ["\t".join(head)]
-    for c in communities:
-        lines.append("\t".join([c["community"], c["capital_type"] or "", c["stage"] or "", yes_no(lang, c["ready"]),
-                                yes_no(lang, c["warming_begun_early"]), " / ".join(c["first_recommendations"])]))
-    _emit("\n".join(lines) + "\n", output, lang, files)
-    counts = Counter(c["stage"] for c in communities)
-    echo(pick(lang, "stages: ", "阶段分布：") + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), err=True)
+    _emit(fast_text(communities, lang), output, lang, files)
+    echo(stage_counts_text(communities, lang), err=True)
 
 
 @cli.command(help=T(
@@ -626,7 +556,7 @@ def import_(ctx, files, output, force, fmt):
     refuse_overwriting_inputs([output], files)
     imported = import_files(files)
     report = validate_graph(imported.graph, imported.origin, lang=lang, allow_warnings=True, problems=imported.problems)
-    echo(_render_report(report, fmt, lang))
+    echo(validation_text(report, fmt, lang))
     summary = pick(lang, f"{imported.records} records, {len(imported.graph)} triples, {imported.empty_rows} empty rows skipped",
                    f"{imported.records} 条记录，{len(imported.graph)} 个三元组，跳过空行 {imported.empty_rows} 行")
     if report.conforms or force:
@@ -751,10 +681,9 @@ def query(ctx, query, files, list_, paths, params, endpoint, graphs, user, passw
 
     lang = _lang(ctx)
     if list_ or not query:
-        for q in library():
-            spec = q.meta.get("params", "")
-            echo(f"{q.name}  {q.meta.get('question@' + lang, '')}  [{q.meta.get('needs', '')}]"
-                 + (pick(lang, f"  --param {spec}", f"  参数：{spec}") if spec else ""))
+        from .render import query_list_text
+
+        echo(query_list_text(library(), lang), nl=False)
         return
     q = find_query(query)
     bindings = dict(parse_param(p) for p in params)
@@ -932,8 +861,8 @@ def push(ctx, paths, endpoint, graph_iri, update_url, store_url, user, password,
 @click.pass_context
 def compare(ctx, communities, paths, as_of, fmt, output, reasoner, engine, with_reference):
     from .assess import parse_as_of
-    from .columns import pad, width, wrap
     from .pipeline import assess_files, load_validated
+    from .render import comparison_text
     from .tables import comparison_table
 
     lang = _lang(ctx)
@@ -948,13 +877,7 @@ def compare(ctx, communities, paths, as_of, fmt, output, reasoner, engine, with_
         return
     if output is not None:
         raise click.UsageError(pick(lang, "-o is for --format markdown, csv or xlsx", "-o 只用于 --format markdown、csv 或 xlsx"))
-    first = max(width(r[0]) for r in table.rows + [table.header]) + 2
-    cols = max(24, (120 - first) // max(1, len(table.header) - 1) - 2)
-    for row in [table.header] + table.rows:
-        cells = [wrap(str(v), cols) or [""] for v in row[1:]]
-        for i in range(max(len(c) for c in cells)):
-            line = pad(row[0] if i == 0 else "", first) + "  ".join(pad(c[i] if i < len(c) else "", cols) for c in cells)
-            echo(line.rstrip())
+    echo(comparison_text(table), nl=False)
 
 
 @cli.command(help=T(

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV
 
-from .columns import pad
+from .canon import canonical_turtle
+from .columns import pad, width, wrap
 from .model import CommunityResult, label_of
-from .i18n import pick
+from .i18n import pick, severity
 from .rdf import CS
 
 if TYPE_CHECKING:  # for annotations only: the assessment is made above the outputs
@@ -379,3 +382,110 @@ def timeline_text(community_label: str, rows: list[tuple[str, CommunityResult]],
             out.append(f"      · {name} — {kinds[kind]}")
         previous = state
     return "\n".join(out) + "\n"
+
+
+def summary_text(info: dict, lang: str) -> str:
+    """What ``chuangshu summary`` prints of :func:`chuangshu.summary.summarize_files`."""
+    lines = []
+    lines.append(pick(lang, "chuangshu knowledge graph", "创熟知识图谱"))
+    rows = [
+        (pick(lang, "triples", "三元组"), info["triples"]),
+        (pick(lang, "ontology classes", "本体类"), info["classes"]),
+        (pick(lang, "ontology properties", "本体属性"), info["properties"]),
+        (pick(lang, "ontology individuals", "本体个体"), info["individuals"]),
+    ]
+    for name, count in info["instances"].items():
+        rows.append((f"{info['instance_labels'][name]} (cs:{name})", count))
+    w = max(width(r[0]) for r in rows)
+    for name, value in rows:
+        lines.append(f"  {pad(name, w)}  {value}")
+    if info["communities"]:
+        lines.append(pick(lang, "communities:", "社区："))
+    for c in info["communities"]:
+        dims = ", ".join(f"{k} {v}" for k, v in c["coded_dimensions"].items())
+        lines.append("  " + pick(lang, f"{c['label']} — {c['form'] or 'form not recorded'}; {c['interventions']} interventions"
+                               f"{' (coded: ' + dims + ')' if dims else ''}; {c['interviews']} interviews, {c['quotations']} quotations",
+                         f"{c['label']} —— {c['form'] or '未记录形态'}；举措 {c['interventions']} 项"
+                         f"{'（编码：' + dims + '）' if dims else ''}；访谈 {c['interviews']} 次，引文 {c['quotations']} 条"))
+    return "\n".join(lines) + "\n"
+
+
+def validation_text(report, fmt: str, lang: str) -> str:
+    """A validation report (:class:`chuangshu.shapes.Report`) as ``validate`` prints it: text lines, a table, JSON or
+    Turtle."""
+    if fmt == "json":
+        return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
+    if fmt == "turtle":
+        return canonical_turtle(report.report_graph)
+    sev = lambda s: severity(lang, s)  # noqa: E731
+    lines = []
+    if fmt == "table":
+        head = [pick(lang, h_en, h_zh) for h_en, h_zh in (
+            ("severity", "严重度"), ("where", "位置"), ("focus node", "焦点节点"),
+            ("path", "路径"), ("value", "值"), ("message", "消息"))]
+        # a spreadsheet's column (named by its header) stands for the property path
+        rows = [[sev(r.severity), r.where(lang), r.focus_label, "" if r.column else (r.path or ""), r.value or "", r.message]
+                for r in report.results]
+        widths = [max([width(h)] + [width(row[i]) for row in rows]) for i, h in enumerate(head[:-1])]
+        fmt_row = lambda row: " | ".join([c + " " * (w - width(c)) for c, w in zip(row, widths)] + [row[-1]])
+        lines.append(fmt_row(head))
+        lines.append("-+-".join("-" * w for w in widths) + "-+-" + "-" * 20)
+        lines.extend(fmt_row(row) for row in rows)
+    else:
+        for r in report.results:
+            where = f"{r.where(lang)}: " if r.file else ""
+            path = f" {r.path}" if r.path and not r.column else ""
+            value = f" = {r.value}" if r.value else ""
+            lines.append(f"[{sev(r.severity)}] {where}{r.focus_label}{path}{value} — {r.message} ({r.constraint})")
+    c = report.counts()
+    verdict = pick(lang, "conforms" if report.conforms else "does not conform",
+                   "符合约束" if report.conforms else "不符合约束")
+    lines.append(pick(
+        lang,
+        f"{verdict}: {c['Violation']} violation(s), {c['Warning']} warning(s), {c['Info']} info",
+        f"{verdict}：违规 {c['Violation']} 项，警告 {c['Warning']} 项，提示 {c['Info']} 项",
+    ))
+    return "\n".join(lines)
+
+
+def fast_text(communities: list[dict], lang: str) -> str:
+    """The city table as ``assess --fast`` prints it: one tab-separated line per community
+    (:func:`chuangshu.scale.community_rows`)."""
+    head = [pick(lang, h_en, h_zh) for h_en, h_zh in (("community", "社区"), ("type", "类型"), ("stage", "阶段"),
+                                                   ("ready", "可进入下一阶段"), ("warming begun early", "升温提前开始"),
+                                                   ("first recommendations", "首要建议"))]
+    lines = ["\t".join(head)]
+    for c in communities:
+        lines.append("\t".join([c["community"], c["capital_type"] or "", c["stage"] or "", yes_no(lang, c["ready"]),
+                                yes_no(lang, c["warming_begun_early"]), " / ".join(c["first_recommendations"])]))
+    return "\n".join(lines) + "\n"
+
+
+def stage_counts_text(communities: list[dict], lang: str) -> str:
+    """How many communities of the city table are at each stage, in one line."""
+    counts = Counter(c["stage"] for c in communities)
+    return pick(lang, "stages: ", "阶段分布：") + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+
+
+def comparison_text(table) -> str:
+    """A comparison table (:func:`chuangshu.tables.comparison_table`) laid out for a terminal: the row
+    names, then each community's column, long cells wrapped."""
+    lines = []
+    first = max(width(r[0]) for r in table.rows + [table.header]) + 2
+    cols = max(24, (120 - first) // max(1, len(table.header) - 1) - 2)
+    for row in [table.header] + table.rows:
+        cells = [wrap(str(v), cols) or [""] for v in row[1:]]
+        for i in range(max(len(c) for c in cells)):
+            line = pad(row[0] if i == 0 else "", first) + "  ".join(pad(c[i] if i < len(c) else "", cols) for c in cells)
+            lines.append(line.rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def query_list_text(queries, lang: str) -> str:
+    """The query library as ``query --list`` prints it: name, question, what it needs, its parameters."""
+    lines = []
+    for q in queries:
+        spec = q.meta.get("params", "")
+        lines.append(f"{q.name}  {q.meta.get('question@' + lang, '')}  [{q.meta.get('needs', '')}]"
+                     + (pick(lang, f"  --param {spec}", f"  参数：{spec}") if spec else ""))
+    return "\n".join(lines) + "\n"
