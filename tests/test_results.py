@@ -70,6 +70,8 @@ def test_the_engines_agree_on_a_generated_city(tmp_path):
     # a city has communities in every stage, with reasons, evidence and quotations to compare
     assert len({c.stage.iri for c in a.communities}) >= 2
     assert any(r.evidence and r.reason for c in a.communities for r in c.recommendations)
+    # the JSON output, written from the dataclasses as they are, is the text of the dict form
+    assert a.to_json() == json.dumps(a.as_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
 def test_the_results_queries_are_files_every_engine_runs():

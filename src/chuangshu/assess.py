@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+import orjson
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
@@ -109,14 +110,18 @@ class Assessment:
         names = ", ".join(c.community.iri.rsplit("/", 1)[-1] for c in self.communities)
         raise no_community_error(key, names)
 
+    def _head(self) -> dict:
+        return {"schema": "https://w3id.org/chuangshu/assessment/1", "as_of": self.as_of, "reasoner": self.reasoner,
+                "rule_engine": self.engine}
+
     def as_dict(self) -> dict:
-        return {
-            "schema": "https://w3id.org/chuangshu/assessment/1",
-            "as_of": self.as_of,
-            "reasoner": self.reasoner,
-            "rule_engine": self.engine,
-            "communities": [c.as_dict() for c in self.communities],
-        }
+        return {**self._head(), "communities": [c.as_dict() for c in self.communities]}
+
+    def to_json(self) -> str:
+        """:meth:`as_dict` as JSON text indented by two (``assess --format json``; docs/assessment.schema.json),
+        the result dataclasses serialized as they are (orjson): the text ``json.dumps(as_dict(), indent=2,
+        ensure_ascii=False)`` gives, without copying a city's results into dicts first."""
+        return orjson.dumps({**self._head(), "communities": self.communities}, option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
 # ---- running ------------------------------------------------------------------------

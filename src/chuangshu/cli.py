@@ -410,7 +410,7 @@ def assess(ctx, paths, as_of, fmt, output, reasoner, engine, no_validate, endpoi
 
         _write_tables([recommendation_table(result, lang), community_table(result, lang)], fmt, output, lang, paths)
     elif fmt == "json":
-        _emit(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n", output, lang, paths)
+        _emit(result.to_json(), output, lang, paths)
     elif fmt == "turtle":
         _emit(canonical_turtle(result.graph), output, lang, paths)
     else:
