@@ -101,6 +101,19 @@ def test_explain_and_timeline_read_one_community_of_the_city(city):
     assert run("explain", "no-such-community", city).exit_code == 2
 
 
+@pytest.mark.parametrize("engine", ["oxigraph", "duckdb"])
+def test_explain_says_the_same_on_every_engine(engine, city):
+    """The chain of facts and rules behind a stage, read from the engine's whole graph (data, entailments,
+    conclusions with their provenance), is the reference engine's word for word."""
+    keys = [("D", ()), ("S", ()), ("C017000003", (city,)), ("C017000021", (city,))]
+    for key, files in keys:
+        for as_of in ((), ("--as-of", "2020")):
+            want = run("--lang", "en", "explain", key, *files, *as_of, "--engine", "reference")
+            got = run("--lang", "en", "explain", key, *files, *as_of, "--engine", engine)
+            assert want.exit_code == 0 and "stage" in want.output, want.output
+            assert got.output == want.output, (key, as_of)
+
+
 def test_an_unknown_community_is_named_with_the_ones_there_are():
     result = run("assess", "--community", "Q")
     assert result.exit_code == 2 and "no community 'Q'" in result.output and "D, S" in result.output

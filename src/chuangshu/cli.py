@@ -601,18 +601,18 @@ def synth(ctx, n, seed, output, overwrite):
 @_DATA_FILES
 @_AS_OF
 @_REASONER
-@_ENGINE
+@_ENGINES
 @click.pass_context
 def explain(ctx, community, files, paths, as_of, reasoner, engine):
-    from .assess import assess_reasoned, parse_as_of, reasoned_graph
+    from .assess import parse_as_of
+    from .pipeline import assess_files
     from .render import explain_text
 
     lang = _lang(ctx)
     date = parse_as_of(as_of) if as_of is not None else None
     data, onto, _ = _load_part(tuple(files) + tuple(paths), lang, [community])   # one community's part of a city
-    reasoned, name = reasoned_graph(onto + data, reasoner)
-    result = assess_reasoned(reasoned, name, as_of=date, engine=engine, lang=lang)
-    echo(explain_text(result, reasoned + result.graph, community, lang), nl=False)
+    result = assess_files(engine=engine, as_of=date, reasoner=reasoner, lang=lang, loaded=(data, onto), whole_graph=True)
+    echo(explain_text(result, result.graph, community, lang), nl=False)
 
 
 @cli.command(help=T(

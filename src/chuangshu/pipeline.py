@@ -133,19 +133,21 @@ def choose_engine(files, engine: str = "auto") -> str:
 
 
 def assess_files(paths=(), *, engine: str = "auto", as_of=None, reasoner: str = "auto", lang: str = "en", check=None,
-                 progress: bool = False, loaded=None, timeline: bool = False):
+                 progress: bool = False, loaded=None, timeline: bool = False, whole_graph: bool = False):
     """Every community of the files (default: the bundled data) assessed on ``engine``: an
     :class:`~chuangshu.assess.Assessment`. ``check`` sees the validation report first (and may stop the
     run); ``as_of`` a literal (:func:`chuangshu.assess.parse_as_of`) or None. ``loaded``: the (case data,
     ontology) of :func:`load_validated` (or of :func:`load_part`) when the caller has them already: they are
     then not read again, nor validated. ``timeline``: each community's timeline too
-    (``Assessment.timelines``)."""
+    (``Assessment.timelines``). ``whole_graph``: ``Assessment.graph`` holds, on every engine, the data with
+    what was entailed and concluded, the conclusions' provenance included (what ``explain`` reads; on the
+    reference engine it is otherwise the conclusions alone)."""
     return assess_files_in((lang,), paths, engine=engine, as_of=as_of, reasoner=reasoner, check=check,
-                           progress=progress, loaded=loaded, timeline=timeline)[lang]
+                           progress=progress, loaded=loaded, timeline=timeline, whole_graph=whole_graph)[lang]
 
 
 def assess_files_in(langs, paths=(), *, engine: str = "auto", as_of=None, reasoner: str = "auto", check=None,
-                    progress: bool = False, loaded=None, timeline: bool = False) -> dict:
+                    progress: bool = False, loaded=None, timeline: bool = False, whole_graph: bool = False) -> dict:
     """:func:`assess_files` read in each of ``langs`` from one run: ``{lang: Assessment}``."""
     from .assess import Assessment, assess_reasoned_in, reasoned_graph
     from .i18n import pick
@@ -156,8 +158,12 @@ def assess_files_in(langs, paths=(), *, engine: str = "auto", as_of=None, reason
     if engine in ("reference", "rdflib"):
         data, onto = loaded or load_validated(paths, lang=langs[0], check=check)
         reasoned, name = reasoned_graph(onto + data, reasoner)
-        return assess_reasoned_in(langs, reasoned, name, as_of=as_of, engine="rdflib" if engine == "rdflib" else "oxigraph",
-                                  timeline=timeline)
+        out = assess_reasoned_in(langs, reasoned, name, as_of=as_of, engine="rdflib" if engine == "rdflib" else "oxigraph",
+                                 timeline=timeline)
+        if whole_graph:
+            for a in out.values():
+                a.graph = reasoned + a.graph
+        return out
     if engine not in ENGINES:
         raise ValueError(f"engine is one of {ENGINES}")
     if engine == "oxigraph" or loaded is not None:
@@ -173,6 +179,7 @@ def assess_files_in(langs, paths=(), *, engine: str = "auto", as_of=None, reason
             run.reason()
             run.rules(as_of, timeline=timeline)
             read = {lang: run.results_with_timelines(lang) for lang in langs}
+            graph = run.graph() if whole_graph else Graph()
     else:
         from .scale import run_pipeline
 
@@ -182,10 +189,11 @@ def assess_files_in(langs, paths=(), *, engine: str = "auto", as_of=None, reason
                                  timeline=timeline)
         with run:
             read = {lang: run.results_with_timelines(lang) for lang in langs}
+            graph = run.graph() if whole_graph else Graph()
     sql = engine == "duckdb"
     # the engines give the results; the rules' conclusions as a graph with their provenance come from
     # the reference engine (Turtle output, export --with assessment)
-    return {lang: Assessment(communities, Graph(), pick(lang, "compiled entailments (queries/entailment" + (", SQL)" if sql else ")"),
+    return {lang: Assessment(communities, graph, pick(lang, "compiled entailments (queries/entailment" + (", SQL)" if sql else ")"),
                                                         "编译的蕴涵（queries/entailment" + ("，SQL）" if sql else "）")),
                              engine, date, lang, timelines=lines)
             for lang, (communities, lines) in read.items()}

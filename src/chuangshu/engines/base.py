@@ -82,6 +82,17 @@ class EngineRun:
             self._answers = self._timed("results", lambda: answers(self.select_terms))
         return self._answers
 
+    def graph(self):
+        """Everything the run's graph holds — the data, the reference cases, the entailments, the rules'
+        conclusions with their provenance — as an rdflib graph (one community's part: what ``explain``
+        reads)."""
+        from rdflib import Graph
+
+        out = Graph()
+        for row in self.select_terms("SELECT ?s ?p ?o WHERE { ?s ?p ?o }"):
+            out.add((row["s"], row["p"], row["o"]))
+        return out
+
     def results(self, lang: str = "en"):
         """Every community's results (:class:`chuangshu.model.CommunityResult`, labelled in ``lang``) from
         the results queries (``queries/results/``), as every engine gives them."""
