@@ -57,13 +57,16 @@ def child(mode: str, path: str) -> dict:
         store.bulk_load(path=path, format=ox.RdfFormat.N_TRIPLES)
         out["triples"] = len(store)
     elif mode == "duckdb":
-        # end to end, as `chuangshu assess --fast --format csv -o FILE` runs it (the same function):
+        # end to end, as `chuangshu assess --fast --format csv -o FILE` runs it (the same public functions):
         # imports, load, validate, reason, rules, the summary, the details, the table written
         with tempfile.TemporaryDirectory() as tmp:
-            from chuangshu.cli import _assess_fast
+            from chuangshu.pipeline import city_table
+            from chuangshu.tables import write_tables
 
             table = Path(tmp) / "communities.csv"
-            steps = _assess_fast([Path(path)], None, "csv", "en", True, table, "duckdb")
+            with city_table([Path(path)], engine="duckdb", check=lambda report: None) as city:
+                write_tables(city.tables, "csv", table, [Path(path)])
+            steps = city.timings
             out["assess_s"] = round(time.perf_counter() - start, 3)
             with table.open(encoding="utf-8-sig", newline="") as f:
                 out["communities"] = sum(1 for _ in csv.reader(f)) - 1

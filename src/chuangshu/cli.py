@@ -450,50 +450,28 @@ def _write_tables(tables, fmt: str, output: Path | None, lang: str, inputs=()) -
         echo(pick(lang, f"wrote {path}", f"已写出 {path}"), err=True)
 
 
-def _assess_fast(paths, date, fmt, lang, check, output=None, scale_engine="auto") -> dict:
-    """``assess --fast``: the pipeline on the chosen engine, then the table (or JSON, or text) out;
-    returns the steps' timings (for benchmarks/run.py, which measures this very function)."""
-    from .pipeline import choose_engine
-    from .scale import run_pipeline
-    from .tabular import is_spreadsheet
-
+def _assess_fast(paths, date, fmt, lang, check, output=None, engine="auto") -> None:
+    """``assess --fast``: the city table (:func:`chuangshu.pipeline.city_table`) out, as a table, JSON or text."""
     if fmt == "turtle":
         raise click.UsageError(pick(lang, "--fast gives table, json, csv, xlsx or parquet; use chuangshu export for RDF",
                                     "--fast 输出 table、json、csv、xlsx 或 parquet；RDF 请用 chuangshu export"))
+    from .pipeline import city_table
+
     files = list(paths) or resources.data_files()
-    for f in files:
-        if is_spreadsheet(f):
-            raise InputError("--fast reads RDF files; convert spreadsheets first with chuangshu import",
-                             "--fast 只读取 RDF 文件；电子表格请先用 chuangshu import 转换", where=str(f))
-    scale_engine = choose_engine(files, scale_engine)
-    engine = "columnar" if scale_engine == "duckdb" else "oxigraph"
-    run, report, rows = run_pipeline(files, as_of=date, progress=sys.stderr.isatty(), validate=check, lang=lang,
-                                allow_warnings=True, check=lambda report: _stop_if_nonconforming(report, lang),
-                                engine=engine, lean=True, itemize_info=False)  # the summary table counts them
-    with run:  # the engine's connection and temporary folder go when the results are out
-        _fast_results(run, report, rows, fmt, output, lang, files, date, scale_engine)
-    return dict(run.timings)
+    with city_table(files, as_of=date, lang=lang, engine=engine, progress=sys.stderr.isatty(),
+                    check=(lambda report: _stop_if_nonconforming(report, lang)) if check else None,
+                    tables=fmt in ("csv", "xlsx", "parquet")) as city:
+        if city.tables:
+            _write_tables(city.tables, fmt, output, lang, files)
+        elif fmt == "json":
+            _emit(json.dumps({"as_of": str(date) if date is not None else None, "triples": city.triples,
+                              "engine": city.engine, "timings_s": {k: round(v, 3) for k, v in city.timings.items()},
+                              "communities": city.communities}, ensure_ascii=False, indent=2) + "\n", output, lang, files)
+        else:
+            from .render import fast_text, stage_counts_text
 
-
-def _fast_results(run, report, rows, fmt, output, lang, files, date, scale_engine) -> None:
-    from .scale import community_rows
-
-    if fmt in ("csv", "xlsx", "parquet"):
-        from .tables import fast_table, validation_summary
-
-        _write_tables([fast_table(community_rows(rows), run.detail_tables()), validation_summary(report, lang)], fmt,
-                      output, lang, files)
-        return
-    communities = community_rows(rows, run.details(("recommendations",))["recommendations"])
-    if fmt == "json":
-        _emit(json.dumps({"as_of": str(date) if date is not None else None, "triples": len(run),
-                          "engine": scale_engine, "timings_s": {k: round(v, 3) for k, v in run.timings.items()},
-                          "communities": communities}, ensure_ascii=False, indent=2) + "\n", output, lang, files)
-        return
-    from .render import fast_text, stage_counts_text
-
-    _emit(fast_text(communities, lang), output, lang, files)
-    echo(stage_counts_text(communities, lang), err=True)
+            _emit(fast_text(city.communities, lang), output, lang, files)
+            echo(stage_counts_text(city.communities, lang), err=True)
 
 
 @cli.command(help=T(

@@ -20,11 +20,13 @@ as the same :class:`~chuangshu.model.CommunityResult` objects: the same output w
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph
 
 from . import resources
+from .errors import InputError
 
 
 def load_validated(paths=(), *, lang: str = "en", check=None) -> tuple[Graph, Graph]:
@@ -197,3 +199,58 @@ def assess_files_in(langs, paths=(), *, engine: str = "auto", as_of=None, reason
                                                         "编译的蕴涵（queries/entailment" + ("，SQL）" if sql else "）")),
                              engine, date, lang, timelines=lines)
             for lang, (communities, lines) in read.items()}
+
+
+@dataclass
+class CityTable:
+    """The city table of :func:`city_table`: with ``tables``, the one-row-per-community table and the
+    validation summary (:func:`chuangshu.tables.fast_table`, :func:`chuangshu.tables.validation_summary`:
+    DuckDB writes them straight from the engine's rows, so they are written inside ``with``); else each
+    community's summary with its first recommendations (:func:`chuangshu.scale.community_rows`). A context
+    manager: the engine's connection and temporary folder go at its end.
+
+        with city_table(["city.nt"]) as city:
+            write_tables(city.tables, "csv", Path("city.csv"), ["city.nt"])
+    """
+    tables: list
+    communities: list
+    triples: int
+    engine: str
+    timings: dict
+    run: object = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.run is not None:
+            self.run.close()
+
+
+def city_table(paths=(), *, as_of=None, lang: str = "en", engine: str = "auto", check=None, progress: bool = False,
+               tables: bool = True) -> CityTable:
+    """``assess --fast``: the whole pipeline in one engine (DuckDB or Oxigraph, ``auto`` by size) for the city
+    table — the rules keep only what a later rule or the table reads. ``check`` sees the validation report
+    (and may stop the run); without it nothing is validated. RDF files only."""
+    from .scale import community_rows, run_pipeline
+    from .tables import fast_table, validation_summary
+    from .tabular import is_spreadsheet
+
+    files = list(paths) or resources.data_files()
+    for f in files:
+        if is_spreadsheet(f):
+            raise InputError("--fast reads RDF files; convert spreadsheets first with chuangshu import",
+                             "--fast 只读取 RDF 文件；电子表格请先用 chuangshu import 转换", where=str(f))
+    engine = choose_engine(files, engine)
+    run, report, rows = run_pipeline(files, as_of=as_of, progress=progress, validate=check is not None, lang=lang,
+                                     allow_warnings=True, check=check, engine="columnar" if engine == "duckdb" else "oxigraph",
+                                     lean=True, itemize_info=False)  # the summary table counts them
+    try:
+        if tables:
+            out = [fast_table(community_rows(rows), run.detail_tables()), validation_summary(report, lang)]
+            return CityTable(out, [], len(run), engine, dict(run.timings), run)
+        communities = community_rows(rows, run.details(("recommendations",))["recommendations"])
+        return CityTable([], communities, len(run), engine, dict(run.timings), run)
+    except BaseException:
+        run.close()
+        raise
