@@ -76,7 +76,7 @@ def child(mode: str, path: str) -> dict:
                     out["results"][row[0]] = out["results"].get(row[0], 0) + int(row[-1])
         out["steps_s"] = {k: round(v, 3) for k, v in steps.items()}
     elif mode == "fast":
-        from chuangshu.scale import run_pipeline
+        from chuangshu.pipeline import run_pipeline
 
         # end-to-end assess: load, validate, reason, rules, the summary with the first
         # recommendations, as `chuangshu assess --fast --scale-engine oxigraph` runs it

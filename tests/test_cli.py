@@ -171,7 +171,7 @@ def test_summary_counts_what_the_paper_records_and_is_the_same_at_city_scale(tmp
     import json
 
     from chuangshu.load import load_graph
-    from chuangshu.scale import ScaleRun
+    from chuangshu.engines.oxigraph import OxigraphRun
     from chuangshu.summary import summarize, summarize_rows
     from chuangshu.synth import synthesize
 
@@ -182,7 +182,7 @@ def test_summary_counts_what_the_paper_records_and_is_the_same_at_city_scale(tmp
     assert sum(info["communities"][0]["coded_dimensions"].values()) == 8
     city = tmp_path / "city.nt"
     synthesize(30, 3, city)
-    with ScaleRun() as store:
+    with OxigraphRun() as store:
         store.load([city])
         bulk = {"triples": len(store), **summarize_rows(store.select_terms, "zh")}
     assert bulk == summarize(load_graph([city]), "zh") and len(bulk["communities"]) == 30

@@ -24,7 +24,7 @@ from chuangshu.rdf import load_ontology
 from chuangshu.load import load_sources
 from chuangshu.reason import entail, java_available
 from chuangshu.rules import load_rules
-from chuangshu.scale import ScaleRun
+from chuangshu.engines.oxigraph import OxigraphRun
 from chuangshu.synth import synthesize
 
 
@@ -132,7 +132,7 @@ def _compiled(engine: str, files) -> set:
     """The ontology, the data and the compiled entailments, as one engine stores them."""
     everything = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
     if engine == "oxigraph":
-        with ScaleRun() as run:
+        with OxigraphRun() as run:
             run.load(files)
             run.reason()
             rows = run.select_terms(everything)

@@ -36,7 +36,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 from chuangshu.assess import assess, parse_as_of
 from chuangshu.rdf import load_ontology
 from chuangshu.load import load_graph
-from chuangshu.scale import run_pipeline
+from chuangshu.pipeline import run_pipeline
 
 from test_scale import _assessment_triples, _assessment_triples_of_store
 

@@ -19,7 +19,7 @@ from chuangshu.engines.columnar import ColumnarRun
 from chuangshu.engines.sparql_sql import from_nt
 from chuangshu.rdf import parse_files
 from chuangshu.load import load_graph
-from chuangshu.scale import run_pipeline
+from chuangshu.pipeline import run_pipeline
 from chuangshu.synth import synthesize
 from chuangshu.validate import validate_files
 

@@ -20,13 +20,17 @@ as the same :class:`~chuangshu.model.CommunityResult` objects: the same output w
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, Literal
 
 from . import resources
+from .engines.base import EngineRun, entailment_files
+from .engines.oxigraph import OxigraphRun
 from .errors import InputError
+from .rules import load_rules
 
 
 def load_validated(paths=(), *, lang: str = "en", check=None) -> tuple[Graph, Graph]:
@@ -170,10 +174,9 @@ def assess_files_in(langs, paths=(), *, engine: str = "auto", as_of=None, reason
         raise ValueError(f"engine is one of {ENGINES}")
     if engine == "oxigraph" or loaded is not None:
         from .engines.columnar import ColumnarRun
-        from .scale import ScaleRun
 
         data, _ = loaded or load_validated(paths, lang=langs[0], check=check)  # read and validated as the reference path does
-        run = ScaleRun() if engine == "oxigraph" else ColumnarRun()
+        run = OxigraphRun() if engine == "oxigraph" else ColumnarRun()
         with run:
             run.load([])  # the ontology
             run.add_graph(data)
@@ -183,8 +186,6 @@ def assess_files_in(langs, paths=(), *, engine: str = "auto", as_of=None, reason
             read = {lang: run.results_with_timelines(lang) for lang in langs}
             graph = run.graph() if whole_graph else Graph()
     else:
-        from .scale import run_pipeline
-
         validate = check is not None
         run, _, _ = run_pipeline(files, as_of=as_of, progress=progress, validate=validate, lang=langs[0],
                                  allow_warnings=True, check=check if validate else None, engine="columnar",
@@ -206,7 +207,7 @@ class CityTable:
     """The city table of :func:`city_table`: with ``tables``, the one-row-per-community table and the
     validation summary (:func:`chuangshu.tables.fast_table`, :func:`chuangshu.tables.validation_summary`:
     DuckDB writes them straight from the engine's rows, so they are written inside ``with``); else each
-    community's summary with its first recommendations (:func:`chuangshu.scale.community_rows`). A context
+    community's summary with its first recommendations (:func:`chuangshu.pipeline.community_rows`). A context
     manager: the engine's connection and temporary folder go at its end.
 
         with city_table(["city.nt"]) as city:
@@ -232,7 +233,6 @@ def city_table(paths=(), *, as_of=None, lang: str = "en", engine: str = "auto", 
     """``assess --fast``: the whole pipeline in one engine (DuckDB or Oxigraph, ``auto`` by size) for the city
     table — the rules keep only what a later rule or the table reads. ``check`` sees the validation report
     (and may stop the run); without it nothing is validated. RDF files only."""
-    from .scale import community_rows, run_pipeline
     from .tables import fast_table, validation_summary
     from .tabular import is_spreadsheet
 
@@ -254,3 +254,114 @@ def city_table(paths=(), *, as_of=None, lang: str = "en", engine: str = "auto", 
     except BaseException:
         run.close()
         raise
+
+
+# ---- the city pipeline: one engine, load to results -----------------------------------------------------
+
+def _progress(total: int, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="chuangshu", unit="query", disable=not enabled, leave=False)
+
+
+def run_pipeline(files: list[Path], *, as_of: Literal | None = None, progress: bool = False,
+                 validate: bool = True, lang: str = "en", allow_warnings: bool = False,
+                 check=None, engine: str = "oxigraph", lean: bool = False,
+                 itemize_info: bool = True, timeline: bool = False) -> tuple[EngineRun, object, list[dict]]:
+    """load → validate → reason → rules → assess in one engine. ``check`` sees the validation
+    report as soon as it is ready and may stop the run by raising: before anything is inferred, or,
+    where validation runs beside reasoning and the rules (the columnar engine), at the first query
+    that ends after it. A progress bar (when
+    ``progress``) moves once per load, per compiled constraint, per entailment, per rule.
+
+    ``engine`` is ``oxigraph`` (this module's store) or ``columnar`` (DuckDB, every query compiled
+    to SQL from the same files: :mod:`chuangshu.engines.columnar`); they give the same results.
+    With ``lean`` the columnar engine keeps only what later rules and the results read (no reasons,
+    no PROV-O): the same table, from fewer triples. Without ``itemize_info`` the Info results of a
+    constraint whose message names no value are counted, not listed (``Report.tallies``): what a
+    city's validation summary needs, without 10⁵ results named and labelled one by one. With
+    ``timeline`` the rules also make each community's timeline (``queries/rules/12-timeline-points.rq``).
+    """
+    from .fastshacl import compile_shapes
+    from .shapes import shapes_graph
+
+    n_constraints = len(compile_shapes(shapes_graph())) if validate and progress else 0
+    bar = _progress(2 + n_constraints + len(entailment_files()) + len(load_rules()), progress)
+    pending = None  # the validation, which may run beside reasoning and the rules
+    here = threading.current_thread()
+
+    def checked() -> None:
+        """``check`` sees the report as soon as it is ready, once (in this thread: it may raise)."""
+        nonlocal pending
+        if pending is not None and check is not None and threading.current_thread() is here:
+            ready, pending = pending, None
+            check(ready.result())
+
+    def tick(step):
+        bar.set_postfix_str(step, refresh=False)
+        bar.update()
+        if pending is not None and pending.done():
+            checked()
+    if engine == "columnar":
+        from .engines.columnar import ColumnarRun, check_compiles
+
+        # an unsupported construct in a rule or shape stops the run before any data is read
+        run = ColumnarRun(tick=tick, lean=lean, constants=tuple(check_compiles()))
+    else:
+        run = OxigraphRun(tick=tick)
+    try:
+        run.load(files)
+        bar.update()
+        if validate:  # of the user's data alone: the reference cases and all that is inferred come after
+            pending = validation = run.validate_beside(lang=lang, allow_warnings=allow_warnings,
+                                                       itemize_info=itemize_info)
+            if validation.done():
+                checked()  # before anything is inferred
+        run.add_reference_cases()
+        run.reason()
+        run.rules(as_of, timeline=timeline)
+        checked()  # if it was not ready before
+        report = validation.result() if validate else None
+        rows = run.assess()
+        bar.update()
+    except BaseException:
+        run.close()  # the columnar engine's temporary folder goes now, not at exit
+        raise
+    finally:
+        bar.close()
+    return run, report, rows
+
+
+def _local(iri: str | None) -> str | None:
+    return iri.rsplit("#", 1)[-1] if iri else None
+
+
+def community_rows(rows: list[dict], recommendations=None) -> list[dict]:
+    """One summary per community from the rows of ``queries/scale/summary.rq``, ordered by IRI whatever
+    order the engine gives the rows; with ``recommendations`` (the rows of
+    ``queries/scale/recommendations.rq``), each community's first priority and what the
+    recommendations of that priority recommend (intervention types and actor kinds, sorted)."""
+    by_community: dict = {}
+    for r in rows:
+        by_community.setdefault(r["community"], {
+            "community": r["community"], "capital_type": _local(r.get("type")),
+            "capital_type_basis": _local(r.get("basis")), "capital_type_conflict": r.get("conflict") == "true",
+            "initial_cycle_closed": r.get("initial") == "true", "advanced_cycle_closed": r.get("advanced") == "true",
+            "stage": _local(r.get("stage")), "ready": r.get("ready") == "true",
+            "warming_begun_early": r.get("early") == "true"})
+    if recommendations is not None:
+        for c in by_community.values():
+            c["first_priority"], c["first_recommendations"] = None, []
+        for r in recommendations:
+            c = by_community.get(r["community"])
+            if c is None:
+                continue
+            priority = int(float(r["priority"]))
+            if c["first_priority"] is None or priority < c["first_priority"]:
+                c["first_priority"], c["first_recommendations"] = priority, []
+            # what: the type or actor kind recommended, else (neither) the kind of recommendation
+            if priority == c["first_priority"] and r["what"] != r["kind"] and _local(r["what"]) not in c["first_recommendations"]:
+                c["first_recommendations"].append(_local(r["what"]))
+        for c in by_community.values():
+            c["first_recommendations"].sort()
+    return [by_community[iri] for iri in sorted(by_community)]

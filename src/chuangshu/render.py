@@ -450,7 +450,7 @@ def validation_text(report, fmt: str, lang: str) -> str:
 
 def fast_text(communities: list[dict], lang: str) -> str:
     """The city table as ``assess --fast`` prints it: one tab-separated line per community
-    (:func:`chuangshu.scale.community_rows`)."""
+    (:func:`chuangshu.pipeline.community_rows`)."""
     head = [pick(lang, h_en, h_zh) for h_en, h_zh in (("community", "社区"), ("type", "类型"), ("stage", "阶段"),
                                                    ("ready", "可进入下一阶段"), ("warming begun early", "升温提前开始"),
                                                    ("first recommendations", "首要建议"))]

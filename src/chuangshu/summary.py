@@ -64,9 +64,9 @@ def summarize_rows(select, lang: str = "en") -> dict:
 
 def summarize(graph: Graph, lang: str = "en") -> dict:
     """The summary of an rdflib graph (ontology and case data)."""
-    from .scale import ScaleRun
+    from .engines.oxigraph import OxigraphRun
 
-    with ScaleRun() as run:
+    with OxigraphRun() as run:
         run.add_graph(graph)
         return {"triples": len(graph), **summarize_rows(run.select_terms, lang)}
 
@@ -77,11 +77,11 @@ def summarize_files(paths, lang: str = "en") -> dict:
     are read as every command reads them (statements about the ontology's terms left out)."""
     from .load import load_graph
     from .pipeline import choose_engine
-    from .scale import ScaleRun
+    from .engines.oxigraph import OxigraphRun
 
     files = [Path(p) for p in paths] or resources.data_files()
     if choose_engine(files, "auto") != "duckdb":
         return summarize(load_graph(paths or None), lang)
-    with ScaleRun() as run:
+    with OxigraphRun() as run:
         run.load(files)
         return {"triples": len(run), **summarize_rows(run.select_terms, lang)}

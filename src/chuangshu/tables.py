@@ -376,7 +376,7 @@ class QueryTable(Table):
 
 
 def fast_table(communities: list[dict], details) -> Table:
-    """One row per community from the city-scale path (:func:`chuangshu.scale.community_rows`, and
+    """One row per community from the city-scale path (:func:`chuangshu.pipeline.community_rows`, and
     the details tables of :meth:`chuangshu.engines.base.EngineRun.detail_tables`): its names, type and
     basis, stage, readiness, cycles, the missing dimension × scope group in the order the cycles close,
     and the recommendations ranked by priority (what each recommends, as local names and as zh and en

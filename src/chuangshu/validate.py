@@ -36,7 +36,7 @@ def validate_graph(data: Graph, origin: dict | None = None, *, lang: str = "en",
     if engine not in ENGINES:
         raise ValueError(engine)
     if engine == "compiled" and not need_report_graph:
-        from .scale import RewrittenLiterals
+        from .engines.oxigraph import RewrittenLiterals
 
         try:
             return _validate_compiled(data, origin or {}, lang=lang, allow_warnings=allow_warnings,
@@ -100,9 +100,9 @@ def validate_graph(data: Graph, origin: dict | None = None, *, lang: str = "en",
 def _validate_compiled(data: Graph, origin: dict, *, lang: str, allow_warnings: bool, ontology: Graph | None,
                        problems: Iterable) -> Report:
     from .rdf import expand
-    from .scale import ScaleRun
+    from .engines.oxigraph import OxigraphRun
 
-    run = ScaleRun()
+    run = OxigraphRun()
     run.add_graph(ontology if ontology is not None else load_ontology())
     run.add_graph(data)
     report = run.validate(lang=lang, allow_warnings=allow_warnings)
@@ -148,9 +148,9 @@ def _large_rdf(files) -> bool:
 def _validate_large(files, *, lang: str, allow_warnings: bool) -> Report:
     """A large RDF input (a 267 MB N-Triples file took rdflib and pySHACL more than 38 minutes and
     5.8 GB): bulk-loaded into Oxigraph with the ontology and validated there, as ``assess --fast`` does."""
-    from .scale import ScaleRun
+    from .engines.oxigraph import OxigraphRun
 
-    run = ScaleRun()
+    run = OxigraphRun()
     run.load([Path(f) for f in files])
     report = run.validate(lang=lang, allow_warnings=allow_warnings)
     for r in report.results:

@@ -1,4 +1,4 @@
-"""What every city-scale engine offers the pipeline (:func:`chuangshu.scale.run_pipeline`).
+"""What every city-scale engine offers the pipeline (:func:`chuangshu.pipeline.run_pipeline`).
 
     load(files) → validate(lang=…, itemize_info=…) → add_reference_cases() → reason() → rules(as_of)
     (validate_beside(…) lets validation run beside the next steps where the engine can)
@@ -6,7 +6,7 @@
     → results(lang): every community's whole result (queries/results, the model every output renders)
 
 ``timings`` holds the seconds each step took; ``tick`` (when set) is called after every query, so
-that a progress bar moves. The Oxigraph store (:class:`chuangshu.scale.ScaleRun`) and the columnar
+that a progress bar moves. The Oxigraph store (:class:`chuangshu.engines.oxigraph.OxigraphRun`) and the columnar
 engine (:class:`chuangshu.engines.columnar.ColumnarRun`) implement it and give the same results.
 """
 

@@ -739,7 +739,7 @@ class ColumnarRun(EngineRun):
 
     # ---- results ------------------------------------------------------------------------------
     def _scale_query(self, name: str) -> Compiled:
-        # the readers sort: communities by IRI (scale.community_rows), each one's details (tables.fast_table)
+        # the readers sort: communities by IRI (pipeline.community_rows), each one's details (tables.fast_table)
         # (their terms as ids, looked up at once: _with_texts)
         return _compiled_query(*_scale_query_text(name), ordered=False, as_ids=True)
 

@@ -15,7 +15,7 @@ SHACL engines: ``pyshacl`` (the reference), ``oxigraph`` (the shapes compiled to
 Oxigraph: :mod:`chuangshu.fastshacl`), ``duckdb`` (the same compiled to SQL on DuckDB). SPARQL engines:
 ``rdflib`` and ``oxigraph`` (the references; Oxigraph as the project runs it: data whose literals its
 store would rewrite — "01"^^xsd:integer kept as "1" — are refused, see
-:func:`chuangshu.scale.rewritten_literals`), ``duckdb`` (:mod:`chuangshu.engines.sparql_sql`, with the
+:func:`chuangshu.engines.oxigraph.rewritten_literals`), ``duckdb`` (:mod:`chuangshu.engines.sparql_sql`, with the
 tests' named graphs).
 
 How answers are compared, as the suites' own harnesses do: SHACL reports by their results — focus
@@ -300,9 +300,9 @@ def validate_compiled(engine: str, data: Graph, shapes: Graph):
 
     compile_shapes(shapes)  # refuses before anything is loaded
     if engine == "oxigraph":
-        from ..scale import ScaleRun
+        from .oxigraph import OxigraphRun
 
-        run = ScaleRun()
+        run = OxigraphRun()
         run.add_graph(data)
         return run.validate(shapes=shapes, allow_warnings=True)
     if engine == "duckdb":
@@ -402,7 +402,7 @@ def run_sparql(case: Case, engine: str):
     if engine == "oxigraph":
         import pyoxigraph as ox
 
-        from ..scale import rewritten_literals
+        from .oxigraph import rewritten_literals
 
         store = ox.Store()
         for p in default:
@@ -412,7 +412,7 @@ def run_sparql(case: Case, engine: str):
         literals = {lit for p in default + named for q in ox.parse(path=str(p), format=_ox_format(p), base_iri=p.as_uri())
                     for lit in (q.object,) if isinstance(lit, ox.Literal)}
         rewritten = rewritten_literals(literals)
-        if rewritten:  # as the project's Oxigraph engine does (scale.ScaleRun.check_literals)
+        if rewritten:  # as the project's Oxigraph engine does (engines.oxigraph.OxigraphRun.check_literals)
             raise ChuangshuError(f"literals the Oxigraph store does not keep as written ({rewritten[0]})",
                                  f"Oxigraph 存储不按原样保留的字面量（{rewritten[0]}）")
         try:

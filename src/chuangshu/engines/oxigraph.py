@@ -1,37 +1,30 @@
-"""The city-scale path: the whole pipeline inside one Oxigraph store.
+"""The Oxigraph engine: the whole pipeline inside one in-memory Oxigraph store.
 
     load (bulk) → validate (shapes compiled to SPARQL) → reason (entailment updates in
-    queries/entailment) → rules (queries/rules as INSERT … WHERE) → assess (one SELECT) → export (dump)
+    queries/entailment) → rules (queries/rules as INSERT … WHERE) → results (queries/results) → export (dump)
 
-It gives the same validation results and the same assessments as the reference path
-(pySHACL, HermiT or owlrl, rules through CONSTRUCT); tests compare the two. Nothing
-here builds an rdflib graph of the data, so a million triples stay in Rust.
+It gives the same validation results and the same assessments as the reference engine (pySHACL, HermiT or
+owlrl, rules through CONSTRUCT); tests compare the two. Nothing here builds an rdflib graph of the data,
+so a million triples stay in Rust.
 """
 
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
-from . import resources
-from .engines.base import DETAIL_QUERIES, EngineRun, entailment_files
-from .errors import ChuangshuError, InputError
-from .i18n import preferred
-from .rdf import PREFIXES, check_xml, from_oxigraph, rdf_format
-from .rules import describe_rules, load_rules, to_ox
+from .. import resources
+from .base import DETAIL_QUERIES, EngineRun, entailment_files
+from ..errors import ChuangshuError, InputError
+from ..i18n import preferred
+from ..rdf import PREFIXES, check_xml, from_oxigraph, rdf_format
+from ..rules import describe_rules, load_rules, to_ox
 
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-
-
-def _progress(total: int, enabled: bool):
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc="chuangshu", unit="query", disable=not enabled, leave=False)
 
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -58,7 +51,7 @@ class RewrittenLiterals(ChuangshuError):
 
 
 @dataclass
-class ScaleRun(EngineRun):
+class OxigraphRun(EngineRun):
     store: ox.Store = field(default_factory=ox.Store)
     origin: dict = field(default_factory=dict)
     sources: list = field(default_factory=list)    # the files loaded, and the rdflib graphs added (add_graph)
@@ -111,8 +104,8 @@ class ScaleRun(EngineRun):
     def validate(self, *, lang: str = "en", allow_warnings: bool = False, itemize_info: bool = True,
                  shapes: Graph | None = None):
         """The graph validated against ``shapes`` (default: the case-data shapes), compiled to SPARQL."""
-        from .fastshacl import build_report, compile_shapes, tallied
-        from .shapes import shapes_graph
+        from ..fastshacl import build_report, compile_shapes, tallied
+        from ..shapes import shapes_graph
 
         def run():
             nonlocal shapes
@@ -141,9 +134,9 @@ class ScaleRun(EngineRun):
     def add_reference_cases(self) -> None:
         """The reference communities the data do not hold, as evidence for recommendations
         (the same triples the reference path adds: :func:`chuangshu.assess.reference_triples`)."""
-        from .reference import reference_triples
-        from .rdf import CS
-        from .rules import to_ox
+        from ..reference import reference_triples
+        from ..rdf import CS
+        from ..rules import to_ox
 
         def run():
             own = {from_oxigraph(q.subject) for q in self.store.quads_for_pattern(
@@ -161,7 +154,7 @@ class ScaleRun(EngineRun):
         self._timed("reason", run)
 
     def rules(self, as_of: Literal | None = None, *, timeline: bool = False) -> None:
-        from .slots import fill_slots
+        from ..slots import fill_slots
 
         def run():
             rules = load_rules(timeline=timeline)
@@ -217,106 +210,3 @@ def select(store: ox.Store, query: str) -> list[dict]:
     names = [v.value for v in result.variables]
     # by position: a solution's lookup by name costs twice as much
     return [{n: v for n, v in zip(names, row) if v is not None} for row in result]
-
-
-def run_pipeline(files: list[Path], *, as_of: Literal | None = None, progress: bool = False,
-                 validate: bool = True, lang: str = "en", allow_warnings: bool = False,
-                 check=None, engine: str = "oxigraph", lean: bool = False,
-                 itemize_info: bool = True, timeline: bool = False) -> tuple[EngineRun, object, list[dict]]:
-    """load → validate → reason → rules → assess in one engine. ``check`` sees the validation
-    report as soon as it is ready and may stop the run by raising: before anything is inferred, or,
-    where validation runs beside reasoning and the rules (the columnar engine), at the first query
-    that ends after it. A progress bar (when
-    ``progress``) moves once per load, per compiled constraint, per entailment, per rule.
-
-    ``engine`` is ``oxigraph`` (this module's store) or ``columnar`` (DuckDB, every query compiled
-    to SQL from the same files: :mod:`chuangshu.engines.columnar`); they give the same results.
-    With ``lean`` the columnar engine keeps only what later rules and the results read (no reasons,
-    no PROV-O): the same table, from fewer triples. Without ``itemize_info`` the Info results of a
-    constraint whose message names no value are counted, not listed (``Report.tallies``): what a
-    city's validation summary needs, without 10⁵ results named and labelled one by one. With
-    ``timeline`` the rules also make each community's timeline (``queries/rules/12-timeline-points.rq``).
-    """
-    from .fastshacl import compile_shapes
-    from .shapes import shapes_graph
-
-    n_constraints = len(compile_shapes(shapes_graph())) if validate and progress else 0
-    bar = _progress(2 + n_constraints + len(entailment_files()) + len(load_rules()), progress)
-    pending = None  # the validation, which may run beside reasoning and the rules
-    here = threading.current_thread()
-
-    def checked() -> None:
-        """``check`` sees the report as soon as it is ready, once (in this thread: it may raise)."""
-        nonlocal pending
-        if pending is not None and check is not None and threading.current_thread() is here:
-            ready, pending = pending, None
-            check(ready.result())
-
-    def tick(step):
-        bar.set_postfix_str(step, refresh=False)
-        bar.update()
-        if pending is not None and pending.done():
-            checked()
-    if engine == "columnar":
-        from .engines.columnar import ColumnarRun, check_compiles
-
-        # an unsupported construct in a rule or shape stops the run before any data is read
-        run = ColumnarRun(tick=tick, lean=lean, constants=tuple(check_compiles()))
-    else:
-        run = ScaleRun(tick=tick)
-    try:
-        run.load(files)
-        bar.update()
-        if validate:  # of the user's data alone: the reference cases and all that is inferred come after
-            pending = validation = run.validate_beside(lang=lang, allow_warnings=allow_warnings,
-                                                       itemize_info=itemize_info)
-            if validation.done():
-                checked()  # before anything is inferred
-        run.add_reference_cases()
-        run.reason()
-        run.rules(as_of, timeline=timeline)
-        checked()  # if it was not ready before
-        report = validation.result() if validate else None
-        rows = run.assess()
-        bar.update()
-    except BaseException:
-        run.close()  # the columnar engine's temporary folder goes now, not at exit
-        raise
-    finally:
-        bar.close()
-    return run, report, rows
-
-
-def _local(iri: str | None) -> str | None:
-    return iri.rsplit("#", 1)[-1] if iri else None
-
-
-def community_rows(rows: list[dict], recommendations=None) -> list[dict]:
-    """One summary per community from the rows of ``queries/scale/summary.rq``, ordered by IRI whatever
-    order the engine gives the rows; with ``recommendations`` (the rows of
-    ``queries/scale/recommendations.rq``), each community's first priority and what the
-    recommendations of that priority recommend (intervention types and actor kinds, sorted)."""
-    by_community: dict = {}
-    for r in rows:
-        by_community.setdefault(r["community"], {
-            "community": r["community"], "capital_type": _local(r.get("type")),
-            "capital_type_basis": _local(r.get("basis")), "capital_type_conflict": r.get("conflict") == "true",
-            "initial_cycle_closed": r.get("initial") == "true", "advanced_cycle_closed": r.get("advanced") == "true",
-            "stage": _local(r.get("stage")), "ready": r.get("ready") == "true",
-            "warming_begun_early": r.get("early") == "true"})
-    if recommendations is not None:
-        for c in by_community.values():
-            c["first_priority"], c["first_recommendations"] = None, []
-        for r in recommendations:
-            c = by_community.get(r["community"])
-            if c is None:
-                continue
-            priority = int(float(r["priority"]))
-            if c["first_priority"] is None or priority < c["first_priority"]:
-                c["first_priority"], c["first_recommendations"] = priority, []
-            # what: the type or actor kind recommended, else (neither) the kind of recommendation
-            if priority == c["first_priority"] and r["what"] != r["kind"] and _local(r["what"]) not in c["first_recommendations"]:
-                c["first_recommendations"].append(_local(r["what"]))
-        for c in by_community.values():
-            c["first_recommendations"].sort()
-    return [by_community[iri] for iri in sorted(by_community)]
