@@ -58,6 +58,48 @@ class EngineRun:
                 raise InputError("file not found", "找不到文件", where=str(f))
         return out
 
+    # ---- reason and rules: one loop for every engine, which runs each update and rule its own way ----------
+    def reason(self) -> None:
+        """The entailment updates (``queries/entailment``), in order; then the consistency check."""
+        def run():
+            for f in entailment_files():
+                self._update(f.read_text(encoding="utf-8"), f"queries/entailment/{f.name}")
+                self._tick("reason")
+            self.check_consistent()
+        self._timed("reason", run)
+
+    def rules(self, as_of=None, *, timeline: bool = False) -> None:
+        """The rules (``queries/rules``) in order, the date bound once (each rule's ``VALUES ?asOf { UNDEF }``
+        slot filled with the serialized term: :func:`chuangshu.slots.fill_slots`); with ``timeline`` the
+        timeline's rule too. Their own descriptions are added after (a conclusion names its rule)."""
+        from ..rules import describe_rules, load_rules
+        from ..slots import fill_slots
+
+        def run():
+            rules = load_rules(timeline=timeline)
+            bindings = {"asOf": as_of} if as_of is not None else {}
+            for rule, keep in zip(rules, self._keeps(rules)):
+                self._apply_rule(rule, fill_slots(rule.text, bindings)[0], keep)
+                self._tick("rules")
+            self.add_graph(describe_rules(rules))
+        self._timed("rules", run)
+
+    def _update(self, text: str, source: str) -> None:
+        """Run a SPARQL Update (``source`` names its file for errors)."""
+        raise NotImplementedError
+
+    def _keeps(self, rules) -> list:
+        """What each rule's conclusions must keep (None: all; the columnar engine's lean runs keep less)."""
+        return [None] * len(rules)
+
+    def _apply_rule(self, rule, text: str, keep) -> None:
+        """Run a rule (its text with the slots filled), its conclusions added to the run's graph."""
+        raise NotImplementedError
+
+    def add_graph(self, graph) -> None:
+        """An rdflib graph's triples into the run's graph."""
+        raise NotImplementedError
+
     def check_consistent(self) -> None:
         """Stop where the OWL reasoners stop: an individual the entailments put in owl:Nothing
         (``queries/consistency/nothing.rq``) makes the input inconsistent, on every engine alike."""

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 
 from .. import resources
 from ..errors import InputError, stopped_query
@@ -711,31 +711,18 @@ class ColumnarRun(EngineRun):
             self.add_triples(reference_triples(own))
         self._timed("load", run)
 
-    # ---- reason and rules -----------------------------------------------------------------------
-    def reason(self) -> None:
-        def run():
-            for f in entailment_files():
-                for op in _compiled_update(f.read_text(encoding="utf-8"), f"queries/entailment/{f.name}"):
-                    self.insert(op)
-                self._tick("reason")
-            self.check_consistent()
-        self._timed("reason", run)
+    # ---- reason and rules (the loops are the interface's: EngineRun.reason, EngineRun.rules) -----------------
+    def _update(self, text: str, source: str) -> None:
+        for op in _compiled_update(text, source):
+            self.insert(op)
 
-    def rules(self, as_of: Literal | None = None, *, timeline: bool = False) -> None:
-        from ..slots import fill_slots
-        from ..rules import describe_rules, load_rules
+    def _keeps(self, rules) -> list:
+        return _read_later(rules) if self.lean else [None] * len(rules)
 
-        def run():
-            rules = load_rules(timeline=timeline)
-            keeps = _read_later(rules) if self.lean else [None] * len(rules)
-            for rule, keep in zip(rules, keeps):
-                text, _ = fill_slots(rule.text, {"asOf": as_of} if as_of is not None else {})
-                compiled = _compiled_query(text, f"queries/rules/{rule.path.name}", keep)
-                if compiled.template:
-                    self.insert(compiled)
-                self._tick("rules")
-            self.add_triples(describe_rules(rules))
-        self._timed("rules", run)
+    def _apply_rule(self, rule, text: str, keep) -> None:
+        compiled = _compiled_query(text, f"queries/rules/{rule.path.name}", keep)
+        if compiled.template:
+            self.insert(compiled)
 
     # ---- results ------------------------------------------------------------------------------
     def _scale_query(self, name: str) -> Compiled:

@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 
 from .. import resources
-from .base import DETAIL_QUERIES, EngineRun, entailment_files
+from .base import DETAIL_QUERIES, EngineRun
 from ..errors import ChuangshuError, InputError
 from ..i18n import preferred
 from ..rdf import PREFIXES, check_xml, from_oxigraph, rdf_format
-from ..rules import describe_rules, load_rules, to_ox
+from ..rules import to_ox
 
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
@@ -144,27 +144,13 @@ class OxigraphRun(EngineRun):
             self.store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in reference_triples(own))
         self._timed("load", run)
 
-    # ---- reason and rules -------------------------------------------------------------------
-    def reason(self) -> None:
-        def run():
-            for f in entailment_files():
-                self.store.update(f.read_text(encoding="utf-8"))
-                self._tick("reason")
-            self.check_consistent()
-        self._timed("reason", run)
+    # ---- reason and rules (the loops are the interface's: EngineRun.reason, EngineRun.rules) -----------------
+    def _update(self, text: str, source: str) -> None:
+        self.store.update(text)
 
-    def rules(self, as_of: Literal | None = None, *, timeline: bool = False) -> None:
-        from ..slots import fill_slots
-
-        def run():
-            rules = load_rules(timeline=timeline)
-            for rule in rules:
-                text, _ = fill_slots(rule.text, {"asOf": as_of} if as_of is not None else {})
-                # the same rule, its conclusions inserted in place instead of returned
-                self.store.update(re.sub(r"\bCONSTRUCT\s*\{", "INSERT {", text, count=1))
-                self._tick("rules")
-            self.add_graph(describe_rules(rules))
-        self._timed("rules", run)
+    def _apply_rule(self, rule, text: str, keep) -> None:
+        # the same rule, its conclusions inserted in place instead of returned
+        self.store.update(re.sub(r"\bCONSTRUCT\s*\{", "INSERT {", text, count=1))
 
     # ---- assess ---------------------------------------------------------------------------
     def assess(self) -> list[dict]:
