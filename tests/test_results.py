@@ -82,10 +82,11 @@ def test_the_results_queries_are_files_every_engine_runs():
 
 
 def test_auto_takes_oxigraph_for_a_small_input_and_duckdb_for_a_city(tmp_path, monkeypatch):
-    import chuangshu.pipeline as pipeline
+    import chuangshu.engines as engines
 
     assert choose_engine(resources.data_files()) == "oxigraph"
-    monkeypatch.setattr(pipeline, "SMALL_FOR_OXIGRAPH", 1)
+    assert choose_engine((), triples=49_999) == "oxigraph" and choose_engine((), triples=50_000) == "duckdb"
+    monkeypatch.setattr(engines, "SMALL_FOR_OXIGRAPH", 1)
     assert choose_engine(resources.data_files()) == "duckdb"
     assert choose_engine(resources.data_files(), "reference") == "reference"
 

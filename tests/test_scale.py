@@ -449,11 +449,11 @@ def test_the_lean_run_gives_the_same_table_without_reasons_or_provenance(synthet
 def test_auto_takes_oxigraph_for_a_small_input_and_duckdb_for_a_city(tmp_path, monkeypatch):
     """--scale-engine auto: the bundled cases (kilobytes) on Oxigraph, a file past the threshold on DuckDB;
     either way the same table."""
-    import chuangshu.pipeline as pipeline_module
+    import chuangshu.engines as engines_module
 
     small = json.loads(CliRunner().invoke(cli, ["assess", "--fast", "--format", "json"]).output)
     assert small["engine"] == "oxigraph"
-    monkeypatch.setattr(pipeline_module, "SMALL_FOR_OXIGRAPH", 1)
+    monkeypatch.setattr(engines_module, "SMALL_FOR_OXIGRAPH", 1)
     big = json.loads(CliRunner().invoke(cli, ["assess", "--fast", "--format", "json"]).output)
     assert big["engine"] == "duckdb" and big["communities"] == small["communities"]
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from rdflib import Graph, Literal
 
 from . import resources
+from .engines import ENGINES, choose_engine
 from .engines.base import EngineRun, entailment_files
 from .engines.oxigraph import OxigraphRun
 from .errors import InputError
@@ -120,24 +121,6 @@ def knowledge_parts(paths, parts, *, lang: str = "en", as_of=None, reasoner: str
     return out
 
 
-ENGINES = ("auto", "reference", "oxigraph", "duckdb", "rdflib")
-SMALL_FOR_OXIGRAPH = 8 * 2**20  # bytes of RDF input under which ``auto`` takes Oxigraph rather than DuckDB
-
-
-def choose_engine(files, engine: str = "auto") -> str:
-    """The engine ``auto`` stands for: DuckDB for RDF input of 8 MiB or more (a city: its fixed cost of
-    planning ~130 queries pays off there — 7.1 s against 5.4 s for 2,000 communities, 0.5 s against 2.6 s
-    for 200), else Oxigraph; spreadsheets are read as the reference path reads them, so Oxigraph."""
-    from .tabular import is_spreadsheet
-
-    if engine != "auto":
-        return engine
-    files = [Path(f) for f in files]
-    if any(is_spreadsheet(f) or not f.is_file() for f in files):
-        return "oxigraph"
-    return "duckdb" if sum(f.stat().st_size for f in files) >= SMALL_FOR_OXIGRAPH else "oxigraph"
-
-
 def assess_files(paths=(), *, engine: str = "auto", as_of=None, reasoner: str = "auto", lang: str = "en", check=None,
                  progress: bool = False, loaded=None, timeline: bool = False, whole_graph: bool = False):
     """Every community of the files (default: the bundled data) assessed on ``engine``: an
@@ -159,7 +142,7 @@ def assess_files_in(langs, paths=(), *, engine: str = "auto", as_of=None, reason
     from .i18n import pick
 
     files = list(paths) or resources.data_files()
-    engine = choose_engine(files, engine) if loaded is None else ("oxigraph" if engine == "auto" else engine)
+    engine = choose_engine(files, engine, triples=len(loaded[0]) if loaded is not None else None)
     date = str(as_of) if as_of is not None else None
     if engine in ("reference", "rdflib"):
         data, onto = loaded or load_validated(paths, lang=langs[0], check=check)

@@ -15,6 +15,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from . import resources
+from .engines import large_input
 from .rdf import compact, load_ontology
 from .load import has_community, load_sources
 from .shapes import Report, Result, SEVERITY_ORDER, SH, _located, _pick_message, _render_path, _render_value, _text, humanize, problem_result, shapes_graph
@@ -124,25 +125,13 @@ def validate_files(paths: Iterable[str | Path] | None = None, *, lang: str = "en
                    allow_warnings: bool = False, need_report_graph: bool = False, engine: str = "compiled") -> Report:
     """Validate RDF files (the bundled case data when ``paths`` is None)."""
     files = list(paths) if paths else resources.data_files()
-    if engine == "compiled" and not need_report_graph and _large_rdf(files):
+    if engine == "compiled" and not need_report_graph and large_input(files):
         return _validate_large(files, lang=lang, allow_warnings=allow_warnings)
     data, origin, problems = load_sources(files)
     report = validate_graph(data, origin, lang=lang, allow_warnings=allow_warnings, problems=problems,
                             need_report_graph=need_report_graph, engine=engine)
     report.no_community = not has_community(data)
     return report
-
-
-LARGE_INPUT = 32 * 2**20   # bytes of RDF: above this the files go straight into Oxigraph, never into rdflib
-
-
-def _large_rdf(files) -> bool:
-    from .tabular import is_spreadsheet
-
-    paths = [Path(f) for f in files]
-    if any(is_spreadsheet(p) for p in paths):
-        return False
-    return sum(p.stat().st_size for p in paths if p.is_file()) > LARGE_INPUT
 
 
 def _validate_large(files, *, lang: str, allow_warnings: bool) -> Report:
