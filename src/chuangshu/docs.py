@@ -24,7 +24,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from . import resources
 from .diagrams import stage_model_svg
-from .i18n import pick as L
+from .i18n import pick as L, text_in
 from .rdf import CS, ONTOLOGY_IRI, PREFIXES, load_ontology
 from .versions import changelog_entry, ontology_version
 
@@ -34,11 +34,7 @@ _TEMPLATES = Path(__file__).resolve().parent / "templates" / "docs"
 
 
 def _text(g: Graph, node, prop, lang: str) -> str | None:
-    values = {getattr(o, "language", None): str(o) for o in g.objects(node, prop) if isinstance(o, Literal)}
-    for want in (lang, "en", "zh", None):
-        if want in values:
-            return values[want]
-    return None
+    return text_in(g.objects(node, prop), lang)
 
 
 def _other(lang: str) -> str:

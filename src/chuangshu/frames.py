@@ -37,7 +37,7 @@ def value(term):
 
 
 def results_frame(table, labels: dict | None = None):
-    """A SELECT or ASK result (:class:`chuangshu.library.Table`) as a data frame: one column per variable,
+    """A SELECT or ASK result (:class:`chuangshu.library.QueryResult`) as a data frame: one column per variable,
     and beside each variable that holds IRIs with a label, ``VAR_label``."""
     labels = labels or {}
     columns = []

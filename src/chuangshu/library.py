@@ -21,6 +21,7 @@ from rdflib.namespace import XSD
 
 from . import resources
 from .errors import InputError
+from .i18n import text_in
 from .rdf import PREFIXES, compact
 from .slots import BAD_IRI, fill_slots, values_block
 
@@ -165,7 +166,7 @@ def parse_term(value: str):
 # ---- running ------------------------------------------------------------------------
 
 @dataclass
-class Table:
+class QueryResult:
     variables: list[str]
     rows: list[dict]           # variable -> rdflib term
     graph: object = None       # CONSTRUCT and DESCRIBE: an rdflib Graph (rows and variables empty)
@@ -231,7 +232,7 @@ def _syntax_message(err, shift: int = 0) -> str:
 
 
 def run_local(query: Query, graph, bindings: dict, engine: str = "oxigraph", *, allow_service: bool = False,
-              timeout: float | None = None) -> Table:
+              timeout: float | None = None) -> QueryResult:
     """Run ``query`` on ``graph``. With ``timeout`` (where the system can fork) the query runs in a
     child process that is stopped when the time is up."""
     refuse_service(query, allow_service)
@@ -270,15 +271,15 @@ def run_local(query: Query, graph, bindings: dict, engine: str = "oxigraph", *, 
     query = Query(query.name, with_common_prefixes(query.text), query.path, query.meta)
     kind, names, result = _with_timeout(execute, timeout, where) if timeout else execute()
     if kind == "boolean":
-        return Table(["boolean"], [{"boolean": Literal(result)}], ask=True)
+        return QueryResult(["boolean"], [{"boolean": Literal(result)}], ask=True)
     if kind == "graph":
         from .rdf import new_graph
 
         g = new_graph()
         for t in result:
             g.add(t)
-        return Table([], [], g)
-    return Table(_variables(query.text, result) if not names else names, result)
+        return QueryResult([], [], g)
+    return QueryResult(_variables(query.text, result) if not names else names, result)
 
 
 def _with_timeout(fn, seconds: float, where: str):
@@ -336,7 +337,7 @@ def _variables(text: str, rows: list[dict]) -> list[str]:
 
 
 def run_remote(query: Query, endpoint, bindings: dict, *, user: str | None = None,
-               password: str | None = None, default_graphs: list[str] | None = None) -> Table:
+               password: str | None = None, default_graphs: list[str] | None = None) -> QueryResult:
     """Run a SELECT on a remote endpoint (a URL or a :class:`~chuangshu.sparql_client.Endpoint`)."""
     from .sparql_client import Endpoint
 
@@ -345,7 +346,7 @@ def run_remote(query: Query, endpoint, bindings: dict, *, user: str | None = Non
     ep = endpoint if isinstance(endpoint, Endpoint) else Endpoint.from_url(endpoint, user=user, password=password)
     data = ep.results(text, default_graphs or [])
     if "boolean" in data:
-        return Table(["boolean"], [{"boolean": Literal(bool(data["boolean"]))}], ask=True)
+        return QueryResult(["boolean"], [{"boolean": Literal(bool(data["boolean"]))}], ask=True)
     try:
         variables = [str(v) for v in data.get("head", {}).get("vars", [])]
         rows = [{str(k): _from_json(v) for k, v in b.items()} for b in data["results"]["bindings"]]
@@ -354,7 +355,7 @@ def run_remote(query: Query, endpoint, bindings: dict, *, user: str | None = Non
 
         raise RemoteError("the reply is not well-formed SPARQL JSON results", "应答不是格式正确的 SPARQL JSON 结果",
                           where=shown(ep.query)) from None
-    return Table(variables, rows)
+    return QueryResult(variables, rows)
 
 
 def _from_json(v: dict):
@@ -381,7 +382,7 @@ def _compact(term) -> str:
     return str(term)
 
 
-def render(table: Table, fmt: str, labels: dict | None = None, only_labels: bool = False) -> str:
+def render(table: QueryResult, fmt: str, labels: dict | None = None, only_labels: bool = False) -> str:
     """The table as text. ``labels`` (IRI → label in the user's language) put a name beside each IRI
     in the table format (instead of it with ``only_labels``) and add a ``…_label`` column after each
     column holding IRIs in CSV and TSV; JSON stays the standard SPARQL results."""
@@ -441,13 +442,13 @@ def _render_graph(graph, fmt: str) -> str:
     return canonical_turtle(graph).rstrip("\n")
 
 
-def _with_labels(table: Table, labels: dict, fmt: str, only_labels: bool) -> Table:
+def _with_labels(table: QueryResult, labels: dict, fmt: str, only_labels: bool) -> QueryResult:
     if fmt == "table":
         def show(term):
             if isinstance(term, URIRef) and str(term) in labels:
                 return Literal(labels[str(term)]) if only_labels else Literal(f"{_compact(term)} ({labels[str(term)]})")
             return term
-        return Table(table.variables, [{k: show(v) for k, v in r.items()} for r in table.rows], ask=table.ask)
+        return QueryResult(table.variables, [{k: show(v) for k, v in r.items()} for r in table.rows], ask=table.ask)
     variables = []
     for v in table.variables:
         variables.append(v)
@@ -455,7 +456,7 @@ def _with_labels(table: Table, labels: dict, fmt: str, only_labels: bool) -> Tab
             variables.append(v + "_label")
     rows = [{**r, **{v + "_label": Literal(labels[str(r[v])]) for v in table.variables
                     if isinstance(r.get(v), URIRef) and str(r.get(v)) in labels}} for r in table.rows]
-    return Table(variables, rows, ask=table.ask)
+    return QueryResult(variables, rows, ask=table.ask)
 
 
 def term_labels(graph, terms, lang: str) -> dict:
@@ -466,11 +467,9 @@ def term_labels(graph, terms, lang: str) -> dict:
     for t in terms:
         if not isinstance(t, URIRef):
             continue
-        found = {getattr(o, "language", None): str(o) for o in graph.objects(t, RDFS.label)}
-        for want in (lang, "en", "zh", None):
-            if want in found:
-                out[str(t)] = found[want]
-                break
+        found = text_in(graph.objects(t, RDFS.label), lang)
+        if found is not None:
+            out[str(t)] = found
     return out
 
 
@@ -517,7 +516,7 @@ def resolve_params(query: Query, bindings: dict, graph) -> dict:
 
 
 def query(ref: str, graph=None, *, params: dict | None = None, lang: str = "en", as_of: str | None = None,
-          engine: str = "oxigraph") -> Table:
+          engine: str = "oxigraph") -> QueryResult:
     """Run a library query (by id, e.g. ``"cq05"``), a query file, or SPARQL text on the knowledge graph of
     ``graph`` (ontology + case data; default: the bundled data) with its inferences as of ``as_of``.
     ``params`` are bound, never pasted into the text (an IRI parameter may be given as an ID or label).

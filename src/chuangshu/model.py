@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDFS
 
+from .i18n import text_in
 from .rdf import CS, expand
 
 C = lambda name: URIRef(CS + name)  # noqa: E731
@@ -142,13 +143,9 @@ class CommunityResult:
 
 
 def label_of(graph: Graph, node, lang: str) -> str:
-    labels = [o for o in graph.objects(node, RDFS.label) if isinstance(o, Literal)]
-    for want in (lang, "en", "zh", None):
-        for l in labels:
-            if l.language == want:
-                return str(l)
-    text = str(node)
-    return re.split(r"[#/]", text)[-1]
+    """A node's label as every output names it (:func:`chuangshu.i18n.text_in`), else its IRI's last part."""
+    found = text_in(graph.objects(node, RDFS.label), lang)
+    return found if found is not None else re.split(r"[#/]", str(node))[-1]
 
 
 def path_label(graph: Graph, path: str | None, lang: str) -> str:
@@ -166,12 +163,7 @@ def path_label(graph: Graph, path: str | None, lang: str) -> str:
 
 
 def _text(graph: Graph, node, prop, lang: str) -> str:
-    values = [o for o in graph.objects(node, prop) if isinstance(o, Literal)]
-    for want in (lang, "en", "zh"):
-        for v in values:
-            if v.language == want:
-                return str(v)
-    return str(values[0]) if values else ""
+    return text_in(graph.objects(node, prop), lang) or ""
 
 
 def undetermined_note(form: Term | None, lang: str) -> str:

@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import lru_cache
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 
 from . import resources
+from .i18n import text_in
 from .model import (C, DIMENSIONS, CommunityResult, Coded, Evidence, Finding, Reading, Recommendation, StepState,
                     Term, undetermined_note)
 
@@ -64,27 +65,15 @@ class _Labels:
     def label(self, node) -> str:
         found = self.picked.get(node)
         if found is None:  # picked once per node: a city's results name the same terms millions of times
-            found = self.pick(self.labels.get(node, ()), with_untagged=True)
+            found = text_in(self.labels.get(node, ()), self.lang)
             if found is None:
                 found = str(node).replace("#", "/").rsplit("/", 1)[-1]
             self.picked[node] = found
         return found
 
-    def pick(self, values, with_untagged: bool = False) -> str | None:
-        literals = sorted((v for v in values if isinstance(v, Literal)), key=str)
-        for want in (self.lang, "en", "zh") + ((None,) if with_untagged else ()):
-            for v in literals:
-                if v.language == want:
-                    return str(v)
-        return None
-
     def text(self, values) -> str:
-        """A text in the language asked for (else English, Chinese, or any)."""
-        picked = self.pick(values)
-        if picked is not None:
-            return picked
-        values = sorted(values, key=str)
-        return str(values[0]) if values else ""
+        """A text in the language asked for (else English, Chinese, one without a language, or any)."""
+        return text_in(values, self.lang) or ""
 
     def term(self, node) -> Term | None:
         if node is None:

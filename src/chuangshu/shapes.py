@@ -17,6 +17,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
 from . import resources
+from .i18n import text_in
 from .rdf import compact, parse_files
 
 
@@ -101,12 +102,7 @@ def shapes_graph() -> Graph:
 
 
 def _text(graph: Graph, node, prop, lang: str) -> str | None:
-    values = [o for o in graph.objects(node, prop) if isinstance(o, Literal)]
-    for want in (lang, "en", "zh", None):
-        for v in values:
-            if v.language == want:
-                return str(v)
-    return str(values[0]) if values else None
+    return text_in(graph.objects(node, prop), lang)
 
 
 def format_value(value, label: str | None = None) -> str | None:

@@ -34,7 +34,7 @@ from rdflib.namespace import RDF, XSD
 
 from .rdf import PREFIXES, compact, new_graph
 from .sheets import ALL_SHEETS, SHEETS, STATEMENTS, Code, Column, Sheet, code_lists, find_sheet, identifier_of, match_columns, mint
-from .tabular import Table, column_letter, read_tables
+from .tabular import SheetCells, column_letter, read_tables
 
 SPLIT = re.compile(r"\s*[;；\n]\s*")
 DATE_TYPES = (XSD.date, XSD.gYearMonth, XSD.gYear)
@@ -247,10 +247,10 @@ def import_files(paths: Iterable[str | Path], codes: dict | None = None) -> Impo
     return import_tables(tables, codes)
 
 
-def import_tables(tables: list[Table], codes: dict | None = None) -> Imported:
+def import_tables(tables: list[SheetCells], codes: dict | None = None) -> Imported:
     codes = _Codes(codes if codes is not None else code_lists())
     out = Imported(new_graph(), {}, [])
-    plan: list[tuple[Table, Sheet, list[Column | None]]] = []
+    plan: list[tuple[SheetCells, Sheet, list[Column | None]]] = []
     for table in tables:
         sheet = find_sheet(table.name)
         where = Cell(str(table.file), table.sheet, None, None)
@@ -298,7 +298,7 @@ def import_tables(tables: list[Table], codes: dict | None = None) -> Imported:
 
     # first pass: the IDs every record defines
     defined: dict[URIRef, Cell] = {}
-    records: list[tuple[Table, Sheet, list[Column | None], int, list[object], URIRef]] = []
+    records: list[tuple[SheetCells, Sheet, list[Column | None], int, list[object], URIRef]] = []
     for table, sheet, columns in plan:
         for rownum, raw in table.rows:
             raw = list(raw) + [None] * (len(columns) - len(raw))

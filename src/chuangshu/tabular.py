@@ -77,7 +77,7 @@ def column_letter(index: int) -> str:
 
 
 @dataclass
-class Table:
+class SheetCells:
     file: Path
     name: str                               # worksheet title, or the CSV file's stem
     headers: list[str]
@@ -130,7 +130,7 @@ def decode_csv(data: bytes, where: str) -> tuple[str, str]:
     )
 
 
-def read_csv(path: Path) -> Table:
+def read_csv(path: Path) -> SheetCells:
     where = str(path)
     try:
         data = path.read_bytes()
@@ -150,7 +150,7 @@ def read_csv(path: Path) -> Table:
         raise InputError(f"malformed CSV: {err}", f"CSV 格式错误：{err}", where=f"{path}:{len(records) + 1}") from None
     headers = [restore(h) for h in records[0]] if records else []
     rows = [(i + 2, [restore(c) for c in r]) for i, r in enumerate(records[1:])]
-    return Table(path, path.stem, headers, rows, encoding=encoding)
+    return SheetCells(path, path.stem, headers, rows, encoding=encoding)
 
 
 def _check_packing(path: Path) -> None:
@@ -170,7 +170,7 @@ def _check_packing(path: Path) -> None:
                          f"该工作簿解压后达 {total // 2**20} MiB{'，压缩比异常' if bomb else ''}；案例工作簿远小于此——拒绝读取", where=str(path))
 
 
-def read_xlsx(path: Path) -> list[Table]:
+def read_xlsx(path: Path) -> list[SheetCells]:
     from openpyxl import load_workbook
 
     _check_packing(path)
@@ -184,7 +184,7 @@ def read_xlsx(path: Path) -> list[Table]:
                          f"不是可读取的 XLSX 工作簿（{type(err).__name__}：{detail}）", where=str(path)) from None
 
 
-def _read_xlsx(path: Path, load_workbook) -> list[Table]:
+def _read_xlsx(path: Path, load_workbook) -> list[SheetCells]:
     wb = load_workbook(path, read_only=True, data_only=True)
     # the same workbook with formulas as written: a formula Excel never calculated (a file
     # written by a script) has no stored value, and would otherwise read as an empty cell
@@ -208,10 +208,10 @@ def _read_xlsx(path: Path, load_workbook) -> list[Table]:
                 if missing or any(c is not None and str(c).strip() for c in values):
                     rows.append((i, list(values)))
             if not rows:
-                tables.append(Table(path, ws.title, [], []))
+                tables.append(SheetCells(path, ws.title, [], []))
                 continue
             header_row, header = rows[0]
-            tables.append(Table(path, ws.title, ["" if c is None else str(c) for c in header],
+            tables.append(SheetCells(path, ws.title, ["" if c is None else str(c) for c in header],
                                 rows[1:], header_row=header_row, uncalculated=uncalculated))
     finally:
         wb.close()
@@ -219,7 +219,7 @@ def _read_xlsx(path: Path, load_workbook) -> list[Table]:
     return tables
 
 
-def read_tables(path: str | Path) -> list[Table]:
+def read_tables(path: str | Path) -> list[SheetCells]:
     """Every table in a CSV file (one) or an XLSX workbook (one per worksheet)."""
     path = Path(path)
     if not path.is_file():
