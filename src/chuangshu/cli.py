@@ -839,14 +839,18 @@ def push(ctx, paths, endpoint, graph_iri, update_url, store_url, user, password,
 @click.pass_context
 def compare(ctx, communities, paths, as_of, fmt, output, reasoner, engine, with_reference):
     from .assess import parse_as_of
-    from .pipeline import assess_files, load_validated
+    from .pipeline import assess_files, load_part, load_validated
     from .render import comparison_text
     from .tables import comparison_table
 
     lang = _lang(ctx)
     files = _and_reference(tuple(Path(a) for a in communities if Path(a).is_file()) + tuple(paths), with_reference)
     keys = [a for a in communities if not Path(a).is_file()]
-    data, onto = load_validated(files, lang=lang, check=lambda r: _stop_if_nonconforming(r, lang))
+    check = lambda r: _stop_if_nonconforming(r, lang)  # noqa: E731
+    if keys:  # the named communities' part of the data is all that is assessed (the same conclusions: tested)
+        data, onto, _ = load_part(files, keys, lang=lang, check=check)
+    else:
+        data, onto = load_validated(files, lang=lang, check=check)
     result = assess_files(files, engine=engine, as_of=parse_as_of(as_of) if as_of is not None else None,
                           reasoner=reasoner, lang=lang, loaded=(data, onto))
     table = comparison_table(result, keys, onto + data, lang)
