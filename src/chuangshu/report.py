@@ -141,17 +141,16 @@ def report_input(files: list[Path], *, as_of=None, reasoner: str = "auto", engin
     from .load import load_sources
     from .pipeline import assess_files_in
     from .subgraph import community_subgraph, find_community
-    from .validate import validate_graph
+    from .validate import validate_graph_in
 
     data, origin, problems = load_sources(files)
     onto = load_ontology()
     validation = {}
-    if validate:
-        for lang in LANGS:
-            report = validate_graph(data, origin, lang=lang, allow_warnings=True, ontology=onto, problems=problems)
-            if on_report is not None and lang == LANGS[0]:
-                on_report(report)
-            validation[lang] = report.results
+    if validate:  # the shapes run once, the results read in both languages
+        reports = validate_graph_in(LANGS, data, origin, allow_warnings=True, ontology=onto, problems=problems)
+        if on_report is not None:
+            on_report(reports[LANGS[0]])
+        validation = {lang: r.results for lang, r in reports.items()}
     seeds = [find_community(data, onto, k) for k in only]
     part = community_subgraph(data, onto, seeds) if seeds else data
     assessments = assess_files_in(LANGS, files, engine=engine, as_of=as_of, reasoner=reasoner, loaded=(part, onto),

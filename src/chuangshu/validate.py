@@ -99,26 +99,47 @@ def validate_graph(data: Graph, origin: dict | None = None, *, lang: str = "en",
 
 
 def _validate_compiled(data: Graph, origin: dict, *, lang: str, allow_warnings: bool, ontology: Graph | None,
-                       problems: Iterable) -> Report:
+                       problems: Iterable, also=()) -> Report:
+    """The compiled validation on Oxigraph; with ``also`` (languages), the same results in each of those too, from
+    the same queries (``Report.in_languages``: {lang: Report})."""
     from .rdf import expand
     from .engines.oxigraph import OxigraphRun
 
     run = OxigraphRun()
     run.add_graph(ontology if ontology is not None else load_ontology())
     run.add_graph(data)
-    report = run.validate(lang=lang, allow_warnings=allow_warnings)
-    results = [problem_result(p, lang) for p in problems]
-    for r in report.results:
-        path = r.path or ""
-        inverse = path.startswith("^")
-        prop = URIRef(expand(path.lstrip("^"))) if path else None
-        focus = URIRef(r.focus) if not r.focus.startswith("_:") else None
-        for key, value in _located(origin.get(focus), prop, inverse).items():
-            setattr(r, key, value)
-        results.append(r)
-    results.sort(key=lambda x: (SEVERITY_ORDER.get(x.severity, 9), x.file or "", x.sheet or "", x.row or 0,
-                                x.focus, x.constraint, x.value or ""))
-    return Report(results=results, allow_warnings=allow_warnings, report_graph=None)
+    out = {}
+    for language in (lang, *also):
+        report = run.validate(lang=language, allow_warnings=allow_warnings)
+        results = [problem_result(p, language) for p in problems]
+        for r in report.results:
+            path = r.path or ""
+            inverse = path.startswith("^")
+            prop = URIRef(expand(path.lstrip("^"))) if path else None
+            focus = URIRef(r.focus) if not r.focus.startswith("_:") else None
+            for key, value in _located(origin.get(focus), prop, inverse).items():
+                setattr(r, key, value)
+            results.append(r)
+        results.sort(key=lambda x: (SEVERITY_ORDER.get(x.severity, 9), x.file or "", x.sheet or "", x.row or 0,
+                                    x.focus, x.constraint, x.value or ""))
+        out[language] = Report(results=results, allow_warnings=allow_warnings, report_graph=None)
+    return out[lang] if not also else out
+
+
+def validate_graph_in(langs, data: Graph, origin: dict | None = None, *, allow_warnings: bool = False,
+                      ontology: Graph | None = None, problems: Iterable = ()) -> dict:
+    """:func:`validate_graph` in each of ``langs`` ({lang: Report}); on the compiled engine the shapes' queries
+    run once for all of them."""
+    from .engines.oxigraph import RewrittenLiterals
+
+    try:
+        return _validate_compiled(data, origin or {}, lang=langs[0], allow_warnings=allow_warnings, ontology=ontology,
+                                  problems=problems, also=tuple(langs[1:])) if len(langs) > 1 else \
+            {langs[0]: validate_graph(data, origin, lang=langs[0], allow_warnings=allow_warnings, ontology=ontology,
+                                      problems=problems)}
+    except RewrittenLiterals:  # validate_graph says so and takes pySHACL, language by language
+        return {lang: validate_graph(data, origin, lang=lang, allow_warnings=allow_warnings, ontology=ontology,
+                                     problems=problems) for lang in langs}
 
 
 def validate_files(paths: Iterable[str | Path] | None = None, *, lang: str = "en",

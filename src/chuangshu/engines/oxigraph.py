@@ -55,6 +55,7 @@ class OxigraphRun(EngineRun):
     store: ox.Store = field(default_factory=ox.Store)
     origin: dict = field(default_factory=dict)
     sources: list = field(default_factory=list)    # the files loaded, and the rdflib graphs added (add_graph)
+    _validated: dict = field(default_factory=dict, repr=False)  # each compiled constraint's rows, once per graph size
 
     # ---- load ----------------------------------------------------------------------------
     def add_graph(self, graph) -> None:
@@ -114,9 +115,14 @@ class OxigraphRun(EngineRun):
             found, counted = [], []
             for c in compile_shapes(shapes):
                 self._tick("validate")
-                rows = select(self.store, c.query)
-                if c.lexical_query:
-                    rows += [r for r in select(self.store, c.lexical_query) if from_oxigraph(r["value"]).ill_typed]
+                # a second language's report reads the rows the first selected (the graph unchanged)
+                key = (c.query, c.lexical_query, len(self.store))
+                rows = self._validated.get(key)
+                if rows is None:
+                    rows = select(self.store, c.query)
+                    if c.lexical_query:
+                        rows += [r for r in select(self.store, c.lexical_query) if from_oxigraph(r["value"]).ill_typed]
+                    self._validated[key] = rows
                 if tallied(c, shapes, lang, itemize_info):
                     counted.append((c, len(rows)))
                     continue
