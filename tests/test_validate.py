@@ -242,3 +242,20 @@ def test_a_large_rdf_input_goes_straight_into_oxigraph_with_the_same_results(tmp
     direct = validate_files([city])
     assert called and [(r.severity, r.focus, r.constraint, r.value) for r in direct.results] == \
         [(r.severity, r.focus, r.constraint, r.value) for r in through_rdflib.results]
+
+
+@pytest.mark.parametrize("name", ["wrong-datatype.ttl", "missing-label.ttl"])
+def test_one_validation_read_in_both_languages_is_two_validations(name):
+    """The report validates once for both languages (the compiled shapes' rows read twice): the same results as a
+    validation in each language."""
+    from chuangshu.load import load_sources
+    from chuangshu.rdf import load_ontology
+    from chuangshu.validate import validate_graph, validate_graph_in
+
+    data, origin, problems = load_sources([REPO / "data" / "examples" / "invalid" / name])
+    onto = load_ontology()
+    both = validate_graph_in(("en", "zh"), data, origin, ontology=onto, problems=problems)
+    for lang in ("en", "zh"):
+        one = validate_graph(data, origin, lang=lang, ontology=onto, problems=problems)
+        assert both[lang].results == one.results and both[lang].results
+    assert both["en"].results[0].message != both["zh"].results[0].message
