@@ -582,15 +582,23 @@ def synth(ctx, n, seed, output, overwrite):
 @_ENGINES
 @click.pass_context
 def explain(ctx, community, files, paths, as_of, reasoner, engine):
-    from .assess import parse_as_of
-    from .pipeline import assess_files
     from .render import explain_text
 
     lang = _lang(ctx)
-    date = parse_as_of(as_of) if as_of is not None else None
-    data, onto, _ = _load_part(tuple(files) + tuple(paths), lang, [community])   # one community's part of a city
-    result = assess_files(engine=engine, as_of=date, reasoner=reasoner, lang=lang, loaded=(data, onto), whole_graph=True)
+    _, result, _ = _assess_part(community, files + paths, lang, as_of, reasoner, engine, whole_graph=True)
     echo(explain_text(result, result.graph, community, lang), nl=False)
+
+
+def _assess_part(community, inputs, lang, as_of, reasoner, engine, **options):
+    """One community's part of the input (a city's, say) assessed on ``engine``, the whole input validated first:
+    (the part's data, the :class:`~chuangshu.assess.Assessment`, the community's IRI)."""
+    from .assess import parse_as_of
+    from .pipeline import assess_files
+
+    data, onto, seeds = _load_part(tuple(inputs), lang, [community])
+    result = assess_files(engine=engine, as_of=parse_as_of(as_of) if as_of is not None else None, reasoner=reasoner,
+                          lang=lang, loaded=(data, onto), **options)
+    return data, result, seeds[0]
 
 
 @cli.command(help=T(
@@ -605,15 +613,12 @@ def explain(ctx, community, files, paths, as_of, reasoner, engine):
 @_ENGINES
 @click.pass_context
 def timeline(ctx, community, files, paths, as_of, reasoner, engine):
-    from .assess import dated_interventions, parse_as_of
-    from .pipeline import assess_files
+    from .assess import dated_interventions
     from .render import timeline_text
 
     lang = _lang(ctx)
-    data, onto, seeds = _load_part(tuple(files) + tuple(paths), lang, [community])
-    result = assess_files(engine=engine, as_of=parse_as_of(as_of) if as_of is not None else None, reasoner=reasoner,
-                          lang=lang, loaded=(data, onto), timeline=True)
-    c = result.community(str(seeds[0]))
+    data, result, seed = _assess_part(community, files + paths, lang, as_of, reasoner, engine, timeline=True)
+    c = result.community(str(seed))
     echo(timeline_text(c.community.label, result.timelines[c.community.iri], lang,
                        dated_interventions(data, c.community.iri, lang)), nl=False)
 
@@ -839,18 +844,15 @@ def push(ctx, paths, endpoint, graph_iri, update_url, store_url, user, password,
 @click.pass_context
 def compare(ctx, communities, paths, as_of, fmt, output, reasoner, engine, with_reference):
     from .assess import parse_as_of
-    from .pipeline import assess_files, load_part, load_validated
+    from .pipeline import assess_files
     from .render import comparison_text
     from .tables import comparison_table
 
     lang = _lang(ctx)
     files = _and_reference(tuple(Path(a) for a in communities if Path(a).is_file()) + tuple(paths), with_reference)
     keys = [a for a in communities if not Path(a).is_file()]
-    check = lambda r: _stop_if_nonconforming(r, lang)  # noqa: E731
-    if keys:  # the named communities' part of the data is all that is assessed (the same conclusions: tested)
-        data, onto, _ = load_part(files, keys, lang=lang, check=check)
-    else:
-        data, onto = load_validated(files, lang=lang, check=check)
+    # the named communities' part of the data is all that is assessed (the same conclusions: tested)
+    data, onto = _load_part(files, lang, keys)[:2] if keys else _load_validated(files, lang)
     result = assess_files(files, engine=engine, as_of=parse_as_of(as_of) if as_of is not None else None,
                           reasoner=reasoner, lang=lang, loaded=(data, onto))
     table = comparison_table(result, keys, onto + data, lang)

@@ -177,8 +177,8 @@ def assess_files_in(langs, paths=(), *, engine: str = "auto", as_of=None, reason
             read = {lang: run.results_with_timelines(lang) for lang in langs}
             graph = run.graph() if whole_graph else Graph()
     sql = engine == "duckdb"
-    # the engines give the results; the rules' conclusions as a graph with their provenance come from
-    # the reference engine (Turtle output, export --with assessment)
+    # the compiled engines give the results (and with whole_graph their whole graph); the rules' conclusions
+    # alone as a graph with their provenance come from the reference engine (Turtle output, export)
     return {lang: Assessment(communities, graph, pick(lang, "compiled entailments (queries/entailment" + (", SQL)" if sql else ")"),
                                                         "编译的蕴涵（queries/entailment" + ("，SQL）" if sql else "）")),
                              engine, date, lang, timelines=lines)
@@ -257,8 +257,8 @@ def run_pipeline(files: list[Path], *, as_of: Literal | None = None, progress: b
     that ends after it. A progress bar (when
     ``progress``) moves once per load, per compiled constraint, per entailment, per rule.
 
-    ``engine`` is ``oxigraph`` (this module's store) or ``columnar`` (DuckDB, every query compiled
-    to SQL from the same files: :mod:`chuangshu.engines.columnar`); they give the same results.
+    ``engine`` is ``oxigraph`` (:mod:`chuangshu.engines.oxigraph`) or ``columnar`` (DuckDB, every query
+    compiled to SQL from the same files: :mod:`chuangshu.engines.columnar`); they give the same results.
     With ``lean`` the columnar engine keeps only what later rules and the results read (no reasons,
     no PROV-O): the same table, from fewer triples. Without ``itemize_info`` the Info results of a
     constraint whose message names no value are counted, not listed (``Report.tallies``): what a

@@ -427,7 +427,7 @@ def validation_text(report, fmt: str, lang: str) -> str:
         rows = [[sev(r.severity), r.where(lang), r.focus_label, "" if r.column else (r.path or ""), r.value or "", r.message]
                 for r in report.results]
         widths = [max([width(h)] + [width(row[i]) for row in rows]) for i, h in enumerate(head[:-1])]
-        fmt_row = lambda row: " | ".join([c + " " * (w - width(c)) for c, w in zip(row, widths)] + [row[-1]])
+        fmt_row = lambda row: " | ".join([pad(c, w) for c, w in zip(row, widths)] + [row[-1]])
         lines.append(fmt_row(head))
         lines.append("-+-".join("-" * w for w in widths) + "-+-" + "-" * 20)
         lines.extend(fmt_row(row) for row in rows)

@@ -20,27 +20,30 @@ SMALL_GRAPH_FOR_OXIGRAPH = 50_000     # triples of data already read (8 MiB of N
 LARGE_INPUT = 32 * 2**20  # bytes of RDF that validation reads straight into Oxigraph, never into rdflib
 
 
+def _rdf_bytes(files) -> int | None:
+    """The bytes of RDF files, or None when spreadsheets (or something not a file) are among them: they are
+    read into a graph as every command reads input."""
+    from ..tabular import is_spreadsheet
+
+    paths = [Path(f) for f in files]
+    if any(is_spreadsheet(p) or not p.is_file() for p in paths):
+        return None
+    return sum(p.stat().st_size for p in paths)
+
+
 def choose_engine(files, engine: str = "auto", *, triples: int | None = None) -> str:
     """The engine ``auto`` stands for: DuckDB for RDF files of 8 MiB or more, or for data already read
     (``triples``) of 50,000 triples or more; else Oxigraph. Spreadsheets are read as every command reads
     input (into a graph), so they count by their triples."""
-    from ..tabular import is_spreadsheet
-
     if engine != "auto":
         return engine
     if triples is not None:
         return "duckdb" if triples >= SMALL_GRAPH_FOR_OXIGRAPH else "oxigraph"
-    files = [Path(f) for f in files]
-    if any(is_spreadsheet(f) or not f.is_file() for f in files):
-        return "oxigraph"
-    return "duckdb" if sum(f.stat().st_size for f in files) >= SMALL_FOR_OXIGRAPH else "oxigraph"
+    size = _rdf_bytes(files)
+    return "duckdb" if size is not None and size >= SMALL_FOR_OXIGRAPH else "oxigraph"
 
 
 def large_input(files) -> bool:
     """Whether validation reads the files straight into Oxigraph (RDF files of more than 32 MiB)."""
-    from ..tabular import is_spreadsheet
-
-    paths = [Path(f) for f in files]
-    if any(is_spreadsheet(p) for p in paths):
-        return False
-    return sum(p.stat().st_size for p in paths if p.is_file()) > LARGE_INPUT
+    size = _rdf_bytes([f for f in files if Path(f).is_file()])
+    return size is not None and size > LARGE_INPUT
